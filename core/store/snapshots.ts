@@ -1,0 +1,148 @@
+/**
+ * Snapshots: every successfully applied state, kept for listing and rollback.
+ *
+ * The apply pipeline writes one after each successful `PUT /api/state`;
+ * `POST /api/snapshots/:id/restore` feeds a snapshot's state back through the
+ * full pipeline. Ids are the ISO timestamp with `:` replaced by `-`, then a
+ * 7-hex-digit hash (`2026-05-17T12-34-56.789Z-abc1234`), so sorting ids as
+ * text sorts snapshots by time, and an id is safe in a URL path and a file name.
+ *
+ * @example
+ * ```ts
+ * const snaps = new SnapshotStore(openDatabase(":memory:"));
+ * const meta = snaps.write({ frontends: [] }, { actor: "admin", reason: null });
+ * snaps.get(meta.id)?.state;
+ * ```
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { DatabaseSync } from "node:sqlite";
+import { canonicalJson } from "./canonical.ts";
+import { mustMigrate } from "./db.ts";
+
+/** A snapshot without its state, as `GET /api/snapshots` lists it. */
+export interface SnapshotMeta {
+  id: string;
+  /** When the state was applied, ISO 8601 UTC with milliseconds. */
+  snapshotAt: string;
+  actor: string;
+  /** Why, as given to apply; `restore:<id>` for a rollback. */
+  reason: string | null;
+}
+
+/** A snapshot with its state, as `GET /api/snapshots/:id` returns it. */
+export type Snapshot = SnapshotMeta & { state: unknown };
+
+/**
+ * A valid snapshot id, anchored. Milliseconds are optional so ids in the
+ * spec's older form (`2026-05-17T12-34-56Z-abc1234`) are accepted too; route
+ * handlers use it to answer 400 for a malformed id before touching the store.
+ */
+export const SNAPSHOT_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{3})?Z-[0-9a-f]{7}$/;
+
+/**
+ * The id for `state` applied at `at`. Exported so callers can predict an id
+ * (and tests can check it); the hash covers the canonical state JSON followed
+ * by the ISO timestamp, so equal states at different times get different ids.
+ */
+export function snapshotId(state: unknown, at: Date): string {
+  const iso = at.toISOString();
+  const hash = createHash("sha256").update(canonicalJson(state) + iso).digest("hex");
+  return `${iso.replaceAll(":", "-")}-${hash.slice(0, 7)}`;
+}
+
+const STEPS = [
+  `CREATE TABLE snapshots (
+    id TEXT PRIMARY KEY,
+    snapshot_at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT,
+    state TEXT NOT NULL
+  );
+  CREATE INDEX snapshots_at ON snapshots (snapshot_at, id);`,
+];
+
+interface MetaRow {
+  id: string;
+  snapshot_at: string;
+  actor: string;
+  reason: string | null;
+}
+
+function toMeta(row: MetaRow): SnapshotMeta {
+  return { id: row.id, snapshotAt: row.snapshot_at, actor: row.actor, reason: row.reason };
+}
+
+function toSnapshot(row: (MetaRow & { state: string }) | undefined): Snapshot | null {
+  return row ? { ...toMeta(row), state: JSON.parse(row.state) } : null;
+}
+
+/**
+ * Snapshots in one database (owner `core.snapshots`). State is stored as its
+ * JSON text exactly as given, so a restore reproduces it key for key.
+ */
+export class SnapshotStore {
+  readonly #db: DatabaseSync;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    mustMigrate(db, "core.snapshots", STEPS);
+  }
+
+  /**
+   * Store `state` and return its metadata. Writing the same state twice in
+   * the same millisecond yields the same id; the second write is a no-op and
+   * returns the first one's metadata.
+   */
+  write(state: unknown, meta: { actor: string; reason: string | null; at?: Date }): SnapshotMeta {
+    const at = meta.at ?? new Date();
+    const id = snapshotId(state, at);
+    this.#db.prepare(
+      `INSERT INTO snapshots (id, snapshot_at, actor, reason, state) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
+    ).run(id, at.toISOString(), meta.actor, meta.reason, JSON.stringify(state) ?? "null");
+    const row = this.#db.prepare(
+      "SELECT id, snapshot_at, actor, reason FROM snapshots WHERE id = ?",
+    ).get(id) as MetaRow | undefined;
+    if (!row) throw new Error(`snapshot ${id} vanished after insert`);
+    return toMeta(row);
+  }
+
+  /** Metadata of the newest `limit` snapshots (default 100), newest first. */
+  list(limit = 100): SnapshotMeta[] {
+    const rows = this.#db.prepare(
+      `SELECT id, snapshot_at, actor, reason FROM snapshots
+       ORDER BY snapshot_at DESC, id DESC LIMIT ?`,
+    ).all(Math.max(0, Math.trunc(limit))) as unknown as MetaRow[];
+    return rows.map(toMeta);
+  }
+
+  /** One snapshot with its state, or `null` when the id is unknown or malformed. */
+  get(id: string): Snapshot | null {
+    if (!SNAPSHOT_ID_PATTERN.test(id)) return null;
+    return toSnapshot(
+      this.#db.prepare("SELECT * FROM snapshots WHERE id = ?").get(id) as
+        | (MetaRow & { state: string })
+        | undefined,
+    );
+  }
+
+  /** The most recent snapshot, or `null` before the first apply. */
+  latest(): Snapshot | null {
+    return toSnapshot(
+      this.#db.prepare("SELECT * FROM snapshots ORDER BY snapshot_at DESC, id DESC LIMIT 1")
+        .get() as (MetaRow & { state: string }) | undefined,
+    );
+  }
+
+  /** Keep the newest `keep` snapshots and delete the rest; return how many went. */
+  prune(keep: number): number {
+    const result = this.#db.prepare(
+      `DELETE FROM snapshots WHERE id NOT IN
+       (SELECT id FROM snapshots ORDER BY snapshot_at DESC, id DESC LIMIT ?)`,
+    ).run(Math.max(0, Math.trunc(keep)));
+    return Number(result.changes);
+  }
+}
