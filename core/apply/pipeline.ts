@@ -1,0 +1,252 @@
+/**
+ * The transactional apply pipeline: validate → render → `haproxy -c` →
+ * atomic swap → reload confirmed through the master CLI → persist state,
+ * snapshot, audit. Serialized; a failure at any step leaves HAProxy running
+ * the old config and `state.json` untouched.
+ *
+ * @module
+ */
+import { copyFile } from "node:fs/promises";
+import type { z } from "zod";
+import { HttpError } from "../errors.ts";
+import type { State } from "../state/schema.ts";
+import type { StateStore } from "../state/store.ts";
+import type { Rendered } from "../render/render.ts";
+import type { HaproxyClient } from "../haproxy/client.ts";
+import { parseHints } from "../haproxy/hints.ts";
+import type { AuditLog } from "../store/audit.ts";
+import type { SnapshotStore } from "../store/snapshots.ts";
+import type { EventBus } from "../events.ts";
+import type { DataPaths } from "../paths.ts";
+import type { Logger } from "../log.ts";
+import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
+import { writeGenerated } from "./files.ts";
+import { Mutex } from "./mutex.ts";
+import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
+
+/** Everything the pipeline touches, injected so tests and plugins share one instance. */
+export interface PipelineDeps {
+  schema: () => z.ZodType<State>;
+  render: (state: State) => Rendered;
+  haproxy: HaproxyClient;
+  store: StateStore;
+  snapshots: SnapshotStore;
+  audit: AuditLog;
+  events: EventBus;
+  paths: DataPaths;
+  log: Logger;
+}
+
+/** Outcome of a dry run: would it pass, and what would change in the cfg. */
+export interface PlanResult {
+  ok: boolean;
+  diff: string;
+  hints: Hint[];
+  output: string;
+  warnings: Rendered["warnings"];
+}
+
+/** Owns every change to the running configuration. */
+export class ApplyPipeline {
+  #mutex = new Mutex();
+  constructor(private deps: PipelineDeps) {}
+
+  /** Validates input against the composed schema; a failure is the spec's 422. */
+  validate(input: unknown): State {
+    const parsed = this.deps.schema().safeParse(input);
+    if (!parsed.success) {
+      throw new HttpError("ValidationError", "state failed validation", {
+        error: "ValidationError",
+        issues: parsed.error.issues,
+      });
+    }
+    return parsed.data;
+  }
+
+  /** Runs the whole pipeline, one apply at a time. */
+  apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
+    return this.#mutex.run(() => this.#apply(input, opts));
+  }
+
+  /** Validate → render → `haproxy -c` on a scratch file, and the diff against the live cfg. */
+  plan(input: unknown): Promise<PlanResult> {
+    return this.#mutex.run(async () => {
+      const state = this.validate(input);
+      const rendered = this.deps.render(state);
+      const live = (await readTextOrNull(this.deps.paths.cfg)) ?? "";
+      const undo = await writeGenerated(rendered.files);
+      const scratch = `${this.deps.paths.cfg}.plan`;
+      try {
+        await Deno.writeTextFile(scratch, rendered.text);
+        const check = await this.deps.haproxy.check(scratch);
+        const { createTwoFilesPatch } = await import("diff");
+        return {
+          ok: check.ok,
+          diff: createTwoFilesPatch(
+            "haproxy.cfg",
+            "haproxy.cfg",
+            live,
+            rendered.text,
+            "live",
+            "candidate",
+          ),
+          hints: this.#hints(check.output, scratch, rendered),
+          output: check.output,
+          warnings: rendered.warnings,
+        };
+      } finally {
+        await Deno.remove(scratch).catch(() => {});
+        await undo.restore();
+      }
+    });
+  }
+
+  /**
+   * Brings HAProxy's files in line with a state at start-up (a crash between
+   * swap and persist left a newer cfg than state.json). Does not reload.
+   */
+  async materialize(state: State): Promise<{ ok: boolean; output: string }> {
+    const rendered = this.deps.render(state);
+    await writeGenerated(rendered.files);
+    await writeFileAtomic(this.deps.paths.cfgCandidate, rendered.text);
+    const check = await this.deps.haproxy.check(this.deps.paths.cfgCandidate);
+    if (!check.ok) return check;
+    await Deno.rename(this.deps.paths.cfgCandidate, this.deps.paths.cfg);
+    await syncDir(this.deps.paths.dataDir);
+    return check;
+  }
+
+  async #apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
+    const started = performance.now();
+    const { store, haproxy, paths, audit } = this.deps;
+    const fail = async (stage: "validate" | "check" | "reload", error: HttpError) => {
+      audit.record({
+        actor: opts.actor,
+        category: "state",
+        action: "apply",
+        target: null,
+        details: { reason: opts.reason, stage, error: error.message },
+        outcome: "failure",
+      });
+      await this.deps.events.emit("apply:failed", {
+        actor: opts.actor,
+        reason: opts.reason,
+        stage,
+        message: error.message,
+        durationMs: performance.now() - started,
+      });
+      return error;
+    };
+
+    if (store.current() === null) {
+      throw new HttpError("NotInitialized", "state not initialized");
+    }
+    if (opts.ifMatch && opts.ifMatch !== "*" && opts.ifMatch !== store.etag()) {
+      throw new HttpError("PreconditionFailed", "state changed since it was read", {
+        error: "state changed since it was read (If-Match does not match the current ETag)",
+        etag: store.etag(),
+      });
+    }
+    let state: State;
+    try {
+      state = this.validate(input);
+    } catch (e) {
+      throw await fail("validate", e as HttpError);
+    }
+
+    // Render and check a candidate beside the live file.
+    const rendered = this.deps.render(state);
+    const files = await writeGenerated(rendered.files);
+    await writeFileAtomic(paths.cfgCandidate, rendered.text);
+    const check = await haproxy.check(paths.cfgCandidate);
+    if (!check.ok) {
+      await Deno.remove(paths.cfgCandidate).catch(() => {});
+      await files.restore();
+      throw await fail(
+        "check",
+        new HttpError("HaproxyRejected", "haproxy -c rejected the rendered config", {
+          error: "haproxy -c rejected the rendered config",
+          output: check.output,
+          hints: this.#hints(check.output, paths.cfgCandidate, rendered),
+        }),
+      );
+    }
+
+    // Swap: keep the live file as .bak, then rename the candidate over it.
+    const hadLive = (await readTextOrNull(paths.cfg)) !== null;
+    if (hadLive) await copyFile(paths.cfg, paths.cfgBackup);
+    await Deno.rename(paths.cfgCandidate, paths.cfg);
+    await syncDir(paths.dataDir);
+
+    await this.#saveServerState();
+    const reload = await haproxy.reload();
+    if (!reload.ok) {
+      const output = reload.output || reload.message;
+      if (hadLive) {
+        await copyFile(paths.cfgBackup, paths.cfgCandidate);
+        await Deno.rename(paths.cfgCandidate, paths.cfg);
+        await syncDir(paths.dataDir);
+      }
+      await files.restore();
+      const back = await haproxy.reload();
+      audit.record({
+        actor: opts.actor,
+        category: "state",
+        action: "rollback",
+        target: null,
+        details: { reason: opts.reason, reloadError: reload.message, restoredReloadOk: back.ok },
+        outcome: back.ok ? "success" : "failure",
+      });
+      throw await fail(
+        "reload",
+        new HttpError("ReloadFailed", "HAProxy failed to load the new config; rolled back", {
+          error: "HAProxy failed to load the new config; rolled back",
+          output,
+          hints: this.#hints(output, paths.cfg, rendered),
+        }),
+      );
+    }
+
+    await store.save(state);
+    const snap = this.deps.snapshots.write(state, { actor: opts.actor, reason: opts.reason });
+    audit.record({
+      actor: opts.actor,
+      category: "state",
+      action: "apply",
+      target: snap.id,
+      details: { reason: opts.reason, workerPid: reload.workerPid },
+      outcome: "success",
+    });
+    await this.deps.events.emit("apply:succeeded", {
+      actor: opts.actor,
+      reason: opts.reason,
+      snapshotId: snap.id,
+      state,
+      durationMs: performance.now() - started,
+    });
+    return {
+      state,
+      etag: store.etag(),
+      snapshotId: snap.id,
+      warnings: rendered.warnings,
+      workerPid: reload.workerPid,
+    };
+  }
+
+  /** Dumps runtime server state (drain, weights) so the next worker loads it. */
+  async #saveServerState(): Promise<void> {
+    const dump = await this.deps.haproxy.admin("show servers state");
+    if (dump.ok && dump.output.startsWith("1\n")) {
+      await writeFileAtomic(this.deps.paths.serverStateFile, dump.output);
+    }
+  }
+
+  #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {
+    return parseHints(output, cfgPath, (line) => rendered.lines[line] ?? null, (proxy) => {
+      for (const e of rendered.lines) {
+        if (e && (e.kind === "frontend" || e.kind === "backend") && e.id === proxy) return e;
+      }
+      return null;
+    });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The `patchpanel` command line: `serve`, `render`, `check`, `version`.
+ * It takes the plugin list from its caller (`main.ts` passes the default
+ * set; a custom build passes its own), so nothing here imports a plugin.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { parseConfig } from "./config.ts";
+import { StartupError } from "./errors.ts";
+import type { Plugin } from "./plugin.ts";
+import { Registry } from "./registry.ts";
+import { composeStateSchema } from "./state/schema.ts";
+import { renderState } from "./render/render.ts";
+import { dataPaths } from "./paths.ts";
+import { checkConfig } from "./haproxy/check.ts";
+import { writeGenerated } from "./apply/files.ts";
+import { startDaemon } from "./daemon.ts";
+import { readTextOrNull } from "./fsutil.ts";
+import { VERSION } from "./version.ts";
+
+const USAGE = `usage: patchpanel <command> [options]
+
+  serve    [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--seed | --empty]
+  render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to
+  check    --state FILE [--data-dir DIR]     render, then haproxy -c
+  version`;
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function runCli(args: string[], plugins: Plugin[]): Promise<number> {
+  const [command, ...rest] = args;
+  try {
+    switch (command) {
+      case "serve":
+        return await serve(rest, plugins);
+      case "render":
+      case "check":
+        return await renderOrCheck(command, rest, plugins);
+      case "version":
+        console.log(`patchpanel ${VERSION}`);
+        return 0;
+      default:
+        console.error(USAGE);
+        return command ? 2 : 0;
+    }
+  } catch (e) {
+    if (e instanceof StartupError) {
+      console.error(`patchpanel: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function loadConfigText(path: string | undefined, dataDir: string | undefined) {
+  if (path) return await Deno.readTextFile(path);
+  const beside = await readTextOrNull(resolve(dataDir ?? "./.patchpanel", "config.yaml"));
+  return beside ?? "";
+}
+
+async function serve(args: string[], plugins: Plugin[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string" },
+      "data-dir": { type: "string" },
+      listen: { type: "string" },
+      seed: { type: "boolean", default: false },
+      empty: { type: "boolean", default: false },
+    },
+  });
+  const text = await loadConfigText(values.config, values["data-dir"]);
+  const registry = new Registry(plugins);
+  const base = parseConfig(text, registry.configFragments, values.config ?? "config.yaml");
+  const config: Record<string, unknown> = { ...base };
+  if (values["data-dir"]) config.dataDir = values["data-dir"];
+  if (values.listen) config.listen = values.listen;
+  const daemon = await startDaemon({ config, plugins, seed: values.seed && !values.empty });
+  console.log(`patchpanel ${VERSION} serving on ${daemon.url} (data: ${daemon.paths.dataDir})`);
+  const done = Promise.withResolvers<void>();
+  const shutdown = () => done.resolve();
+  Deno.addSignalListener("SIGINT", shutdown);
+  Deno.addSignalListener("SIGTERM", shutdown);
+  await done.promise;
+  await daemon.stop();
+  return 0;
+}
+
+async function renderOrCheck(cmd: string, args: string[], plugins: Plugin[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { state: { type: "string" }, "data-dir": { type: "string" } },
+  });
+  if (!values.state) {
+    console.error(USAGE);
+    return 2;
+  }
+  const registry = new Registry(plugins);
+  const schema = composeStateSchema(registry.stateFragments, registry.checks);
+  const parsed = schema.safeParse(JSON.parse(await Deno.readTextFile(values.state)));
+  if (!parsed.success) {
+    console.error(
+      JSON.stringify({ error: "ValidationError", issues: parsed.error.issues }, null, 2),
+    );
+    return 1;
+  }
+  const paths = dataPaths(resolve(values["data-dir"] ?? "./.patchpanel"));
+  // Render hooks are registered in setup, which needs a running host; render/check cover the core model.
+  const rendered = renderState(parsed.data, { paths });
+  if (cmd === "render") {
+    await Deno.stdout.write(new TextEncoder().encode(rendered.text));
+    return 0;
+  }
+  const dir = await Deno.makeTempDir({ prefix: "patchpanel-check-" });
+  try {
+    await writeGenerated(rendered.files);
+    const cfg = `${dir}/haproxy.cfg`;
+    await Deno.writeTextFile(cfg, rendered.text);
+    const result = await checkConfig("haproxy", cfg);
+    console.log(result.output.trim() || (result.ok ? "Configuration file is valid" : ""));
+    return result.ok ? 0 : 1;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

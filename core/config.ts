@@ -1,0 +1,99 @@
+/**
+ * `config.yaml`: daemon settings (where to listen, where data lives, how to
+ * reach HAProxy, retention, rate limits) plus each plugin's own section.
+ * Strictly validated: an unknown or mistyped key stops start-up with an
+ * error that names the key.
+ *
+ * @module
+ */
+import { z } from "zod";
+import YAML from "yaml";
+import { StartupError } from "./errors.ts";
+
+const HostPortString = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/);
+
+/** How patchpanel reaches HAProxy. */
+export const HaproxyConfig = z.discriminatedUnion("mode", [
+  z.object({
+    mode: z.literal("embedded"),
+    binary: z.string().default("haproxy"),
+  }).strict(),
+  z.object({
+    mode: z.literal("attach"),
+    binary: z.string().default("haproxy"),
+    masterSocket: z.string().min(1),
+    cfgPath: z.string().min(1),
+  }).strict(),
+]);
+
+/** The core's keys of config.yaml, with their defaults. */
+export const coreConfigShape = {
+  listen: HostPortString.default("127.0.0.1:8099"),
+  dataDir: z.string().default("./.patchpanel"),
+  https: z.object({
+    enabled: z.boolean().default(true),
+    certFile: z.string().optional(),
+    keyFile: z.string().optional(),
+  }).strict().default({ enabled: true }),
+  haproxy: HaproxyConfig.default({ mode: "embedded", binary: "haproxy" }),
+  logging: z.object({
+    auditRetentionDays: z.number().int().min(1).default(365),
+    quiet: z.boolean().default(false),
+  }).strict().default({ auditRetentionDays: 365, quiet: false }),
+  rateLimit: z.object({
+    authMax: z.number().int().positive().default(25),
+    authWindowMs: z.number().int().positive().default(15 * 60_000),
+    writeMax: z.number().int().positive().default(60),
+    writeWindowMs: z.number().int().positive().default(60_000),
+    readMax: z.number().int().positive().default(1000),
+    readWindowMs: z.number().int().positive().default(60_000),
+  }).strict().default({
+    authMax: 25,
+    authWindowMs: 15 * 60_000,
+    writeMax: 60,
+    writeWindowMs: 60_000,
+    readMax: 1000,
+    readWindowMs: 60_000,
+  }),
+  /** Extra plugin modules to import in `deno run` mode (each default-exports a Plugin). */
+  plugins: z.array(z.string()).default([]),
+};
+
+const coreSchema = z.object(coreConfigShape).strict();
+
+/** The parsed core settings. */
+export type CoreConfig = z.output<typeof coreSchema>;
+
+/** The whole parsed config: core settings plus plugin sections by key. */
+export type Config = CoreConfig & Record<string, unknown>;
+
+/**
+ * Parses YAML text with the core keys plus the plugins' config fragments.
+ * Throws a {@link StartupError} naming every bad key.
+ */
+export function parseConfig(
+  text: string,
+  fragments: Record<string, z.ZodType> = {},
+  source = "config.yaml",
+): Config {
+  let raw: unknown;
+  try {
+    raw = text.trim() ? YAML.parse(text) : {};
+  } catch (e) {
+    throw new StartupError("CONFIG_INVALID", `${source}: not valid YAML: ${(e as Error).message}`);
+  }
+  const schema = z.object({ ...coreConfigShape, ...fragments }).strict();
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const at = i.path.join(".");
+      if (i.code === "unrecognized_keys") {
+        const keys = i.keys.map((k) => (at ? `${at}.${k}` : k));
+        return `unknown key ${keys.map((k) => `'${k}'`).join(", ")}`;
+      }
+      return `'${at}': ${i.message}`;
+    });
+    throw new StartupError("CONFIG_INVALID", `${source}: ${lines.join("; ")}`);
+  }
+  return parsed.data as Config;
+}

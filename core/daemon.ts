@@ -1,0 +1,296 @@
+/**
+ * Starts and stops one patchpanel: config, data directory, database, state,
+ * HAProxy (embedded or attached), the apply pipeline, plugins, the HTTPS
+ * server and background services — in that order, and back down on stop.
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { type Config, parseConfig } from "./config.ts";
+import { StartupError } from "./errors.ts";
+import { EventBus } from "./events.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { type DataPaths, dataPaths } from "./paths.ts";
+import type { Plugin } from "./plugin.ts";
+import { Registry } from "./registry.ts";
+import { composeStateSchema, type State } from "./state/schema.ts";
+import { StateStore } from "./state/store.ts";
+import { renderState } from "./render/render.ts";
+import { ApplyPipeline } from "./apply/pipeline.ts";
+import { openDatabase } from "./store/db.ts";
+import { AuditLog } from "./store/audit.ts";
+import { SnapshotStore } from "./store/snapshots.ts";
+import { HaproxyClient } from "./haproxy/client.ts";
+import { EmbeddedHaproxy } from "./haproxy/process.ts";
+import { createHost } from "./host.ts";
+import { corePlugin } from "./routes/core_plugin.ts";
+import type { CoreDeps } from "./routes/deps.ts";
+import { Router } from "./http/router.ts";
+import { createHandler, type Guard } from "./http/server.ts";
+import { loadOrCreateKeyPair } from "./https.ts";
+import { seedState } from "./seed.ts";
+import { VERSION } from "./version.ts";
+import type { DatabaseSync } from "node:sqlite";
+
+/** How to start a daemon. */
+export interface DaemonOptions {
+  /** Raw config (as from config.yaml), validated here with the plugins' fragments. */
+  config?: Record<string, unknown>;
+  /** Or the YAML text of config.yaml. */
+  configText?: string;
+  plugins?: Plugin[];
+  /** Seed the starter configuration when the data directory has no state. */
+  seed?: boolean;
+  /** Extra guards run before handlers (authentication installs one). */
+  guards?: Guard[];
+}
+
+/** A running daemon. */
+export interface Daemon {
+  config: Config;
+  paths: DataPaths;
+  url: string;
+  port: number;
+  registry: Registry;
+  pipeline: ApplyPipeline;
+  store: StateStore;
+  haproxy: HaproxyClient;
+  embedded: EmbeddedHaproxy | null;
+  audit: AuditLog;
+  snapshots: SnapshotStore;
+  db: DatabaseSync;
+  log: Logger;
+  /** Stops services, the server and (embedded mode) HAProxy. */
+  stop(): Promise<void>;
+}
+
+/** The guard used until authentication is installed: every caller is the local admin. */
+export const localGuard: Guard = {
+  name: "local",
+  check: () => Promise.resolve({ source: "local", user: "local", role: "admin" }),
+};
+
+/** Starts a daemon; throws a {@link StartupError} on bad config or a failed start. */
+export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
+  const plugins = opts.plugins ?? [];
+  let deps: CoreDeps | null = null;
+  const registry = new Registry([corePlugin(() => deps!), ...plugins]);
+  const config = opts.configText !== undefined
+    ? parseConfig(opts.configText, registry.configFragments)
+    : parseConfig(JSON.stringify(opts.config ?? {}), registry.configFragments, "config");
+  const log = createLogger("patchpanel", config.logging.quiet);
+  const dataDir = resolve(config.dataDir);
+  await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const paths = dataPaths(
+    dataDir,
+    config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
+  );
+  const db = openDatabase(paths.database);
+  const audit = new AuditLog(db);
+  const snapshots = new SnapshotStore(db);
+  const events = new EventBus((event, error) =>
+    log.error(`listener for ${event} failed`, { error: String(error) })
+  );
+  const schema = composeStateSchema(registry.stateFragments, registry.checks);
+  const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
+
+  const store = new StateStore(paths.state);
+  await loadInitialState(store, schema, opts.seed ?? false, log);
+
+  // HAProxy: embedded (we start and supervise it) or attached (systemd runs it).
+  let embedded: EmbeddedHaproxy | null = null;
+  if (config.haproxy.mode === "embedded") {
+    embedded = new EmbeddedHaproxy({
+      binary: config.haproxy.binary,
+      cfgPath: paths.cfg,
+      masterSocket: paths.masterSocket,
+      pidFile: paths.haproxyPid,
+      onEvent: (e) => {
+        audit.record({
+          actor: "system",
+          category: "haproxy",
+          action: `process:${e.kind}`,
+          target: null,
+          details: { detail: e.detail },
+          outcome: e.kind === "restarted" ? "success" : "failure",
+        });
+        void events.emit("haproxy:process", { kind: e.kind, detail: e.detail });
+      },
+    });
+  }
+  const haproxy = new HaproxyClient({
+    binary: config.haproxy.binary,
+    masterSocket: config.haproxy.mode === "attach"
+      ? config.haproxy.masterSocket
+      : paths.masterSocket,
+    adminSocket: paths.adminSocket,
+    cfgPath: paths.cfg,
+    embedded: embedded ?? undefined,
+  });
+  const pipeline = new ApplyPipeline({
+    schema: () => schema,
+    render,
+    haproxy,
+    store,
+    snapshots,
+    audit,
+    events,
+    paths,
+    log,
+  });
+
+  // Plugins register (their setup may read state), then HAProxy starts from the state's render.
+  deps = {
+    pipeline,
+    store,
+    snapshots,
+    render,
+    version: VERSION,
+    routes: () =>
+      registry.routes.map((r) => ({
+        method: r.method,
+        path: r.path,
+        role: r.options.role,
+        tier: r.options.tier,
+        plugin: r.plugin,
+      })),
+  };
+  const services = { registry, events, pipeline, store, haproxy, audit, db, paths, log, config };
+  for (const plugin of registry.plugins) await plugin.setup?.(createHost(plugin, services));
+
+  const router = new Router();
+  for (const route of registry.routes) router.add(route);
+  registry.close();
+  const guards = opts.guards ?? [localGuard];
+  const handler = createHandler(router, () => guards, log);
+  const [hostname, portText] = splitHostPort(config.listen);
+  const tls = config.https.enabled ? await loadOrCreateKeyPair(paths.tls, config.https) : null;
+  // Bind first: a busy port must fail before HAProxy is started, not leave it orphaned.
+  let boundPort = 0;
+  const server = Deno.serve({
+    hostname,
+    port: Number(portText),
+    ...(tls ?? {}),
+    onListen: (addr) => {
+      boundPort = (addr as Deno.NetAddr).port;
+    },
+  }, handler);
+  try {
+    await startHaproxy(store, pipeline, embedded, haproxy, log);
+  } catch (error) {
+    await server.shutdown();
+    db.close();
+    throw error;
+  }
+  const scheme = tls ? "https" : "http";
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  const url = `${scheme}://${host}:${boundPort}`;
+  log.info(`listening on ${url}`, { dataDir });
+
+  audit.vacuum(config.logging.auditRetentionDays);
+  const vacuum = setInterval(() => audit.vacuum(config.logging.auditRetentionDays), 86_400_000);
+  const started: { name: string; stop(): void | Promise<void> }[] = [];
+  for (const { plugin, service } of registry.services) {
+    try {
+      await service.start();
+      started.push(service);
+    } catch (error) {
+      log.error(`service ${plugin}/${service.name} failed to start`, { error: String(error) });
+    }
+  }
+
+  let stopped = false;
+  return {
+    config,
+    paths,
+    url,
+    port: boundPort,
+    registry,
+    pipeline,
+    store,
+    haproxy,
+    embedded,
+    audit,
+    snapshots,
+    db,
+    log,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(vacuum);
+      for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => {});
+      await server.shutdown();
+      await embedded?.stop();
+      db.close();
+    },
+  };
+}
+
+function splitHostPort(listen: string): [string, string] {
+  const i = listen.lastIndexOf(":");
+  return [listen.slice(0, i).replace(/^\[|\]$/g, ""), listen.slice(i + 1)];
+}
+
+async function loadInitialState(
+  store: StateStore,
+  schema: ReturnType<typeof composeStateSchema>,
+  seed: boolean,
+  log: Logger,
+): Promise<void> {
+  const loaded = await store.load();
+  if (loaded.kind === "missing") {
+    const initial = schema.safeParse(seed ? seedState() : {});
+    if (!initial.success) {
+      throw new StartupError("STATE_CORRUPT", `initial state is invalid: ${initial.error.message}`);
+    }
+    await store.save(initial.data);
+    return;
+  }
+  if (loaded.kind === "corrupt") {
+    log.error(`state.json is not valid JSON (${loaded.message}); state is not initialized`);
+    return;
+  }
+  const parsed = schema.safeParse(loaded.raw);
+  if (!parsed.success) {
+    log.error("state.json does not validate; state is not initialized", {
+      issues: parsed.error.issues.slice(0, 5),
+    });
+    return;
+  }
+  store.adopt(parsed.data);
+}
+
+/**
+ * Makes HAProxy run what state.json says: render, check and install the cfg
+ * (a crash between swap and persist may have left a newer one), then start
+ * the embedded master or reload the attached one.
+ */
+async function startHaproxy(
+  store: StateStore,
+  pipeline: ApplyPipeline,
+  embedded: EmbeddedHaproxy | null,
+  haproxy: HaproxyClient,
+  log: Logger,
+): Promise<void> {
+  const state = store.current();
+  if (state) {
+    const out = await pipeline.materialize(state);
+    if (!out.ok) {
+      log.error("the state's render fails haproxy -c; keeping the cfg on disk", {
+        output: out.output,
+      });
+    }
+  }
+  if (embedded) {
+    try {
+      await embedded.start();
+    } catch (error) {
+      throw new StartupError("HAPROXY_START_FAILED", String((error as Error).message ?? error));
+    }
+  } else {
+    const reload = await haproxy.reload();
+    if (!reload.ok) {
+      log.error("attached HAProxy did not reload at start-up", { message: reload.message });
+    }
+  }
+}

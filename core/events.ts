@@ -1,0 +1,68 @@
+/**
+ * The closed, typed set of events plugins can listen to and emit.
+ *
+ * Plugins add their own events by declaration merging, so an unknown event
+ * name is a type error rather than a silent no-op:
+ *
+ * ```ts
+ * declare module "../../core/events.ts" {
+ *   interface Events { "server:down": { backend: string; server: string } }
+ * }
+ * ```
+ *
+ * @module
+ */
+import type { State } from "./state/schema.ts";
+
+/** Event name → payload. */
+export interface Events {
+  /** A state was applied and HAProxy runs it. */
+  "apply:succeeded": {
+    actor: string;
+    reason: string | null;
+    snapshotId: string;
+    state: State;
+    durationMs: number;
+  };
+  /** An apply was refused or rolled back; `stage` says where it stopped. */
+  "apply:failed": {
+    actor: string;
+    reason: string | null;
+    stage: "validate" | "check" | "reload";
+    message: string;
+    durationMs: number;
+  };
+  /** The supervised HAProxy process was restarted or exited. */
+  "haproxy:process": { kind: string; detail: string };
+}
+
+/** A listener for one event. */
+export type Listener<K extends keyof Events> = (payload: Events[K]) => void | Promise<void>;
+
+/**
+ * A tiny typed emitter. Listener errors are caught and reported, never
+ * allowed to break the emitter (an apply must not fail because a
+ * notification plugin threw).
+ */
+export class EventBus {
+  #listeners = new Map<keyof Events, Listener<keyof Events>[]>();
+  constructor(private onError: (event: string, error: unknown) => void) {}
+
+  /** Subscribes to an event. */
+  on<K extends keyof Events>(event: K, listener: Listener<K>): void {
+    const list = this.#listeners.get(event) ?? [];
+    list.push(listener as Listener<keyof Events>);
+    this.#listeners.set(event, list);
+  }
+
+  /** Emits an event to every listener; resolves when all have settled. */
+  async emit<K extends keyof Events>(event: K, payload: Events[K]): Promise<void> {
+    for (const listener of this.#listeners.get(event) ?? []) {
+      try {
+        await listener(payload);
+      } catch (error) {
+        this.onError(String(event), error);
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Crash-safe file writes. A reader (HAProxy, a restarted daemon) sees either
+ * the complete old file or the complete new one, never a torn write.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+
+/** Writes `content` to a temp file beside `path`, fsyncs it, renames it over `path`, fsyncs the dir. */
+export async function writeFileAtomic(
+  path: string,
+  content: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true, mode });
+  try {
+    let off = 0;
+    while (off < bytes.length) off += await file.write(bytes.subarray(off));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  await Deno.chmod(tmp, mode);
+  await Deno.rename(tmp, path);
+  await syncDir(dirname(path));
+}
+
+/** Fsyncs a directory so a rename in it survives power loss. */
+export async function syncDir(dir: string): Promise<void> {
+  try {
+    const f = await Deno.open(dir, { read: true });
+    try {
+      await f.sync();
+    } finally {
+      f.close();
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  }
+}
+
+/** Reads a file, or returns null when it does not exist. */
+export async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}

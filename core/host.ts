@@ -1,0 +1,65 @@
+/**
+ * Builds the {@link PluginHost} each plugin's `setup` receives: a thin
+ * facade that records registrations in the {@link Registry} and lends the
+ * shared services. It wires; it does not render, validate or persist.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Plugin, PluginHost } from "./plugin.ts";
+import type { Registry } from "./registry.ts";
+import type { EventBus } from "./events.ts";
+import type { ApplyPipeline } from "./apply/pipeline.ts";
+import type { StateStore } from "./state/store.ts";
+import type { HaproxyClient } from "./haproxy/client.ts";
+import type { AuditLog } from "./store/audit.ts";
+import { mustMigrate } from "./store/db.ts";
+import type { DataPaths } from "./paths.ts";
+import type { Logger } from "./log.ts";
+import type { Config } from "./config.ts";
+import { HttpError } from "./errors.ts";
+
+/** The shared services a host lends. */
+export interface HostServices {
+  registry: Registry;
+  events: EventBus;
+  pipeline: ApplyPipeline;
+  store: StateStore;
+  haproxy: HaproxyClient;
+  audit: AuditLog;
+  db: DatabaseSync;
+  paths: DataPaths;
+  log: Logger;
+  config: Config;
+}
+
+/** The host for one plugin. */
+export function createHost(plugin: Plugin, s: HostServices): PluginHost {
+  const name = plugin.name;
+  const config: Record<string, unknown> = {};
+  for (const [key, owner] of Object.entries(s.registry.configOwners)) {
+    if (owner === name) config[key] = s.config[key];
+  }
+  return {
+    name,
+    route: (method, path, options, handler) =>
+      s.registry.route(name, method, path, options, handler),
+    render: (hook) => s.registry.render(name, hook),
+    on: (event, listener) => s.events.on(event, listener),
+    emit: (event, payload) => s.events.emit(event, payload),
+    service: (service) => s.registry.service(name, service),
+    state: () => {
+      const state = s.store.current();
+      if (!state) throw new HttpError("NotInitialized", "state not initialized");
+      return state;
+    },
+    apply: (next, options) => s.pipeline.apply(next, options),
+    haproxy: s.haproxy,
+    audit: s.audit,
+    db: s.db,
+    migrate: (steps) => mustMigrate(s.db, name, steps),
+    config,
+    paths: s.paths,
+    log: s.log.child(name),
+  };
+}

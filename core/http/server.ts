@@ -1,0 +1,143 @@
+/**
+ * The request pipeline: route → guards (authentication, role, CSRF, rate
+ * limit) → handler → response. Guards are pluggable so authentication lives
+ * in its own module; until one is installed, every caller is the local
+ * operator and the daemon listens on loopback only.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { badRequest, HttpError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { actorOf, type Principal, type RequestContext, type RouteRecord } from "../plugin.ts";
+import type { Router } from "./router.ts";
+import { errorResponse, json } from "./respond.ts";
+
+/** What a guard sees. */
+export interface GuardInput {
+  req: Request;
+  url: URL;
+  route: RouteRecord;
+  ip: string;
+  principal: Principal | null;
+}
+
+/**
+ * A step before the handler. It may identify the caller (return a
+ * principal), refuse (throw an {@link HttpError} or return a Response), or
+ * add response headers (rate-limit headers) through `headers`.
+ */
+export interface Guard {
+  name: string;
+  check(input: GuardInput, headers: Headers): Promise<Principal | null | Response | void>;
+}
+
+/** Largest request body accepted, in bytes (state documents with 10k servers fit). */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** Builds the `Deno.serve` handler. */
+export function createHandler(
+  router: Router,
+  guards: () => Guard[],
+  log: Logger,
+): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
+  return async (req, info) => {
+    const url = new URL(req.url);
+    const extra = new Headers();
+    let response: Response;
+    try {
+      response = await dispatch(router, guards(), req, url, remoteIp(info), extra);
+    } catch (error) {
+      response = errorResponse(error, log);
+    }
+    extra.forEach((v, k) => {
+      if (!response.headers.has(k)) response.headers.set(k, v);
+    });
+    return response;
+  };
+}
+
+function remoteIp(info: Deno.ServeHandlerInfo): string {
+  const addr = info.remoteAddr as Deno.NetAddr;
+  return addr.hostname ?? "unknown";
+}
+
+async function dispatch(
+  router: Router,
+  guards: Guard[],
+  req: Request,
+  url: URL,
+  ip: string,
+  extra: Headers,
+): Promise<Response> {
+  const found = router.match(req.method, url.pathname);
+  if (found.kind === "not-found") return json({ error: `no route for ${url.pathname}` }, 404);
+  if (found.kind === "method-not-allowed") {
+    return json({ error: `method ${req.method} not allowed` }, 405, {
+      allow: found.allow.join(", "),
+    });
+  }
+  const { route, params } = found.match;
+  let principal: Principal | null = null;
+  for (const guard of guards) {
+    const out = await guard.check({ req, url, route, ip, principal }, extra);
+    if (out instanceof Response) return out;
+    if (out) principal = out;
+  }
+  const ctx = makeContext(req, url, params, principal, ip);
+  const result = await route.handler(ctx);
+  if (result instanceof Response) return result;
+  return json(result ?? { ok: true });
+}
+
+function makeContext(
+  req: Request,
+  url: URL,
+  params: Record<string, string>,
+  principal: Principal | null,
+  ip: string,
+): RequestContext {
+  let cached: Promise<unknown> | undefined;
+  const readJson = () => {
+    cached ??= readBody(req);
+    return cached;
+  };
+  return {
+    req,
+    url,
+    params,
+    principal,
+    ip,
+    actor: actorOf(principal),
+    json: readJson,
+    async body<T>(schema: z.ZodType<T>): Promise<T> {
+      const raw = await readJson();
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        const where = first?.path.length ? ` at ${first.path.join(".")}` : "";
+        throw badRequest(`invalid request body${where}: ${first?.message ?? "invalid"}`, {
+          issues: parsed.error.issues,
+        });
+      }
+      return parsed.data;
+    },
+  };
+}
+
+async function readBody(req: Request): Promise<unknown> {
+  const length = Number(req.headers.get("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES) {
+    throw new HttpError("PayloadTooLarge", "request body too large");
+  }
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) {
+    throw new HttpError("PayloadTooLarge", "request body too large");
+  }
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("malformed JSON body");
+  }
+}

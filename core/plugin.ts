@@ -1,0 +1,163 @@
+/**
+ * The plugin contract: what a plugin is, and what the host lends it.
+ *
+ * A plugin is a named plain value, usually made by a factory with documented
+ * defaults (`stats(options?) => Plugin`). The host checks registrations
+ * (duplicate names, missing dependencies, a schema or config key claimed
+ * twice, a route registered twice) and closes registration once the server
+ * serves. Built-in and third-party plugins use exactly this contract.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import type { DatabaseSync } from "node:sqlite";
+import type { State, StateCheck } from "./state/schema.ts";
+import type { Events, Listener } from "./events.ts";
+import type { ConfigModel } from "./render/model.ts";
+import type { RenderContext } from "./render/haproxy.ts";
+import type { DataPaths } from "./paths.ts";
+import type { HaproxyClient } from "./haproxy/client.ts";
+import type { AuditLog } from "./store/audit.ts";
+import type { ApplyOptions, ApplyResult } from "./apply/types.ts";
+import type { Logger } from "./log.ts";
+
+/** Roles, lowest first. `public` routes need no credential. */
+export type Role = "viewer" | "operator" | "admin";
+
+/** The rate-limit bucket a route draws from. */
+export type RateTier = "read" | "write" | "auth";
+
+/** HTTP methods routes may use. */
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Who is calling, once authenticated. */
+export interface Principal {
+  /** How the caller proved who they are. `local` is the pre-auth loopback operator. */
+  source: "session" | "token" | "peer" | "local";
+  user: string;
+  role: Role;
+  /** The API token's key id, when `source` is `token`. */
+  keyId?: string;
+  /** The session id, when `source` is `session`. */
+  sessionId?: string;
+}
+
+/** The actor string recorded in audit entries for a principal. */
+export function actorOf(p: Principal | null): string {
+  if (!p) return "anonymous";
+  if (p.source === "token" && p.keyId) return `token:${p.keyId}`;
+  if (p.source === "peer") return `peer:${p.user}`;
+  return p.user;
+}
+
+/** What every route declares: who may call it and which rate bucket it uses. */
+export interface RouteOptions {
+  role: Role | "public";
+  tier: RateTier;
+  /** One line for the route listing and the OpenAPI document. */
+  summary?: string;
+}
+
+/** What a handler receives. */
+export interface RequestContext {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  principal: Principal | null;
+  /** The client's address as the socket saw it. */
+  ip: string;
+  /** The raw JSON body (`{}` when empty); malformed JSON is a 400. */
+  json(): Promise<unknown>;
+  /** Parses the JSON body with a schema; a malformed body is a 400. */
+  body<T>(schema: z.ZodType<T>): Promise<T>;
+  /** The actor string for audit entries. */
+  actor: string;
+}
+
+/** A route handler: returns a Response, or a value sent as JSON with status 200. */
+export type Handler = (ctx: RequestContext) => Promise<Response | unknown> | Response | unknown;
+
+/** A registered route, as data the core can list (OpenAPI, role matrix tests). */
+export interface RouteRecord {
+  method: Method;
+  path: string;
+  options: RouteOptions;
+  handler: Handler;
+  plugin: string;
+}
+
+/** A render contribution: adds sections, directives or files to the model. */
+export type RenderHook = (model: ConfigModel, state: State, ctx: RenderContext) => void;
+
+/** A background loop with a lifecycle: samplers, timers, watchers. */
+export interface Service {
+  name: string;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+}
+
+/** What the host lends a plugin during `setup`. */
+export interface PluginHost {
+  /** The plugin's own name. */
+  readonly name: string;
+  /** Registers an HTTP route. Paths use `:param` segments. */
+  route(method: Method, path: string, options: RouteOptions, handler: Handler): void;
+  /** Registers a render contribution, run after the core's own render. */
+  render(hook: RenderHook): void;
+  /** Subscribes to a typed event. */
+  on<K extends keyof Events>(event: K, listener: Listener<K>): void;
+  /** Emits a typed event. */
+  emit<K extends keyof Events>(event: K, payload: Events[K]): Promise<void>;
+  /** Registers a background service, started after the server serves, stopped on shutdown. */
+  service(service: Service): void;
+  /** The current persisted state. */
+  state(): State;
+  /** Runs the apply pipeline with a new state document. */
+  apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
+  /** The HAProxy client (admin socket, master CLI, check, reload). */
+  readonly haproxy: HaproxyClient;
+  /** The audit log. */
+  readonly audit: AuditLog;
+  /** The shared database; create tables through `migrate` with your plugin's name. */
+  readonly db: DatabaseSync;
+  /** Runs this plugin's numbered migrations once each. */
+  migrate(steps: string[]): void;
+  /** This plugin's parsed config sections (the keys it declared in `config`). */
+  readonly config: Record<string, unknown>;
+  /** Data directory layout. */
+  readonly paths: DataPaths;
+  /** A logger that prefixes the plugin's name. */
+  readonly log: Logger;
+}
+
+/** A plugin: a name, what it needs, what it adds to the state and config, and its setup. */
+export interface Plugin {
+  name: string;
+  /** Names of plugins that must be registered too. */
+  dependencies?: string[];
+  /** Top-level state keys this plugin owns, each with a schema that has a default. */
+  schema?: Record<string, z.ZodType>;
+  /** Cross-reference checks over the whole state (e.g. a bind naming a missing cert). */
+  checks?: StateCheck[];
+  /** Top-level `config.yaml` keys this plugin owns, each with a strict schema and a default. */
+  config?: Record<string, z.ZodType>;
+  /** Wires routes, render hooks, listeners and services. */
+  setup?(host: PluginHost): void | Promise<void>;
+}
+
+/**
+ * Identity function that gives plugin literals their type.
+ *
+ * @example
+ * ```ts
+ * export default definePlugin({
+ *   name: "hello",
+ *   setup(host) {
+ *     host.route("GET", "/api/hello", { role: "viewer", tier: "read" }, () => ({ hello: true }));
+ *   },
+ * });
+ * ```
+ */
+export function definePlugin(plugin: Plugin): Plugin {
+  return plugin;
+}

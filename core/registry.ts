@@ -1,0 +1,146 @@
+/**
+ * Checked registration: collects what plugins register (routes, render
+ * hooks, services, state and config fragments) as data, refusing anything
+ * ambiguous with a coded {@link StartupError}, and refusing everything once
+ * the server serves.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { StartupError } from "./errors.ts";
+import type {
+  Handler,
+  Method,
+  Plugin,
+  RenderHook,
+  RouteOptions,
+  RouteRecord,
+  Service,
+} from "./plugin.ts";
+import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
+import { coreConfigShape } from "./config.ts";
+
+const ROLES = new Set(["public", "viewer", "operator", "admin"]);
+const TIERS = new Set(["read", "write", "auth"]);
+
+/** Everything registered, as plain data the core can list and test. */
+export class Registry {
+  readonly plugins: Plugin[];
+  readonly routes: RouteRecord[] = [];
+  readonly renderHooks: RenderHook[] = [];
+  readonly services: { plugin: string; service: Service }[] = [];
+  readonly checks: StateCheck[] = [];
+  readonly stateFragments: Record<string, z.ZodType> = {};
+  readonly configFragments: Record<string, z.ZodType> = {};
+  readonly configOwners: Record<string, string> = {};
+  #closed = false;
+
+  /** Checks the plugin list: unique names, dependencies present, keys claimed once. */
+  constructor(plugins: Plugin[]) {
+    this.plugins = plugins;
+    const names = new Set<string>();
+    for (const p of plugins) {
+      if (!/^[a-z][a-z0-9-]*$/.test(p.name)) {
+        throw new StartupError("PLUGIN_DUPLICATE", `plugin name '${p.name}' must be kebab-case`);
+      }
+      if (names.has(p.name)) {
+        throw new StartupError("PLUGIN_DUPLICATE", `plugin '${p.name}' is registered twice`);
+      }
+      names.add(p.name);
+    }
+    const stateOwner: Record<string, string> = Object.fromEntries(
+      CORE_KEYS.map((k) => [k, "core"]),
+    );
+    const configOwner: Record<string, string> = Object.fromEntries(
+      Object.keys(coreConfigShape).map((k) => [k, "core"]),
+    );
+    for (const p of plugins) {
+      for (const dep of p.dependencies ?? []) {
+        if (!names.has(dep)) {
+          throw new StartupError(
+            "PLUGIN_MISSING_DEPENDENCY",
+            `plugin '${p.name}' needs plugin '${dep}', which is not registered`,
+          );
+        }
+      }
+      for (const [key, schema] of Object.entries(p.schema ?? {})) {
+        if (stateOwner[key]) {
+          throw new StartupError(
+            "SCHEMA_KEY_CLAIMED",
+            `state key '${key}' is claimed by '${stateOwner[key]}' and '${p.name}'`,
+          );
+        }
+        stateOwner[key] = p.name;
+        this.stateFragments[key] = schema;
+      }
+      for (const [key, schema] of Object.entries(p.config ?? {})) {
+        if (configOwner[key]) {
+          throw new StartupError(
+            "SCHEMA_KEY_CLAIMED",
+            `config key '${key}' is claimed by '${configOwner[key]}' and '${p.name}'`,
+          );
+        }
+        configOwner[key] = p.name;
+        this.configFragments[key] = schema;
+        this.configOwners[key] = p.name;
+      }
+      this.checks.push(...(p.checks ?? []));
+    }
+  }
+
+  /** Registers a route for a plugin; refuses duplicates and missing declarations. */
+  route(plugin: string, method: Method, path: string, options: RouteOptions, handler: Handler) {
+    this.#open(plugin, `route ${method} ${path}`);
+    if (!options || !ROLES.has(options.role) || !TIERS.has(options.tier)) {
+      throw new StartupError(
+        "ROUTE_INVALID",
+        `route ${method} ${path} of '${plugin}' must declare a role and a rate tier`,
+      );
+    }
+    if (!path.startsWith("/")) {
+      throw new StartupError("ROUTE_INVALID", `route path '${path}' must start with /`);
+    }
+    const shape = path.replace(/:[^/]+/g, ":");
+    const clash = this.routes.find((r) =>
+      r.method === method && r.path.replace(/:[^/]+/g, ":") === shape
+    );
+    if (clash) {
+      throw new StartupError(
+        "ROUTE_DUPLICATE",
+        `route ${method} ${path} of '${plugin}' is already registered by '${clash.plugin}'`,
+      );
+    }
+    this.routes.push({ method, path, options, handler, plugin });
+  }
+
+  /** Registers a render hook. */
+  render(plugin: string, hook: RenderHook): void {
+    this.#open(plugin, "render hook");
+    this.renderHooks.push(hook);
+  }
+
+  /** Registers a background service. */
+  service(plugin: string, service: Service): void {
+    this.#open(plugin, `service ${service.name}`);
+    this.services.push({ plugin, service });
+  }
+
+  /** Closes registration; later calls throw REGISTRATION_CLOSED. */
+  close(): void {
+    this.#closed = true;
+  }
+
+  /** Whether registration has closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #open(plugin: string, what: string): void {
+    if (this.#closed) {
+      throw new StartupError(
+        "REGISTRATION_CLOSED",
+        `plugin '${plugin}' tried to register ${what} after the server started`,
+      );
+    }
+  }
+}

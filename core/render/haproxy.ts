@@ -1,0 +1,240 @@
+/**
+ * Renders the core's part of the state (global, defaults, frontends,
+ * backends, ACLs, the stats listener) into the config model. Plugins then
+ * add their parts through their own render hooks.
+ *
+ * @module
+ */
+import type { State } from "../state/schema.ts";
+import type {
+  AclModel,
+  BackendModel,
+  FrontendModel,
+  HaproxyModel,
+  StatsSocketModel,
+} from "../state/haproxy_schema.ts";
+import { aclNamesIn } from "../state/condition.ts";
+import { ConfigModel, d, type Directive, type Entity } from "./model.ts";
+import type { DataPaths } from "../paths.ts";
+
+/** What a render needs besides the state: where files live. */
+export interface RenderContext {
+  paths: DataPaths;
+}
+
+/** The path of a file-backed ACL's pattern file. */
+export function aclFilePath(paths: DataPaths, name: string): string {
+  return `${paths.acls}/${name}.lst`;
+}
+
+/** Builds the model for the core's keys. */
+export function renderCore(model: ConfigModel, state: State, ctx: RenderContext): void {
+  const hp = state.haproxy;
+  renderGlobal(model, hp, ctx);
+  renderDefaults(model, hp);
+  const acls = new Map(state.acls.map((a) => [a.name, a]));
+  for (const fe of hp.frontends) renderFrontend(model, fe, acls, ctx);
+  for (const be of hp.backends) renderBackend(model, be);
+  if (hp.stats) renderStats(model, hp.stats);
+  for (const acl of state.acls) {
+    if (acl.file) {
+      const content = acl.values.length ? acl.values.join("\n") + "\n" : "";
+      model.file({ path: aclFilePath(ctx.paths, acl.name), content });
+    }
+  }
+}
+
+function renderGlobal(model: ConfigModel, hp: HaproxyModel, ctx: RenderContext): void {
+  const g = hp.global;
+  const e: Entity = { kind: "global", id: "global" };
+  const dirs: Directive[] = [
+    d("stats", ["socket", ctx.paths.adminSocket, "mode", "600", "level", "admin"], {
+      kind: "global",
+      id: "admin-socket",
+    }),
+    d("server-state-file", [ctx.paths.serverStateFile], e),
+  ];
+  if (g.maxconn !== undefined) dirs.push(d("maxconn", [g.maxconn], e));
+  if (g.nbthread !== undefined) dirs.push(d("nbthread", [g.nbthread], e));
+  g.logs.forEach((log, i) => {
+    const args: string[] = [log.target];
+    if (log.format) args.push("format", log.format);
+    args.push(log.facility);
+    if (log.level) args.push(log.level);
+    if (log.level && log.minLevel) args.push(log.minLevel);
+    dirs.push(d("log", args, { kind: "log", id: String(i) }));
+  });
+  const t = g.tune;
+  if (t.bufsize !== undefined) dirs.push(d("tune.bufsize", [t.bufsize], e));
+  if (t.maxrewrite !== undefined) dirs.push(d("tune.maxrewrite", [t.maxrewrite], e));
+  if (t.httpMaxhdr !== undefined) dirs.push(d("tune.http.maxhdr", [t.httpMaxhdr], e));
+  if (t.sslDefaultDhParam !== undefined) {
+    dirs.push(d("tune.ssl.default-dh-param", [t.sslDefaultDhParam], e));
+  }
+  if (t.maxaccept !== undefined) dirs.push(d("tune.maxaccept", [t.maxaccept], e));
+  g.statsSockets.forEach((s, i) => {
+    dirs.push(
+      d("stats", ["socket", ...statsSocketArgs(s)], { kind: "statsSocket", id: String(i) }),
+    );
+  });
+  if (g.statsTimeout !== undefined) dirs.push(d("stats", ["timeout", g.statsTimeout], e));
+  for (const raw of g.rawDirectives) dirs.push(d(raw, [], e));
+  model.add({ kind: "global", entity: e, directives: dirs });
+}
+
+/** The arguments of a `stats socket` line, as the Runtime API documentation writes them. */
+export function statsSocketArgs(s: StatsSocketModel): string[] {
+  const args: string[] = [];
+  if (s.kind === "unix") {
+    args.push(s.path);
+    if (s.user) args.push("user", s.user);
+    if (s.group) args.push("group", s.group);
+    if (s.mode) args.push("mode", s.mode);
+  } else {
+    args.push(`${s.kind}@${s.host}:${s.port}`);
+  }
+  args.push("level", s.level);
+  if (s.exposeFdListeners) args.push("expose-fd", "listeners");
+  return args;
+}
+
+function renderDefaults(model: ConfigModel, hp: HaproxyModel): void {
+  const df = hp.defaults;
+  const e: Entity = { kind: "defaults", id: "defaults" };
+  const dirs: Directive[] = [d("mode", [df.mode], e)];
+  if (df.log === "global") dirs.push(d("log", ["global"], e));
+  for (const o of df.options) dirs.push(d("option", [o], e));
+  dirs.push(...timeoutDirectives(df.timeouts, e));
+  if (df.maxconn !== undefined) dirs.push(d("maxconn", [df.maxconn], e));
+  if (df.retries !== undefined) dirs.push(d("retries", [df.retries], e));
+  dirs.push(d("load-server-state-from-file", ["global"], e));
+  for (const raw of df.rawDirectives) dirs.push(d(raw, [], e));
+  model.add({ kind: "defaults", entity: e, directives: dirs });
+}
+
+const TIMEOUT_NAMES: Record<string, string> = {
+  connect: "connect",
+  client: "client",
+  server: "server",
+  httpRequest: "http-request",
+  httpKeepAlive: "http-keep-alive",
+  queue: "queue",
+  check: "check",
+  tunnel: "tunnel",
+  clientFin: "client-fin",
+  serverFin: "server-fin",
+};
+
+function timeoutDirectives(t: Record<string, string | number | undefined>, e: Entity): Directive[] {
+  return Object.entries(TIMEOUT_NAMES)
+    .filter(([key]) => t[key] !== undefined)
+    .map(([key, name]) => d("timeout", [name, String(t[key])], e));
+}
+
+function renderFrontend(
+  model: ConfigModel,
+  fe: FrontendModel,
+  acls: Map<string, AclModel>,
+  ctx: RenderContext,
+): void {
+  const e: Entity = { kind: "frontend", id: fe.id };
+  const dirs: Directive[] = [];
+  if (fe.mode) dirs.push(d("mode", [fe.mode], e));
+  if (fe.maxconn !== undefined) dirs.push(d("maxconn", [fe.maxconn], e));
+  fe.binds.forEach((b, i) => {
+    dirs.push(d("bind", [b.address, ...b.options], { kind: "bind", id: `${fe.id}/${i}` }));
+  });
+  for (const o of fe.options) dirs.push(d("option", [o], e));
+  const conds = [
+    ...fe.tcpRequest.map((r) => r.cond),
+    ...fe.httpRequest.map((r) => r.cond),
+    ...fe.useBackends.map((u) => u.cond),
+  ];
+  const used = new Set<string>();
+  for (const c of conds) if (c) { for (const n of aclNamesIn(c)) used.add(n); }
+  for (const acl of acls.values()) {
+    if (used.has(acl.name)) dirs.push(aclDirective(acl, ctx));
+  }
+  fe.tcpRequest.forEach((r, i) => {
+    const args = [r.on, r.action, ...(r.cond ? [r.cond] : [])];
+    dirs.push(d("tcp-request", args, { kind: "tcpRequest", id: `${fe.id}/${i}` }));
+  });
+  fe.httpRequest.forEach((r, i) => {
+    const args = [r.action, ...(r.cond ? [r.cond] : [])];
+    dirs.push(d("http-request", args, { kind: "httpRequest", id: `${fe.id}/${i}` }));
+  });
+  fe.useBackends.forEach((u, i) => {
+    dirs.push(d("use_backend", [u.backend, u.cond], { kind: "useBackend", id: `${fe.id}/${i}` }));
+  });
+  if (fe.defaultBackend) dirs.push(d("default_backend", [fe.defaultBackend], e));
+  for (const raw of fe.rawDirectives) dirs.push(d(raw, [], e));
+  model.add({ kind: "frontend", name: fe.id, entity: e, directives: dirs });
+}
+
+function aclDirective(acl: AclModel, ctx: RenderContext): Directive {
+  const patterns = acl.file ? ["-f", aclFilePath(ctx.paths, acl.name)] : acl.values;
+  return d("acl", [acl.name, acl.criterion, ...acl.flags, ...patterns], {
+    kind: "acl",
+    id: acl.name,
+  });
+}
+
+function renderBackend(model: ConfigModel, be: BackendModel): void {
+  const e: Entity = { kind: "backend", id: be.id };
+  const dirs: Directive[] = [];
+  if (be.mode) dirs.push(d("mode", [be.mode], e));
+  if (be.balance) dirs.push(d("balance", [be.balance.algorithm, ...be.balance.args], e));
+  const hc = be.healthCheck;
+  if (hc?.type === "http") {
+    dirs.push(d("option", ["httpchk"], e));
+    const send = ["send", "meth", hc.method, "uri", hc.path];
+    if (hc.host) send.push("hdr", "Host", hc.host);
+    dirs.push(d("http-check", send, e));
+    if (hc.expectStatus) dirs.push(d("http-check", ["expect", "status", hc.expectStatus], e));
+  }
+  const serverDefaults: string[] = [];
+  if (hc?.interval !== undefined) serverDefaults.push("inter", String(hc.interval));
+  if (hc?.rise !== undefined) serverDefaults.push("rise", String(hc.rise));
+  if (hc?.fall !== undefined) serverDefaults.push("fall", String(hc.fall));
+  if (serverDefaults.length) dirs.push(d("default-server", serverDefaults, e));
+  if (be.stickTable) {
+    const st = be.stickTable;
+    const args = ["type", st.type];
+    if (st.len !== undefined) args.push("len", String(st.len));
+    args.push("size", String(st.size));
+    if (st.expire !== undefined) args.push("expire", String(st.expire));
+    if (st.store.length) args.push("store", st.store.join(","));
+    dirs.push(d("stick-table", args, { kind: "stickTable", id: be.id }));
+  }
+  if (be.stickOn) dirs.push(d("stick", ["on", be.stickOn], { kind: "stickTable", id: be.id }));
+  for (const o of be.options) dirs.push(d("option", [o], e));
+  for (const s of be.servers) {
+    const args = [s.name, s.address, "weight", String(s.weight)];
+    if (s.check) args.push("check");
+    if (s.backup) args.push("backup");
+    if (s.maxconn !== undefined) args.push("maxconn", String(s.maxconn));
+    if (s.ssl) args.push("ssl", "verify", "none");
+    if (s.disabled) args.push("disabled");
+    dirs.push(d("server", args, { kind: "server", id: `${be.id}/${s.name}` }));
+  }
+  for (const raw of be.rawDirectives) dirs.push(d(raw, [], e));
+  model.add({ kind: "backend", name: be.id, entity: e, directives: dirs });
+}
+
+function renderStats(model: ConfigModel, st: NonNullable<HaproxyModel["stats"]>): void {
+  const e: Entity = { kind: "stats", id: "stats" };
+  const dirs: Directive[] = [
+    d("bind", [st.bind], e),
+    d("mode", ["http"], e),
+    d("stats", ["enable"], e),
+    d("stats", ["uri", st.uri], e),
+  ];
+  if (st.refresh !== undefined) dirs.push(d("stats", ["refresh", String(st.refresh)], e));
+  if (st.admin) dirs.push(d("stats", ["admin", "if", "TRUE"], e));
+  if (st.prometheus) {
+    dirs.push(
+      d("http-request", ["use-service", "prometheus-exporter", "if", "{ path /metrics }"], e),
+    );
+  }
+  model.add({ kind: "listen", name: "stats", entity: e, directives: dirs });
+}

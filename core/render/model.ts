@@ -1,0 +1,116 @@
+/**
+ * The typed config model between the state and the printed `haproxy.cfg`.
+ *
+ * Every section and directive carries the state entity it came from, so the
+ * printer can map each output line back to an entity, and `haproxy -c`
+ * errors become hints that name what the operator wrote. Plugins add to the
+ * model through {@link ConfigModel}'s methods; the core owns section order.
+ *
+ * @module
+ */
+
+/** The state entity a line came from, e.g. `{kind: "backend", id: "web-pool"}`. */
+export interface Entity {
+  kind: string;
+  id: string;
+}
+
+/** One config line: a keyword and its arguments, printed space-separated. */
+export interface Directive {
+  keyword: string;
+  args: string[];
+  entity?: Entity;
+}
+
+/** Section kinds, in the order the core prints them. */
+export const SECTION_ORDER = [
+  "global",
+  "defaults",
+  "ring",
+  "resolvers",
+  "peers",
+  "userlist",
+  "cache",
+  "http-errors",
+  "program",
+  "listen",
+  "frontend",
+  "backend",
+] as const;
+
+/** A section kind HAProxy knows. */
+export type SectionKind = typeof SECTION_ORDER[number];
+
+/** One config section: its header (`backend web-pool`) and its directives. */
+export interface Section {
+  kind: SectionKind;
+  name?: string;
+  entity?: Entity;
+  directives: Directive[];
+}
+
+/**
+ * A file the config refers to (a crt-list, an ACL file, a Lua script) that
+ * the apply pipeline writes beside the cfg, transactionally with it.
+ */
+export interface GeneratedFile {
+  path: string;
+  content: string;
+  /** File mode; secrets use 0o600. Defaults to 0o644. */
+  mode?: number;
+}
+
+/** A non-fatal observation made while rendering, returned as `warnings[]`. */
+export interface RenderWarning {
+  entity: Entity;
+  message: string;
+}
+
+/**
+ * The mutable model render hooks build. Sections keep insertion order within
+ * their kind; kinds print in {@link SECTION_ORDER}.
+ */
+export class ConfigModel {
+  readonly sections: Section[] = [];
+  readonly files: GeneratedFile[] = [];
+  readonly warnings: RenderWarning[] = [];
+
+  /** Adds a section and returns it, so callers can keep appending to it. */
+  add(section: Section): Section {
+    this.sections.push(section);
+    return section;
+  }
+
+  /** The first section of a kind (and name), if any. */
+  section(kind: SectionKind, name?: string): Section | undefined {
+    return this.sections.find((s) => s.kind === kind && (name === undefined || s.name === name));
+  }
+
+  /** Every directive produced for an entity, for plugins that extend lines (a bind's TLS args). */
+  directivesOf(entity: Entity): Directive[] {
+    const out: Directive[] = [];
+    for (const s of this.sections) {
+      for (const d of s.directives) {
+        if (d.entity?.kind === entity.kind && d.entity.id === entity.id) out.push(d);
+      }
+    }
+    return out;
+  }
+
+  /** Registers a generated file; a second file with the same path replaces the first. */
+  file(file: GeneratedFile): void {
+    const i = this.files.findIndex((f) => f.path === file.path);
+    if (i >= 0) this.files[i] = file;
+    else this.files.push(file);
+  }
+
+  /** Records a warning for the apply response. */
+  warn(entity: Entity, message: string): void {
+    this.warnings.push({ entity, message });
+  }
+}
+
+/** Shorthand for a directive. */
+export function d(keyword: string, args: (string | number)[] = [], entity?: Entity): Directive {
+  return { keyword, args: args.map(String), entity };
+}

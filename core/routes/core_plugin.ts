@@ -1,0 +1,29 @@
+/**
+ * The core's own routes, registered through the same plugin contract as
+ * everything else, so the route table (roles, tiers) covers them too.
+ *
+ * @module
+ */
+import { definePlugin, type Plugin } from "../plugin.ts";
+import type { CoreDeps } from "./deps.ts";
+import { stateRoutes } from "./state.ts";
+import { historyRoutes } from "./history.ts";
+import { haproxyRoutes } from "./haproxy.ts";
+
+/** The built-in `core` plugin; `deps` is filled in before setup runs. */
+export function corePlugin(deps: () => CoreDeps): Plugin {
+  return definePlugin({
+    name: "core",
+    setup(host) {
+      const d = deps();
+      stateRoutes(host, d);
+      historyRoutes(host, d);
+      haproxyRoutes(host, d);
+      host.route("GET", "/api/routes", {
+        role: "viewer",
+        tier: "read",
+        summary: "Every registered route with its role and rate tier",
+      }, () => ({ routes: d.routes() }));
+    },
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * What the core's own routes need beyond the plugin host: the pipeline and
+ * stores they front.
+ *
+ * @module
+ */
+import type { ApplyPipeline } from "../apply/pipeline.ts";
+import type { StateStore } from "../state/store.ts";
+import type { SnapshotStore } from "../store/snapshots.ts";
+import type { Rendered } from "../render/render.ts";
+import type { State } from "../state/schema.ts";
+
+/** The core services its routes use. */
+export interface CoreDeps {
+  pipeline: ApplyPipeline;
+  store: StateStore;
+  snapshots: SnapshotStore;
+  render: (state: State) => Rendered;
+  version: string;
+  /** The route table as data: method, path, role, tier, plugin. */
+  routes: () => { method: string; path: string; role: string; tier: string; plugin: string }[];
+}

@@ -1,0 +1,69 @@
+/**
+ * HAProxy-facing core routes: the cfg (live on disk, or rendered from the
+ * state), a manual reload, and the health probe.
+ *
+ * @module
+ */
+import { badRequest, HttpError } from "../errors.ts";
+import { readTextOrNull } from "../fsutil.ts";
+import type { PluginHost } from "../plugin.ts";
+import type { CoreDeps } from "./deps.ts";
+
+/** Registers /api/haproxy/cfg, /api/haproxy/reload and /health. */
+export function haproxyRoutes(host: PluginHost, deps: CoreDeps): void {
+  host.route("GET", "/api/haproxy/cfg", {
+    role: "viewer",
+    tier: "read",
+    summary: "haproxy.cfg as on disk (source=disk) or as rendered from the state (source=state)",
+  }, async (ctx) => {
+    const source = ctx.url.searchParams.get("source") ?? "disk";
+    let text: string | null;
+    if (source === "disk") text = await readTextOrNull(host.paths.cfg);
+    else if (source === "state") {
+      const state = deps.store.current();
+      if (!state) throw new HttpError("NotInitialized", "state not initialized");
+      text = deps.render(state).text;
+    } else throw badRequest("source must be 'disk' or 'state'");
+    return new Response(text ?? "", { headers: { "content-type": "text/plain; charset=utf-8" } });
+  });
+
+  host.route("POST", "/api/haproxy/reload", {
+    role: "operator",
+    tier: "write",
+    summary: "Reload HAProxy through the master CLI and confirm the new worker",
+  }, async (ctx) => {
+    const outcome = await host.haproxy.reload();
+    host.audit.record({
+      actor: ctx.actor,
+      category: "haproxy",
+      action: "reload",
+      target: null,
+      details: outcome.ok ? { workerPid: outcome.workerPid } : { error: outcome.message },
+      outcome: outcome.ok ? "success" : "failure",
+    });
+    if (!outcome.ok) {
+      throw new HttpError("ReloadFailed", "reload failed", {
+        error: `reload failed: ${outcome.message}`,
+        output: outcome.output,
+        hints: [],
+      });
+    }
+    return { ok: true, workerPid: outcome.workerPid };
+  });
+
+  host.route("GET", "/health", { role: "public", tier: "read", summary: "Liveness" }, async () => {
+    const proc = await host.haproxy.showProc();
+    const ok = proc !== null && proc.workers.length > 0;
+    return new Response(
+      JSON.stringify({
+        ok,
+        version: deps.version,
+        haproxy: proc
+          ? { masterPid: proc.masterPid, workers: proc.workers.map((w) => w.pid) }
+          : null,
+        state: deps.store.current() ? "initialized" : "not-initialized",
+      }),
+      { status: ok ? 200 : 503, headers: { "content-type": "application/json; charset=utf-8" } },
+    );
+  });
+}

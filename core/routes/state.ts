@@ -1,0 +1,48 @@
+/**
+ * The state document routes: read with an ETag, replace through the apply
+ * pipeline (If-Match honoured), and plan without applying.
+ *
+ * @module
+ */
+import { HttpError } from "../errors.ts";
+import { json } from "../http/respond.ts";
+import type { PluginHost } from "../plugin.ts";
+import type { CoreDeps } from "./deps.ts";
+
+/** Registers GET/PUT /api/state and POST /api/state/plan. */
+export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
+  host.route("GET", "/api/state", {
+    role: "viewer",
+    tier: "read",
+    summary: "The whole desired configuration, with its ETag",
+  }, () => {
+    const state = deps.store.current();
+    if (!state) throw new HttpError("NotInitialized", "state not initialized");
+    return json(state, 200, { etag: deps.store.etag() });
+  });
+
+  host.route("PUT", "/api/state", {
+    role: "operator",
+    tier: "write",
+    summary: "Replace the state: validate, render, check, swap, reload, snapshot",
+  }, async (ctx) => {
+    const body = await ctx.json();
+    const result = await deps.pipeline.apply(body, {
+      actor: ctx.actor,
+      reason: ctx.url.searchParams.get("reason"),
+      ifMatch: ctx.req.headers.get("if-match"),
+    });
+    const headers: Record<string, string> = { etag: result.etag };
+    if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
+    return json(result.state, 200, headers);
+  });
+
+  host.route("POST", "/api/state/plan", {
+    role: "operator",
+    tier: "write",
+    summary: "Validate, render and haproxy -c a state without applying it; diff against live",
+  }, async (ctx) => {
+    const plan = await deps.pipeline.plan(await ctx.json());
+    return plan;
+  });
+}

@@ -1,0 +1,318 @@
+/**
+ * The core's part of the state document: HAProxy modelled as data.
+ *
+ * Each HAProxy concept an operator reaches for has a typed field; what the
+ * schema does not model goes into `rawDirectives`, the escape hatch on
+ * global, defaults, every frontend and every backend. Defaults are applied
+ * by the schema, so the persisted document is always complete and
+ * re-PUTting it renders byte-identical output.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { Arg, Duration, HostPort, Name, Port } from "./names.ts";
+
+/** Lines passed through verbatim, for what the schema does not model. */
+export const RawDirectives = z.array(Arg).default([]);
+
+/** An HAProxy condition: `if|unless` followed by ACL terms, e.g. `if is_api !is_admin`. */
+export const Condition = z.string().regex(
+  /^(if|unless)\s+\S.*$/,
+  "must start with 'if' or 'unless' followed by ACL names",
+).regex(/^[^\r\n\0]*$/, "must be a single line");
+
+const SYSLOG_FACILITIES = [
+  "kern",
+  "user",
+  "mail",
+  "daemon",
+  "auth",
+  "syslog",
+  "lpr",
+  "news",
+  "uucp",
+  "cron",
+  "auth2",
+  "ftp",
+  "ntp",
+  "audit",
+  "alert",
+  "cron2",
+  "local0",
+  "local1",
+  "local2",
+  "local3",
+  "local4",
+  "local5",
+  "local6",
+  "local7",
+] as const;
+const SYSLOG_LEVELS = [
+  "emerg",
+  "alert",
+  "crit",
+  "err",
+  "warning",
+  "notice",
+  "info",
+  "debug",
+] as const;
+
+/** One `log` target of the global section. */
+export const LogTarget = z.object({
+  target: z.string().regex(
+    /^(stdout|stderr|\/[^\s]+|(udp@|tcp@|ipv4@|ipv6@)?[A-Za-z0-9.:[\]-]+(:\d{1,5})?)$/,
+    "must be stdout, stderr, a unix socket path or host[:port]",
+  ),
+  facility: z.enum(SYSLOG_FACILITIES).default("local0"),
+  level: z.enum(SYSLOG_LEVELS).optional(),
+  minLevel: z.enum(SYSLOG_LEVELS).optional(),
+  format: z.enum(["rfc3164", "rfc5424", "short", "raw", "iso", "local", "timed", "priority"])
+    .optional(),
+}).strict();
+
+/** Runtime API access level, as in HAProxy's `level` bind option. */
+export const SocketLevel = z.enum(["user", "operator", "admin"]);
+
+/** File mode in octal, e.g. `660`. */
+const OctalMode = z.string().regex(/^0?[0-7]{3}$/, "must be an octal mode such as 660");
+
+const SocketCommon = {
+  level: SocketLevel.default("operator"),
+  exposeFdListeners: z.boolean().default(false),
+};
+
+/**
+ * A `stats socket`: the HAProxy Runtime API. A unix socket with owner, group
+ * and mode, or an IP socket (`ipv4@127.0.0.1:9999`, or `ipv4@*:9999` for all
+ * interfaces).
+ */
+export const StatsSocket = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("unix"),
+    path: z.string().regex(/^\/[^\s]+$/, "must be an absolute path without spaces"),
+    user: Name.optional(),
+    group: Name.optional(),
+    mode: OctalMode.optional(),
+    ...SocketCommon,
+  }).strict(),
+  z.object({
+    kind: z.literal("ipv4"),
+    host: z.union([z.literal("*"), z.ipv4()]),
+    port: Port,
+    ...SocketCommon,
+  }).strict(),
+  z.object({
+    kind: z.literal("ipv6"),
+    host: z.union([z.literal("::"), z.ipv6()]),
+    port: Port,
+    ...SocketCommon,
+  }).strict(),
+]);
+
+/** Global tuning knobs operators commonly set. */
+export const Tune = z.object({
+  bufsize: z.number().int().min(1024).optional(),
+  maxrewrite: z.number().int().min(0).optional(),
+  httpMaxhdr: z.number().int().min(1).max(32767).optional(),
+  sslDefaultDhParam: z.number().int().min(1024).optional(),
+  maxaccept: z.number().int().optional(),
+}).strict().default({});
+
+/** The `global` section. */
+export const Global = z.object({
+  maxconn: z.number().int().positive().optional(),
+  nbthread: z.number().int().min(1).max(64).optional(),
+  logs: z.array(LogTarget).default([]),
+  tune: Tune,
+  statsSockets: z.array(StatsSocket).default([]),
+  statsTimeout: Duration.optional(),
+  rawDirectives: RawDirectives,
+}).strict().default({ logs: [], tune: {}, statsSockets: [], rawDirectives: [] });
+
+/** Proxy mode. */
+export const Mode = z.enum(["http", "tcp"]);
+
+/** A proxy `option` keyword with optional arguments, e.g. `httplog` or `forwardfor except 127.0.0.0/8`. */
+export const ProxyOption = z.string().regex(
+  /^(no )?[a-z][a-z0-9-]*( [^\r\n\0]+)?$/,
+  "must be an option keyword such as httplog or 'forwardfor except 127.0.0.0/8'",
+);
+
+/** The timeouts HAProxy knows, by their config names in camelCase. */
+export const Timeouts = z.object({
+  connect: Duration.optional(),
+  client: Duration.optional(),
+  server: Duration.optional(),
+  httpRequest: Duration.optional(),
+  httpKeepAlive: Duration.optional(),
+  queue: Duration.optional(),
+  check: Duration.optional(),
+  tunnel: Duration.optional(),
+  clientFin: Duration.optional(),
+  serverFin: Duration.optional(),
+}).strict();
+
+/** The `defaults` section. */
+export const Defaults = z.object({
+  mode: Mode.default("http"),
+  log: z.enum(["global", "none"]).default("global"),
+  options: z.array(ProxyOption).default([]),
+  timeouts: Timeouts.default({ connect: "5s", client: "30s", server: "30s" }),
+  maxconn: z.number().int().positive().optional(),
+  retries: z.number().int().min(0).optional(),
+  rawDirectives: RawDirectives,
+}).strict().default({
+  mode: "http",
+  log: "global",
+  options: [],
+  timeouts: { connect: "5s", client: "30s", server: "30s" },
+  rawDirectives: [],
+});
+
+/** A listening address of a frontend. */
+export const Bind = z.object({
+  address: HostPort,
+  /** Extra bind options HAProxy accepts, e.g. `accept-proxy`, `v4v6`. */
+  options: z.array(Arg).default([]),
+}).strict();
+
+/** An `http-request` rule: an action with its arguments, and an optional condition. */
+export const HttpRequestRule = z.object({
+  action: Arg,
+  cond: Condition.optional(),
+}).strict();
+
+/** A `tcp-request` rule at one of its evaluation points. */
+export const TcpRequestRule = z.object({
+  on: z.enum(["connection", "content", "session", "inspect-delay"]),
+  action: Arg,
+  cond: Condition.optional(),
+}).strict();
+
+/** A conditional `use_backend`. */
+export const UseBackend = z.object({
+  backend: Name,
+  cond: Condition,
+}).strict();
+
+/** A frontend: where traffic comes in and how it is routed. */
+export const Frontend = z.object({
+  id: Name,
+  mode: Mode.optional(),
+  binds: z.array(Bind).min(1),
+  maxconn: z.number().int().positive().optional(),
+  options: z.array(ProxyOption).default([]),
+  httpRequest: z.array(HttpRequestRule).default([]),
+  tcpRequest: z.array(TcpRequestRule).default([]),
+  useBackends: z.array(UseBackend).default([]),
+  defaultBackend: Name.optional(),
+  rawDirectives: RawDirectives,
+}).strict();
+
+/** A server of a backend. */
+export const Server = z.object({
+  name: Name,
+  address: HostPort,
+  weight: z.number().int().min(0).max(256).default(100),
+  check: z.boolean().default(true),
+  backup: z.boolean().default(false),
+  maxconn: z.number().int().positive().optional(),
+  ssl: z.boolean().default(false),
+  disabled: z.boolean().default(false),
+}).strict();
+
+/** Load-balancing algorithm and its argument where it takes one. */
+export const Balance = z.object({
+  algorithm: z.enum([
+    "roundrobin",
+    "static-rr",
+    "leastconn",
+    "first",
+    "source",
+    "uri",
+    "url_param",
+    "hdr",
+    "random",
+    "rdp-cookie",
+  ]),
+  args: z.array(Arg).default([]),
+}).strict();
+
+/** Health checking of a backend's servers. */
+export const HealthCheck = z.object({
+  type: z.enum(["tcp", "http"]).default("tcp"),
+  method: z.enum(["GET", "HEAD", "OPTIONS"]).default("GET"),
+  path: z.string().regex(/^\/[^\s]*$/, "must be a path starting with /").default("/"),
+  host: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/).optional(),
+  expectStatus: z.string().regex(/^\d{3}(-\d{3})?$/, "must be a status or range such as 200-399")
+    .optional(),
+  interval: Duration.optional(),
+  rise: z.number().int().min(1).optional(),
+  fall: z.number().int().min(1).optional(),
+}).strict();
+
+/** A stick table declared in a backend. */
+export const StickTable = z.object({
+  type: z.enum(["ip", "ipv6", "integer", "string", "binary"]),
+  len: z.number().int().positive().optional(),
+  size: z.union([z.number().int().positive(), z.string().regex(/^\d+[kmg]?$/)]),
+  expire: Duration.optional(),
+  store: z.array(z.string().regex(/^[a-z_]+(\(\d+[a-z]*\))?$/)).default([]),
+}).strict();
+
+/** A backend: a pool of servers and how they are chosen and checked. */
+export const Backend = z.object({
+  id: Name,
+  mode: Mode.optional(),
+  balance: Balance.optional(),
+  healthCheck: HealthCheck.optional(),
+  servers: z.array(Server).default([]),
+  stickTable: StickTable.optional(),
+  stickOn: Arg.optional(),
+  options: z.array(ProxyOption).default([]),
+  rawDirectives: RawDirectives,
+}).strict();
+
+/** HAProxy's built-in statistics page on its own listener. */
+export const StatsListener = z.object({
+  bind: HostPort,
+  uri: z.string().regex(/^\/[^\s]*$/).default("/"),
+  refresh: Duration.optional(),
+  admin: z.boolean().default(false),
+  prometheus: z.boolean().default(false),
+}).strict();
+
+/** The `haproxy` key of the state: the proxy model itself. */
+export const Haproxy = z.object({
+  global: Global,
+  defaults: Defaults,
+  frontends: z.array(Frontend).default([]),
+  backends: z.array(Backend).default([]),
+  stats: StatsListener.nullable().default(null),
+}).strict();
+
+/**
+ * A named ACL. Frontends use it by name in conditions; it is declared in each
+ * frontend that uses it. With `file: true` the values live in a file in the
+ * data directory (`-f`), so runtime additions can be persisted to it.
+ */
+export const Acl = z.object({
+  name: Name,
+  criterion: z.string().regex(
+    /^[a-z][a-z0-9_.]*(\([^()\s]*\))?(,[a-z][a-z0-9_]*(\([^()\s]*\))?)*$/,
+    "must be a sample fetch such as hdr(host) or path_beg",
+  ),
+  flags: z.array(z.string().regex(/^-[a-zA-Z]( [a-z]+)?$/, "must be a flag such as -i or -m beg"))
+    .default([]),
+  values: z.array(z.string().regex(/^[^\s\0]+$/, "must not contain spaces")).default([]),
+  file: z.boolean().default(false),
+}).strict();
+
+/** Inferred types, for the renderer and plugins. */
+export type HaproxyModel = z.output<typeof Haproxy>;
+export type FrontendModel = z.output<typeof Frontend>;
+export type BackendModel = z.output<typeof Backend>;
+export type ServerModel = z.output<typeof Server>;
+export type AclModel = z.output<typeof Acl>;
+export type StatsSocketModel = z.output<typeof StatsSocket>;

@@ -1,0 +1,152 @@
+/**
+ * Composes the state document's schema from the core's part and the
+ * plugins' fragments, and checks what a schema alone cannot: that every
+ * reference (a `use_backend`, an ACL in a condition, a certificate) points
+ * at something that exists, and that names are unique.
+ *
+ * Issues are Zod's own (`code: "custom"` with a `path`), so a 422 body is
+ * `{error, issues}` with Zod's issues verbatim.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { Acl, type AclModel, Haproxy, type HaproxyModel } from "./haproxy_schema.ts";
+import { aclNamesIn, PREDEFINED_ACLS } from "./condition.ts";
+
+/**
+ * Plugins add their top-level keys to the state type by declaration merging:
+ *
+ * ```ts
+ * declare module "../../core/state/schema.ts" {
+ *   interface PluginState { geoip: GeoIpState }
+ * }
+ * ```
+ */
+// deno-lint-ignore no-empty-interface
+export interface PluginState {}
+
+/** The keys the core owns. */
+export interface CoreState {
+  version: 1;
+  haproxy: HaproxyModel;
+  acls: AclModel[];
+}
+
+/** The whole, parsed and defaulted state document. */
+export type State = CoreState & PluginState;
+
+/** A problem found by a cross-reference check: where, and what is wrong. */
+export interface RefIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** A cross-reference check contributed by the core or a plugin. */
+export type StateCheck = (state: State) => RefIssue[];
+
+/** The core's own top-level keys, which no plugin may claim. */
+export const CORE_KEYS = ["version", "haproxy", "acls"] as const;
+
+const coreShape = {
+  version: z.literal(1).default(1),
+  haproxy: Haproxy.default({
+    global: { logs: [], tune: {}, statsSockets: [], rawDirectives: [] },
+    defaults: {
+      mode: "http",
+      log: "global",
+      options: [],
+      timeouts: { connect: "5s", client: "30s", server: "30s" },
+      rawDirectives: [],
+    },
+    frontends: [],
+    backends: [],
+    stats: null,
+  }),
+  acls: z.array(Acl).default([]),
+};
+
+/**
+ * Builds the validating schema: the core keys plus each plugin fragment
+ * (already checked for clashes by the plugin host), then every check.
+ */
+export function composeStateSchema(
+  fragments: Record<string, z.ZodType>,
+  checks: StateCheck[],
+): z.ZodType<State> {
+  const object = z.object({ ...coreShape, ...fragments }).strict();
+  const all = [coreChecks, ...checks];
+  return object.superRefine((value, ctx) => {
+    for (const check of all) {
+      for (const issue of check(value as unknown as State)) {
+        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+      }
+    }
+  }) as unknown as z.ZodType<State>;
+}
+
+/** Reports the second and later occurrences of each key in a list. */
+export function duplicates<T>(
+  items: T[],
+  key: (item: T) => string,
+  path: (index: number) => (string | number)[],
+  what: string,
+): RefIssue[] {
+  const seen = new Set<string>();
+  const issues: RefIssue[] = [];
+  items.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k)) issues.push({ path: path(i), message: `duplicate ${what} '${k}'` });
+    seen.add(k);
+  });
+  return issues;
+}
+
+function coreChecks(state: State): RefIssue[] {
+  const { frontends, backends } = state.haproxy;
+  const issues: RefIssue[] = [
+    ...duplicates(frontends, (f) => f.id, (i) => ["haproxy", "frontends", i, "id"], "frontend"),
+    ...duplicates(backends, (b) => b.id, (i) => ["haproxy", "backends", i, "id"], "backend"),
+    ...duplicates(state.acls, (a) => a.name, (i) => ["acls", i, "name"], "ACL"),
+  ];
+  backends.forEach((b, bi) => {
+    issues.push(
+      ...duplicates(
+        b.servers,
+        (s) => s.name,
+        (i) => ["haproxy", "backends", bi, "servers", i, "name"],
+        "server",
+      ),
+    );
+  });
+  const backendIds = new Set(backends.map((b) => b.id));
+  const aclNames = new Set(state.acls.map((a) => a.name));
+  const checkCond = (cond: string | undefined, path: (string | number)[]) => {
+    if (!cond) return;
+    for (const name of aclNamesIn(cond)) {
+      if (!aclNames.has(name) && !PREDEFINED_ACLS.has(name)) {
+        issues.push({ path, message: `condition uses ACL '${name}', which is not in state.acls` });
+      }
+    }
+  };
+  frontends.forEach((f, fi) => {
+    const base = ["haproxy", "frontends", fi];
+    if (f.defaultBackend && !backendIds.has(f.defaultBackend)) {
+      issues.push({
+        path: [...base, "defaultBackend"],
+        message: `backend '${f.defaultBackend}' does not exist`,
+      });
+    }
+    f.useBackends.forEach((u, ui) => {
+      if (!backendIds.has(u.backend)) {
+        issues.push({
+          path: [...base, "useBackends", ui, "backend"],
+          message: `backend '${u.backend}' does not exist`,
+        });
+      }
+      checkCond(u.cond, [...base, "useBackends", ui, "cond"]);
+    });
+    f.httpRequest.forEach((r, ri) => checkCond(r.cond, [...base, "httpRequest", ri, "cond"]));
+    f.tcpRequest.forEach((r, ri) => checkCond(r.cond, [...base, "tcpRequest", ri, "cond"]));
+  });
+  return issues;
+}

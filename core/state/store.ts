@@ -1,0 +1,62 @@
+/**
+ * The persisted state document: `state.json`, written atomically, plus its
+ * ETag. The ETag is a hash of the canonical JSON, so two identical
+ * documents share it whatever produced them.
+ *
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { readTextOrNull, writeFileAtomic } from "../fsutil.ts";
+import { canonicalJson } from "../store/canonical.ts";
+import type { State } from "./schema.ts";
+
+/** The ETag of a state document (quoted, as HTTP wants it). */
+export function etagOf(state: unknown): string {
+  return `"${createHash("sha256").update(canonicalJson(state)).digest("hex").slice(0, 20)}"`;
+}
+
+/** Result of reading `state.json` at start-up. */
+export type LoadedState =
+  | { kind: "missing" }
+  | { kind: "corrupt"; message: string }
+  | { kind: "ok"; raw: unknown };
+
+/** Owns `state.json`: the last state HAProxy was confirmed to run. */
+export class StateStore {
+  #state: State | null = null;
+  #etag = "";
+  constructor(readonly path: string) {}
+
+  /** Reads the file without validating it (the caller validates with the composed schema). */
+  async load(): Promise<LoadedState> {
+    const text = await readTextOrNull(this.path);
+    if (text === null) return { kind: "missing" };
+    try {
+      return { kind: "ok", raw: JSON.parse(text) };
+    } catch (e) {
+      return { kind: "corrupt", message: (e as Error).message };
+    }
+  }
+
+  /** Adopts a validated state as current without writing it. */
+  adopt(state: State): void {
+    this.#state = state;
+    this.#etag = etagOf(state);
+  }
+
+  /** Persists and adopts a validated state. */
+  async save(state: State): Promise<void> {
+    await writeFileAtomic(this.path, JSON.stringify(state, null, 2) + "\n", 0o600);
+    this.adopt(state);
+  }
+
+  /** The current state, or null when not initialized. */
+  current(): State | null {
+    return this.#state;
+  }
+
+  /** The current ETag ("" when not initialized). */
+  etag(): string {
+    return this.#etag;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The `patchpanel` binary: the CLI with the default plugin set.
+ *
+ * @module
+ */
+import { runCli } from "./core/cli.ts";
+import { defaultPlugins } from "./plugins/mod.ts";
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args, defaultPlugins()));
+}
