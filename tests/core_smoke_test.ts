@@ -1,0 +1,16 @@
+import assert from "node:assert/strict";
+import { freePort, simpleState, startBackend, startTestDaemon, through } from "./support/daemon.ts";
+
+Deno.test("apply - traffic flows through HAProxy to a loopback backend", async () => {
+  const a = startBackend("a");
+  const fe = freePort();
+  const d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+  try {
+    const r = await through(fe);
+    assert.equal(r.status, 200);
+    assert.equal(r.body, "a");
+  } finally {
+    await d.stop();
+    await a.close();
+  }
+});

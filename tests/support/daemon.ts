@@ -1,0 +1,173 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * Test support: a real daemon with a real embedded HAProxy in a temp data
+ * directory, on free loopback ports, plus loopback HTTP backends. Every
+ * end-to-end test builds its own and tears it down.
+ *
+ * @module
+ */
+import { type Daemon, type DaemonOptions, startDaemon } from "../../core/daemon.ts";
+
+/** A free TCP port on 127.0.0.1 (bound, then released). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A response as tests read it. */
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** A started daemon plus request helpers. */
+export interface TestDaemon extends Daemon {
+  dataDir: string;
+  /** Sends a request; JSON bodies are encoded, JSON answers decoded. */
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse<T>>;
+}
+
+/** Options for {@link startTestDaemon}. */
+export interface TestDaemonOptions extends Omit<DaemonOptions, "config"> {
+  config?: Record<string, unknown>;
+  /** Reuse a data directory (restart tests). */
+  dataDir?: string;
+  /** Initial state to apply once started. */
+  state?: unknown;
+}
+
+/** Starts a daemon on plain HTTP (loopback, free port) in its own temp data dir. */
+export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<TestDaemon> {
+  const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "pp-test-" });
+  const daemon = await startDaemon({
+    ...opts,
+    config: {
+      dataDir,
+      listen: "127.0.0.1:0",
+      https: { enabled: false },
+      logging: { quiet: true },
+      ...opts.config,
+    },
+  });
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const h = new Headers(headers);
+    let payload: BodyInit | undefined;
+    if (body !== undefined) {
+      payload = typeof body === "string" ? body : JSON.stringify(body);
+      if (!h.has("content-type")) h.set("content-type", "application/json");
+    }
+    const res = await fetch(`${daemon.url}${path}`, { method, headers: h, body: payload });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body: parsed as any, text };
+  };
+  const test: TestDaemon = { ...daemon, dataDir, api };
+  if (opts.state !== undefined) {
+    const res = await api("PUT", "/api/state", opts.state);
+    if (res.status !== 200) {
+      await daemon.stop();
+      throw new Error(`initial apply failed: ${res.status} ${res.text}`);
+    }
+  }
+  return test;
+}
+
+/** A loopback HTTP backend that answers with its name and counts hits. */
+export interface Backend {
+  port: number;
+  address: string;
+  hits: number;
+  close(): Promise<void>;
+}
+
+/** Starts a loopback backend answering `name` (optionally with a delay or a status). */
+export function startBackend(
+  name: string,
+  opts: { status?: number; delayMs?: number } = {},
+): Backend {
+  const b: Backend = {
+    port: 0,
+    address: "",
+    hits: 0,
+    close: () => server.shutdown(),
+  };
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: () => {},
+  }, async () => {
+    b.hits++;
+    if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+    return new Response(name, { status: opts.status ?? 200 });
+  });
+  b.port = (server.addr as Deno.NetAddr).port;
+  b.address = `127.0.0.1:${b.port}`;
+  return b;
+}
+
+/** A small valid state: one frontend on `frontendPort` → backend `app` with the given servers. */
+export function simpleState(
+  frontendPort: number,
+  servers: { name: string; address: string; weight?: number; check?: boolean }[],
+): Record<string, unknown> {
+  return {
+    version: 1,
+    haproxy: {
+      defaults: { mode: "http", timeouts: { connect: "2s", client: "10s", server: "10s" } },
+      frontends: [{
+        id: "fe-main",
+        binds: [{ address: `127.0.0.1:${frontendPort}` }],
+        defaultBackend: "app",
+      }],
+      backends: [{
+        id: "app",
+        balance: { algorithm: "roundrobin" },
+        servers: servers.map((s) => ({ check: false, ...s })),
+      }],
+    },
+    acls: [],
+  };
+}
+
+/** GETs through HAProxy and returns status and body text ("" and 0 on a refused connection). */
+export async function through(
+  port: number,
+  path = "/",
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    return { status: res.status, body: await res.text() };
+  } catch {
+    return { status: 0, body: "" };
+  }
+}
+
+/** Polls `fn` until it returns true or `timeoutMs` passes. */
+export async function waitFor(
+  fn: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  stepMs = 50,
+): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return true;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  return await fn();
+}
