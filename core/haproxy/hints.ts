@@ -1,0 +1,116 @@
+/**
+ * Turning HAProxy's `-c` and load-time output into hints that name the state
+ * entity at fault.
+ *
+ * The renderer keeps a line → entity map of the file it printed; HAProxy
+ * reports problems as `[ALERT] (pid) : config : parsing [file:line] : ...`.
+ * Joining the two lets the UI say "acl host_typo" instead of "line 12". Some
+ * messages carry no line but name a proxy (`Proxy 'fe_main': unable to find
+ * required use_backend`, `missing timeouts for backend 'be_app'`); those can
+ * be mapped through an optional proxy-name lookup.
+ *
+ * @module
+ */
+
+/** A state entity, as the renderer's line map names it (e.g. `{kind: "acl", id: "host_typo"}`). */
+export interface HintEntity {
+  kind: string;
+  id: string;
+}
+
+/** One problem HAProxy reported, tied to the entity that caused it when known. */
+export interface Hint {
+  severity: "error" | "warning";
+  /** Line in the checked file, or null when HAProxy named none. */
+  line: number | null;
+  /** The message without HAProxy's prefix and location; continuation lines joined by "\n". */
+  message: string;
+  entity: HintEntity | null;
+  /** The file HAProxy named, when it is not the checked one (e.g. an included file). */
+  file?: string;
+  /** The proxy (frontend/backend/listen) a line-less message names, if any. */
+  proxy?: string;
+}
+
+const HEADER = /^\[(ALERT|WARNING)\]\s*(?:\(\d+\)\s*)?:\s*(?:config\s*:\s*)?(.*)$/;
+const OTHER_HEADER = /^\[[A-Z]+\]/;
+const LOCATION = /(?:parsing\s+)?\[([^\[\]]+):(\d+)\]\s*(?::\s*)?/;
+/** `[127.0.0.1:80]` and `[:::443]` are addresses, not `[file:line]`. */
+const ADDRESS_LIKE = /^[\d.*]*$|^[\da-f:]*$/i;
+const PROXY = /(?:Proxy|frontend|backend|listen|proxy)\s+'([^']+)'/;
+/** HAProxy's closing summaries repeat what the individual alerts already said. */
+const BOILERPLATE = [
+  /^Error\(s\) found in configuration file\s*:/,
+  /^Fatal errors found in configuration\.?$/,
+];
+
+/** Resolves a path the way HAProxy printed it (relative paths are relative to our cwd). */
+function normalize(path: string): string {
+  if (path.startsWith("/")) return path.replace(/\/+/g, "/");
+  return `${Deno.cwd()}/${path}`.replace(/\/(\.\/)+/g, "/").replace(/\/+/g, "/");
+}
+
+/**
+ * Parses `haproxy -c` (or start-up/reload) output into hints. Lines located in
+ * `cfgPath` are mapped with `lineEntity`; line-less messages that name a proxy
+ * are mapped with `proxyEntity` when given. NOTICE lines and the closing
+ * "Fatal errors found" summaries are dropped.
+ */
+export function parseHints(
+  output: string,
+  cfgPath: string,
+  lineEntity: (line: number) => HintEntity | null,
+  proxyEntity?: (proxy: string) => HintEntity | null,
+): Hint[] {
+  const hints: Hint[] = [];
+  const target = normalize(cfgPath);
+  let current: Hint | null = null;
+  for (const raw of output.split("\n")) {
+    const text = raw.replace(/\r$/, "");
+    const head = HEADER.exec(text);
+    if (head) {
+      current = toHint(head[1], head[2].trim(), target, lineEntity, proxyEntity);
+      if (current) hints.push(current);
+      continue;
+    }
+    if (OTHER_HEADER.test(text)) {
+      current = null;
+      continue;
+    }
+    const cont = /^\s+\|\s?(.*)$/.exec(text);
+    if (cont && current) current.message += "\n" + cont[1];
+  }
+  return hints;
+}
+
+function toHint(
+  level: string,
+  body: string,
+  target: string,
+  lineEntity: (line: number) => HintEntity | null,
+  proxyEntity?: (proxy: string) => HintEntity | null,
+): Hint | null {
+  if (BOILERPLATE.some((re) => re.test(body))) return null;
+  const severity = level === "ALERT" ? "error" : "warning";
+  const loc = LOCATION.exec(body);
+  if (loc && !ADDRESS_LIKE.test(loc[1])) {
+    const line = Number(loc[2]);
+    const ours = normalize(loc[1]) === target;
+    // "parsing [file:line] : msg" reads best as "msg"; other forms keep their wording.
+    const message = loc[0].startsWith("parsing")
+      ? (body.slice(0, loc.index) + body.slice(loc.index + loc[0].length)).trim()
+      : body;
+    const hint: Hint = { severity, line, message, entity: ours ? lineEntity(line) : null };
+    if (!ours) hint.file = loc[1];
+    return hint;
+  }
+  const proxy = PROXY.exec(body)?.[1];
+  const hint: Hint = {
+    severity,
+    line: null,
+    message: body,
+    entity: proxy && proxyEntity ? proxyEntity(proxy) : null,
+  };
+  if (proxy) hint.proxy = proxy;
+  return hint;
+}
