@@ -1,0 +1,80 @@
+/**
+ * patchpanel's public surface for plugin authors and embedders.
+ *
+ * A third-party plugin is a factory returning a {@link Plugin}; a custom
+ * build is a `main.ts` that passes the default plugins plus its own to
+ * {@link runCli}, then `deno compile`s that file (as Caddy's custom builds do).
+ *
+ * @example A plugin that adds one read-only route and one config line
+ * ```ts
+ * import { definePlugin, type Plugin } from "./mod.ts";
+ *
+ * export function hello(options: { greeting?: string } = {}): Plugin {
+ *   const greeting = options.greeting ?? "hello";
+ *   return definePlugin({
+ *     name: "hello",
+ *     setup(host) {
+ *       host.route("GET", "/api/hello", { role: "viewer", tier: "read" }, () => ({ greeting }));
+ *       host.render((model) => {
+ *         model.section("global")?.directives.push({ keyword: "# hello", args: [] });
+ *       });
+ *     },
+ *   });
+ * }
+ * ```
+ *
+ * @example A custom build
+ * ```ts
+ * import { definePlugin, runCli } from "./mod.ts";
+ * import { defaultPlugins } from "./plugins/mod.ts";
+ *
+ * const mine = definePlugin({ name: "mine", setup() {} });
+ * Deno.exit(await runCli(Deno.args, [...defaultPlugins(), mine]));
+ * ```
+ *
+ * @module
+ */
+
+export { actorOf, definePlugin } from "./core/plugin.ts";
+export type {
+  Handler,
+  Method,
+  Plugin,
+  PluginHost,
+  Principal,
+  RateTier,
+  RenderHook,
+  RequestContext,
+  Role,
+  RouteOptions,
+  RouteRecord,
+  Service,
+} from "./core/plugin.ts";
+export type { Events, Listener } from "./core/events.ts";
+export type { CoreState, PluginState, RefIssue, State, StateCheck } from "./core/state/schema.ts";
+export { Arg, Duration, HostPort, isName, Name, NAME_PATTERN, Port } from "./core/state/names.ts";
+export { ConfigModel, d, SECTION_ORDER } from "./core/render/model.ts";
+export type {
+  Directive,
+  Entity,
+  GeneratedFile,
+  RenderWarning,
+  Section,
+  SectionKind,
+} from "./core/render/model.ts";
+export type { RenderContext } from "./core/render/haproxy.ts";
+export {
+  badRequest,
+  conflict,
+  ErrorCodes,
+  haproxyRefused,
+  HttpError,
+  notFound,
+  StartupError,
+  unavailable,
+} from "./core/errors.ts";
+export type { ErrorCode, StartupErrorCode } from "./core/errors.ts";
+export type { ApplyOptions, ApplyResult, Hint } from "./core/apply/types.ts";
+export type { DataPaths } from "./core/paths.ts";
+export { type Daemon, type DaemonOptions, startDaemon } from "./core/daemon.ts";
+export { runCli } from "./core/cli.ts";
