@@ -103,13 +103,29 @@ function renderDefaults(model: ConfigModel, hp: HaproxyModel): void {
   const e: Entity = { kind: "defaults", id: "defaults" };
   const dirs: Directive[] = [d("mode", [df.mode], e)];
   if (df.log === "global") dirs.push(d("log", ["global"], e));
-  for (const o of df.options) dirs.push(d("option", [o], e));
+  for (const o of df.options) dirs.push(optionDirective(o, e));
   dirs.push(...timeoutDirectives(df.timeouts, e));
   if (df.maxconn !== undefined) dirs.push(d("maxconn", [df.maxconn], e));
   if (df.retries !== undefined) dirs.push(d("retries", [df.retries], e));
   dirs.push(d("load-server-state-from-file", ["global"], e));
   for (const raw of df.rawDirectives) dirs.push(d(raw, [], e));
   model.add({ kind: "defaults", entity: e, directives: dirs });
+}
+
+/** `option X`, or `no option X` for an option written `no X` (HAProxy's negation syntax). */
+function optionDirective(option: string, e: Entity): Directive {
+  return option.startsWith("no ")
+    ? d("no", ["option", option.slice(3)], e)
+    : d("option", [option], e);
+}
+
+/** `hdr` and `rdp-cookie` take their first argument in parentheses: `balance hdr(Host)`. */
+function balanceArgs(balance: NonNullable<BackendModel["balance"]>): string[] {
+  const [first, ...rest] = balance.args;
+  if ((balance.algorithm === "hdr" || balance.algorithm === "rdp-cookie") && first !== undefined) {
+    return [`${balance.algorithm}(${first})`, ...rest];
+  }
+  return [balance.algorithm, ...balance.args];
 }
 
 const TIMEOUT_NAMES: Record<string, string> = {
@@ -144,7 +160,7 @@ function renderFrontend(
   fe.binds.forEach((b, i) => {
     dirs.push(d("bind", [b.address, ...b.options], { kind: "bind", id: `${fe.id}/${i}` }));
   });
-  for (const o of fe.options) dirs.push(d("option", [o], e));
+  for (const o of fe.options) dirs.push(optionDirective(o, e));
   const conds = [
     ...fe.tcpRequest.map((r) => r.cond),
     ...fe.httpRequest.map((r) => r.cond),
@@ -183,7 +199,7 @@ function renderBackend(model: ConfigModel, be: BackendModel): void {
   const e: Entity = { kind: "backend", id: be.id };
   const dirs: Directive[] = [];
   if (be.mode) dirs.push(d("mode", [be.mode], e));
-  if (be.balance) dirs.push(d("balance", [be.balance.algorithm, ...be.balance.args], e));
+  if (be.balance) dirs.push(d("balance", balanceArgs(be.balance), e));
   const hc = be.healthCheck;
   if (hc?.type === "http") {
     dirs.push(d("option", ["httpchk"], e));
@@ -207,7 +223,7 @@ function renderBackend(model: ConfigModel, be: BackendModel): void {
     dirs.push(d("stick-table", args, { kind: "stickTable", id: be.id }));
   }
   if (be.stickOn) dirs.push(d("stick", ["on", be.stickOn], { kind: "stickTable", id: be.id }));
-  for (const o of be.options) dirs.push(d("option", [o], e));
+  for (const o of be.options) dirs.push(optionDirective(o, e));
   for (const s of be.servers) {
     const args = [s.name, s.address, "weight", String(s.weight)];
     if (s.check) args.push("check");

@@ -258,7 +258,7 @@ export const StickTable = z.object({
   len: z.number().int().positive().optional(),
   size: z.union([z.number().int().positive(), z.string().regex(/^\d+[kmg]?$/)]),
   expire: Duration.optional(),
-  store: z.array(z.string().regex(/^[a-z_]+(\(\d+[a-z]*\))?$/)).default([]),
+  store: z.array(z.string().regex(/^[a-z_][a-z0-9_]*(\(\d+[a-z]*\))?$/)).default([]),
 }).strict();
 
 /** A backend: a pool of servers and how they are chosen and checked. */
