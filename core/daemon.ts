@@ -145,6 +145,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     store,
     snapshots,
     render,
+    schema: () => schema,
     version: VERSION,
     routes: () =>
       registry.routes.map((r) => ({

@@ -14,3 +14,15 @@ Deno.test("apply - traffic flows through HAProxy to a loopback backend", async (
     await a.close();
   }
 });
+
+Deno.test("state schema - served as JSON Schema with the core keys", async () => {
+  const d = await startTestDaemon();
+  try {
+    const r = await d.api("GET", "/api/state/schema");
+    assert.equal(r.status, 200);
+    assert.ok(r.body.properties.haproxy);
+    assert.ok(r.body.properties.acls);
+  } finally {
+    await d.stop();
+  }
+});

@@ -9,6 +9,7 @@ import type { StateStore } from "../state/store.ts";
 import type { SnapshotStore } from "../store/snapshots.ts";
 import type { Rendered } from "../render/render.ts";
 import type { State } from "../state/schema.ts";
+import type { z } from "zod";
 
 /** The core services its routes use. */
 export interface CoreDeps {
@@ -16,6 +17,8 @@ export interface CoreDeps {
   store: StateStore;
   snapshots: SnapshotStore;
   render: (state: State) => Rendered;
+  /** The composed state schema (core + plugin fragments). */
+  schema: () => z.ZodType<State>;
   version: string;
   /** The route table as data: method, path, role, tier, plugin. */
   routes: () => { method: string; path: string; role: string; tier: string; plugin: string }[];

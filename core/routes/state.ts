@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { z } from "zod";
 import { HttpError } from "../errors.ts";
 import { json } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
@@ -36,6 +37,12 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
     return json(result.state, 200, headers);
   });
+
+  host.route("GET", "/api/state/schema", {
+    role: "viewer",
+    tier: "read",
+    summary: "JSON Schema of the state document (core + plugin fragments), for editors and CI",
+  }, () => z.toJSONSchema(deps.schema(), { io: "input", unrepresentable: "any" }));
 
   host.route("POST", "/api/state/plan", {
     role: "operator",
