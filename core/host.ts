@@ -54,6 +54,7 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
       return state;
     },
     apply: (next, options) => s.pipeline.apply(next, options),
+    adoptRuntime: (change, run, options) => s.pipeline.adoptRuntime(change, run, options),
     haproxy: s.haproxy,
     audit: s.audit,
     db: s.db,

@@ -19,6 +19,7 @@ import type { DataPaths } from "./paths.ts";
 import type { HaproxyClient } from "./haproxy/client.ts";
 import type { AuditLog } from "./store/audit.ts";
 import type { ApplyOptions, ApplyResult } from "./apply/types.ts";
+import type { AdoptResult } from "./apply/pipeline.ts";
 import type { Logger } from "./log.ts";
 
 /** Roles, lowest first. `public` routes need no credential. */
@@ -114,6 +115,17 @@ export interface PluginHost {
   state(): State;
   /** Runs the apply pipeline with a new state document. */
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
+  /**
+   * Persists a state change HAProxy makes at run time without a reload (a
+   * runtime entry in a file-backed ACL): `change` derives the next state,
+   * which must render the same cfg as the live one; `run` sends the runtime
+   * command. See `ApplyPipeline.adoptRuntime`.
+   */
+  adoptRuntime(
+    change: (current: State) => unknown,
+    run: () => Promise<void>,
+    options: ApplyOptions,
+  ): Promise<AdoptResult>;
   /** The HAProxy client (admin socket, master CLI, check, reload). */
   readonly haproxy: HaproxyClient;
   /** The audit log. */

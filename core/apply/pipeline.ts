@@ -46,6 +46,13 @@ export interface PlanResult {
   warnings: Rendered["warnings"];
 }
 
+/** What {@link ApplyPipeline.adoptRuntime} returns: the persisted state, its ETag and snapshot. */
+export interface AdoptResult {
+  state: State;
+  etag: string;
+  snapshotId: string;
+}
+
 /** Owns every change to the running configuration. */
 export class ApplyPipeline {
   #mutex = new Mutex();
@@ -98,6 +105,62 @@ export class ApplyPipeline {
         await Deno.remove(scratch).catch(() => {});
         await undo.restore();
       }
+    });
+  }
+
+  /**
+   * Records a state change that HAProxy makes at run time, without a reload
+   * (a runtime entry in a file-backed ACL: HAProxy already matches it, and
+   * state.json must list it too, or the next apply would rewrite the file
+   * without it). Under the apply mutex: derive the next state from the
+   * current one, validate it, require that it renders byte-identical to the
+   * live cfg (anything else needs a real apply: 409), write its generated
+   * files, run the runtime command, then persist state.json, a snapshot and
+   * an audit entry. If the command fails the files are put back and nothing
+   * is persisted.
+   */
+  adoptRuntime(
+    change: (current: State) => unknown,
+    run: () => Promise<void>,
+    opts: ApplyOptions,
+  ): Promise<AdoptResult> {
+    return this.#mutex.run(async () => {
+      const { store, paths, audit } = this.deps;
+      const current = store.current();
+      if (current === null) throw new HttpError("NotInitialized", "state not initialized");
+      const state = this.validate(change(structuredClone(current)));
+      const rendered = this.deps.render(state);
+      if (rendered.text !== await readTextOrNull(paths.cfg)) {
+        throw new HttpError(
+          "Conflict",
+          "this change alters haproxy.cfg; apply it through PUT /api/state",
+        );
+      }
+      const files = await writeGenerated(rendered.files);
+      try {
+        await run();
+      } catch (error) {
+        await files.restore();
+        throw error;
+      }
+      await store.save(state);
+      const snap = this.deps.snapshots.write(state, { actor: opts.actor, reason: opts.reason });
+      audit.record({
+        actor: opts.actor,
+        category: "state",
+        action: "adopt-runtime",
+        target: snap.id,
+        details: { reason: opts.reason },
+        outcome: "success",
+      });
+      await this.deps.events.emit("apply:succeeded", {
+        actor: opts.actor,
+        reason: opts.reason,
+        snapshotId: snap.id,
+        state,
+        durationMs: 0,
+      });
+      return { state, etag: store.etag(), snapshotId: snap.id };
     });
   }
 
