@@ -11,8 +11,7 @@ import { parseConfig } from "./config.ts";
 import { StartupError } from "./errors.ts";
 import type { Plugin } from "./plugin.ts";
 import { Registry } from "./registry.ts";
-import { composeStateSchema } from "./state/schema.ts";
-import { renderState } from "./render/render.ts";
+import { offlineRenderer } from "./offline.ts";
 import { dataPaths } from "./paths.ts";
 import { checkConfig } from "./haproxy/check.ts";
 import { writeGenerated } from "./apply/files.ts";
@@ -24,7 +23,7 @@ const USAGE = `usage: patchpanel <command> [options]
 
   serve    [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--seed | --empty]
   render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to
-  check    --state FILE [--data-dir DIR]     render, then haproxy -c
+  check    --state FILE                      render into a scratch dir, then haproxy -c
   version`;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -96,31 +95,30 @@ async function renderOrCheck(cmd: string, args: string[], plugins: Plugin[]): Pr
     console.error(USAGE);
     return 2;
   }
-  const registry = new Registry(plugins);
-  const schema = composeStateSchema(registry.stateFragments, registry.checks);
-  const parsed = schema.safeParse(JSON.parse(await Deno.readTextFile(values.state)));
+  // `check` renders into a scratch data directory so it never touches a live one.
+  const scratch = cmd === "check" ? await Deno.makeTempDir({ prefix: "patchpanel-check-" }) : null;
+  const paths = dataPaths(scratch ?? resolve(values["data-dir"] ?? "./.patchpanel"));
+  const offline = await offlineRenderer(plugins, paths);
+  const parsed = offline.schema.safeParse(JSON.parse(await Deno.readTextFile(values.state)));
+  offline.close();
   if (!parsed.success) {
     console.error(
       JSON.stringify({ error: "ValidationError", issues: parsed.error.issues }, null, 2),
     );
     return 1;
   }
-  const paths = dataPaths(resolve(values["data-dir"] ?? "./.patchpanel"));
-  // Render hooks are registered in setup, which needs a running host; render/check cover the core model.
-  const rendered = renderState(parsed.data, { paths });
+  const rendered = offline.render(parsed.data);
   if (cmd === "render") {
     await Deno.stdout.write(new TextEncoder().encode(rendered.text));
     return 0;
   }
-  const dir = await Deno.makeTempDir({ prefix: "patchpanel-check-" });
   try {
     await writeGenerated(rendered.files);
-    const cfg = `${dir}/haproxy.cfg`;
-    await Deno.writeTextFile(cfg, rendered.text);
-    const result = await checkConfig("haproxy", cfg);
+    await Deno.writeTextFile(paths.cfg, rendered.text);
+    const result = await checkConfig("haproxy", paths.cfg);
     console.log(result.output.trim() || (result.ok ? "Configuration file is valid" : ""));
     return result.ok ? 0 : 1;
   } finally {
-    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(scratch!, { recursive: true });
   }
 }

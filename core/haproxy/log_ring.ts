@@ -62,10 +62,12 @@ export async function pumpLines(
   onLine: (line: string) => void,
 ): Promise<void> {
   let pending = "";
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
   try {
     while (true) {
-      const { value, done } = await reader.read();
+      const { value: bytes, done } = await reader.read();
+      const value = bytes ? decoder.decode(bytes, { stream: true }) : undefined;
       if (done) break;
       pending += value;
       let nl: number;
