@@ -87,7 +87,8 @@ export type StartupErrorCode =
   | "ROUTE_INVALID"
   | "REGISTRATION_CLOSED"
   | "STATE_CORRUPT"
-  | "HAPROXY_START_FAILED";
+  | "HAPROXY_START_FAILED"
+  | "PROVIDER_DUPLICATE";
 
 /** A start-up failure: printed with its code and the process exits non-zero. */
 export class StartupError extends Error {

@@ -21,6 +21,7 @@ import type { AuditLog } from "./store/audit.ts";
 import type { ApplyOptions, ApplyResult } from "./apply/types.ts";
 import type { AdoptResult } from "./apply/pipeline.ts";
 import type { Logger } from "./log.ts";
+import type { Providers } from "./providers.ts";
 
 /** Roles, lowest first. `public` routes need no credential. */
 export type Role = "viewer" | "operator" | "admin";
@@ -114,6 +115,10 @@ export interface PluginHost {
   /** The current persisted state. */
   state(): State;
   /** Runs the apply pipeline with a new state document. */
+  /** Offers a capability to other plugins (see `core/providers.ts`); once per key. */
+  provide<K extends keyof Providers>(key: K, impl: Providers[K]): void;
+  /** Another plugin's capability, or undefined when none provides it. Call it late (per use). */
+  use<K extends keyof Providers>(key: K): Providers[K] | undefined;
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
   /**
    * Persists a state change HAProxy makes at run time without a reload (a

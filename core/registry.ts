@@ -20,6 +20,7 @@ import type {
 import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
 
+import { ProviderRegistry, type Providers } from "./providers.ts";
 const ROLES = new Set(["public", "viewer", "operator", "admin"]);
 const TIERS = new Set(["read", "write", "auth"]);
 
@@ -35,6 +36,8 @@ export class Registry {
   readonly configOwners: Record<string, string> = {};
   #closed = false;
 
+  /** Capabilities plugins offer each other (`host.provide` / `host.use`). */
+  readonly providers = new ProviderRegistry();
   /** Checks the plugin list: unique names, dependencies present, keys claimed once. */
   constructor(plugins: Plugin[]) {
     this.plugins = plugins;
@@ -140,6 +143,12 @@ export class Registry {
       throw new StartupError(
         "REGISTRATION_CLOSED",
         `plugin '${plugin}' tried to register ${what} after the server started`,
+  /** Registers a capability offered to other plugins; refuses a key provided twice. */
+  provide<K extends keyof Providers>(plugin: string, key: K, impl: Providers[K]): void {
+    this.#open(plugin, `provider ${String(key)}`);
+    this.providers.provide(plugin, key, impl);
+  }
+
       );
     }
   }

@@ -1,0 +1,70 @@
+/**
+ * Providers: the one typed seam through which a plugin offers a capability
+ * that another plugin consumes, without either importing the other.
+ *
+ * A plugin registers an implementation under a well-known key during setup
+ * (`host.provide("geoip", impl)`); any plugin looks it up when it needs it
+ * (`host.use("geoip")`, `undefined` when nobody provides it, so consumers
+ * degrade instead of failing). Keys and their contracts are a closed, typed
+ * set: {@link Providers} lists them, and third-party plugins add their own by
+ * declaration merging:
+ *
+ * ```ts
+ * declare module "../../core/providers.ts" {
+ *   interface Providers { "acme-dns": DnsSolver }
+ * }
+ * ```
+ *
+ * The contracts of built-in capabilities live here, in core, because both
+ * sides must see them while neither may import the other.
+ *
+ * @module
+ */
+import { StartupError } from "./errors.ts";
+
+/** What a GeoIP lookup knows about one address; every part may be unknown. */
+export interface GeoRecord {
+  /** ISO 3166-1 alpha-2 country code, e.g. "DE". */
+  country: string | null;
+  /** The country's English name. */
+  countryName: string | null;
+  /** The city's English name. */
+  city: string | null;
+  /** Autonomous system number. */
+  asn: number | null;
+  /** Autonomous system organisation. */
+  asOrg: string | null;
+}
+
+/** The `geoip` capability: address → location, or null when no database has a record. */
+export interface GeoLookup {
+  /** Looks up a valid IPv4/IPv6 address; null when disabled or not found. */
+  lookup(ip: string): GeoRecord | null;
+}
+
+/** Capability key → contract. Extend by declaration merging. */
+export interface Providers {
+  geoip: GeoLookup;
+}
+
+/** Who provides what, checked like every other registration. */
+export class ProviderRegistry {
+  #impls = new Map<keyof Providers, { plugin: string; impl: unknown }>();
+
+  /** Registers an implementation; a key provided twice is a start-up error. */
+  provide<K extends keyof Providers>(plugin: string, key: K, impl: Providers[K]): void {
+    const clash = this.#impls.get(key);
+    if (clash) {
+      throw new StartupError(
+        "PROVIDER_DUPLICATE",
+        `capability '${String(key)}' is provided by '${clash.plugin}' and '${plugin}'`,
+      );
+    }
+    this.#impls.set(key, { plugin, impl });
+  }
+
+  /** The implementation registered for a key, or undefined. */
+  use<K extends keyof Providers>(key: K): Providers[K] | undefined {
+    return this.#impls.get(key)?.impl as Providers[K] | undefined;
+  }
+}
