@@ -55,6 +55,23 @@ export const coreConfigShape = {
     readMax: 1000,
     readWindowMs: 60_000,
   }),
+  auth: z.object({
+    /** bcrypt cost for passwords and token secrets; below 10 is for tests only (warned). */
+    bcryptCost: z.number().int().min(4).max(15).default(12),
+    /** A session unused this long ends. */
+    sessionIdleMs: z.number().int().positive().default(30 * 60_000),
+    /** A session ends this long after login, however busy. */
+    sessionAbsoluteMs: z.number().int().positive().default(12 * 3_600_000),
+    /** Failed logins per account per window before the account's logins are refused. */
+    loginFailureMax: z.number().int().positive().default(10),
+    loginFailureWindowMs: z.number().int().positive().default(3_600_000),
+  }).strict().default({
+    bcryptCost: 12,
+    sessionIdleMs: 30 * 60_000,
+    sessionAbsoluteMs: 12 * 3_600_000,
+    loginFailureMax: 10,
+    loginFailureWindowMs: 3_600_000,
+  }),
   /** Extra plugin modules to import in `deno run` mode (each default-exports a Plugin). */
   plugins: z.array(z.string()).default([]),
 };

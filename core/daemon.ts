@@ -24,6 +24,9 @@ import { HaproxyClient } from "./haproxy/client.ts";
 import { EmbeddedHaproxy } from "./haproxy/process.ts";
 import { createHost } from "./host.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
+import { Auth } from "./auth/service.ts";
+import { authPlugin } from "./auth/plugin.ts";
+import { authGuards } from "./auth/guards.ts";
 import type { CoreDeps } from "./routes/deps.ts";
 import { Router } from "./http/router.ts";
 import { createHandler, type Guard } from "./http/server.ts";
@@ -41,7 +44,7 @@ export interface DaemonOptions {
   plugins?: Plugin[];
   /** Seed the starter configuration when the data directory has no state. */
   seed?: boolean;
-  /** Extra guards run before handlers (authentication installs one). */
+  /** Replaces the request guards (tests only); the default is real authentication. */
   guards?: Guard[];
 }
 
@@ -59,12 +62,14 @@ export interface Daemon {
   audit: AuditLog;
   snapshots: SnapshotStore;
   db: DatabaseSync;
+  /** Users, sessions, API tokens and rate limiters. */
+  auth: Auth;
   log: Logger;
   /** Stops services, the server and (embedded mode) HAProxy. */
   stop(): Promise<void>;
 }
 
-/** The guard used until authentication is installed: every caller is the local admin. */
+/** A guard that makes every caller the local admin: for tests that replace authentication. */
 export const localGuard: Guard = {
   name: "local",
   check: () => Promise.resolve({ source: "local", user: "local", role: "admin" }),
@@ -74,7 +79,8 @@ export const localGuard: Guard = {
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const plugins = opts.plugins ?? [];
   let deps: CoreDeps | null = null;
-  const registry = new Registry([corePlugin(() => deps!), ...plugins]);
+  let auth: Auth | null = null;
+  const registry = new Registry([corePlugin(() => deps!), authPlugin(() => auth!), ...plugins]);
   const config = opts.configText !== undefined
     ? parseConfig(opts.configText, registry.configFragments)
     : parseConfig(JSON.stringify(opts.config ?? {}), registry.configFragments, "config");
@@ -87,6 +93,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   );
   const db = openDatabase(paths.database);
   const audit = new AuditLog(db);
+  auth = new Auth(db, config);
+  if (config.auth.bcryptCost < 10 && !config.logging.quiet) {
+    log.warn(`auth.bcryptCost is ${config.auth.bcryptCost}; below 10 is for tests only`);
+  }
   const snapshots = new SnapshotStore(db);
   const events = new EventBus((event, error) =>
     log.error(`listener for ${event} failed`, { error: String(error) })
@@ -162,7 +172,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const router = new Router();
   for (const route of registry.routes) router.add(route);
   registry.close();
-  const guards = opts.guards ?? [localGuard];
+  const guards = opts.guards ?? authGuards(auth);
   const handler = createHandler(router, () => guards, log);
   const [hostname, portText] = splitHostPort(config.listen);
   const tls = config.https.enabled ? await loadOrCreateKeyPair(paths.tls, config.https) : null;
@@ -214,6 +224,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     audit,
     snapshots,
     db,
+    auth,
     log,
     async stop() {
       if (stopped) return;

@@ -67,6 +67,16 @@ export function conflict(message: string, extra: Record<string, unknown> = {}): 
   return new HttpError("Conflict", message, { error: message, ...extra });
 }
 
+/** 401 `{error: "AuthError", message}`: no valid credential (the guard picks JSON, 302 or SSE). */
+export function unauthorized(message = "authentication required"): HttpError {
+  return new HttpError("AuthError", message, { error: "AuthError", message });
+}
+
+/** 403 `{error: "ForbiddenError", message}`: authenticated, but not allowed this. */
+export function forbidden(message: string): HttpError {
+  return new HttpError("ForbiddenError", message, { error: "ForbiddenError", message });
+}
+
 /** 503 `{error}`: a background service this route needs is not running. */
 export function unavailable(message: string): HttpError {
   return new HttpError("ServiceUnavailable", message);

@@ -7,6 +7,7 @@
  * @module
  */
 import { type Daemon, type DaemonOptions, startDaemon } from "../../core/daemon.ts";
+import type { Role } from "../../core/plugin.ts";
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
 export function freePort(): number {
@@ -24,16 +25,56 @@ export interface ApiResponse<T = unknown> {
   text: string;
 }
 
+/**
+ * Who a test request is sent as: the admin's API token (the default),
+ * nobody, another API token's wire value, or a cookie session.
+ */
+export type As = "admin" | "anonymous" | string | { cookie: string; csrfToken?: string };
+
+/** Per-request options for {@link TestDaemon.api}. */
+export interface ApiOptions {
+  as?: As;
+}
+
+/** A cookie session started through `POST /api/auth/login`. */
+export interface LoginResult {
+  status: number;
+  /** `patchpanel.sid=<id>`, ready for a Cookie header ("" when login failed). */
+  cookie: string;
+  /** The raw Set-Cookie header. */
+  setCookie: string;
+  csrfToken: string;
+  body: any;
+}
+
+/** The admin every test daemon starts with (unless `setup: false`). */
+export const TEST_ADMIN = { username: "admin", password: "admin-password-123" } as const;
+
 /** A started daemon plus request helpers. */
 export interface TestDaemon extends Daemon {
   dataDir: string;
-  /** Sends a request; JSON bodies are encoded, JSON answers decoded. */
+  /**
+   * Sends a request; JSON bodies are encoded, JSON answers decoded. It
+   * authenticates as the admin's API token unless `headers` carry their own
+   * `authorization` or `cookie`, or `opts.as` says otherwise.
+   */
   api<T = any>(
     method: string,
     path: string,
     body?: unknown,
     headers?: Record<string, string>,
+    opts?: ApiOptions,
   ): Promise<ApiResponse<T>>;
+  /** The admin's API token (wire format); "" when started with `setup: false`. */
+  adminToken: string;
+  /** Creates a user directly in the database (no HTTP, no rate limit). */
+  addUser(username: string, role: Role, password?: string): Promise<void>;
+  /** Mints an API token directly (creator defaults to the test admin). */
+  mintToken(role: Role, opts?: { name?: string; expiresAt?: string; createdBy?: string }): Promise<
+    string
+  >;
+  /** Logs in over HTTP and returns the session cookie. */
+  login(username?: string, password?: string): Promise<LoginResult>;
 }
 
 /** Options for {@link startTestDaemon}. */
@@ -43,7 +84,17 @@ export interface TestDaemonOptions extends Omit<DaemonOptions, "config"> {
   dataDir?: string;
   /** Initial state to apply once started. */
   state?: unknown;
+  /** Create the test admin and its API token (default true); false leaves first-run setup open. */
+  setup?: boolean;
 }
+
+/** Test defaults: cheap bcrypt and rate limits no ordinary test reaches. */
+const TEST_AUTH = { bcryptCost: 4 };
+const TEST_RATE_LIMIT = {
+  authMax: 100_000,
+  writeMax: 100_000,
+  readMax: 1_000_000,
+};
 
 /** Starts a daemon on plain HTTP (loopback, free port) in its own temp data dir. */
 export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<TestDaemon> {
@@ -56,15 +107,58 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       https: { enabled: false },
       logging: { quiet: true },
       ...opts.config,
+      auth: { ...TEST_AUTH, ...(opts.config?.auth as Record<string, unknown> | undefined) },
+      rateLimit: {
+        ...TEST_RATE_LIMIT,
+        ...(opts.config?.rateLimit as Record<string, unknown> | undefined),
+      },
     },
   });
+  const addUser = async (username: string, role: Role, password = `${username}-password-123`) => {
+    const created = daemon.auth.users.create(username, await daemon.auth.hash(password), role);
+    if (!created.ok) throw new Error(`addUser ${username}: ${created.error.kind}`);
+  };
+  const mintToken = async (
+    role: Role,
+    o: { name?: string; expiresAt?: string; createdBy?: string } = {},
+  ) => {
+    const minted = await daemon.auth.tokens.mint(
+      o.name ?? `test-${role}`,
+      role,
+      o.createdBy ?? TEST_ADMIN.username,
+      o.expiresAt ?? null,
+    );
+    return minted.wire;
+  };
+  let adminToken = "";
+  if (opts.setup !== false) {
+    try {
+      if (!daemon.auth.users.get(TEST_ADMIN.username)) {
+        await addUser(TEST_ADMIN.username, "admin", TEST_ADMIN.password);
+      }
+      adminToken = await mintToken("admin", { name: "test-admin" });
+    } catch (error) {
+      await daemon.stop();
+      throw error;
+    }
+  }
   const api = async (
     method: string,
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    o: ApiOptions = {},
   ) => {
     const h = new Headers(headers);
+    const as = o.as ?? "admin";
+    if (!h.has("authorization") && !h.has("cookie")) {
+      if (typeof as === "object") {
+        h.set("cookie", as.cookie);
+        if (as.csrfToken && !h.has("x-csrf-token")) h.set("x-csrf-token", as.csrfToken);
+      } else if (as === "admin") {
+        if (adminToken) h.set("authorization", `Bearer ${adminToken}`);
+      } else if (as !== "anonymous") h.set("authorization", `Bearer ${as}`);
+    }
     let payload: BodyInit | undefined;
     if (body !== undefined) {
       payload = typeof body === "string" ? body : JSON.stringify(body);
@@ -76,7 +170,26 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
     if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as any, text };
   };
-  const test: TestDaemon = { ...daemon, dataDir, api };
+  const login = async (
+    username: string = TEST_ADMIN.username,
+    password: string = username === TEST_ADMIN.username
+      ? TEST_ADMIN.password
+      : `${username}-password-123`,
+  ): Promise<LoginResult> => {
+    const res = await api("POST", "/api/auth/login", { username, password }, {}, {
+      as: "anonymous",
+    });
+    const setCookie = res.headers.get("set-cookie") ?? "";
+    const cookie = res.status === 200 ? setCookie.split(";")[0] : "";
+    return {
+      status: res.status,
+      cookie,
+      setCookie,
+      csrfToken: res.body?.csrfToken ?? "",
+      body: res.body,
+    };
+  };
+  const test: TestDaemon = { ...daemon, dataDir, api, adminToken, addUser, mintToken, login };
   if (opts.state !== undefined) {
     const res = await api("PUT", "/api/state", opts.state);
     if (res.status !== 200) {

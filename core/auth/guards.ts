@@ -1,0 +1,86 @@
+/**
+ * The request guards, in order: authenticate (bearer token or session
+ * cookie; never a token in the query string) → rate limit (every response
+ * carries `RateLimit-*`, refused requests count too) → role (the route's
+ * declared role; 401 in the client's shape, or 403) → CSRF (cookie
+ * sessions only).
+ *
+ * @module
+ */
+import { HttpError } from "../errors.ts";
+import { forbidden } from "../errors.ts";
+import type { Guard } from "../http/server.ts";
+import { rateLimitHeaders } from "../http/ratelimit.ts";
+import { actorOf, type Principal } from "../plugin.ts";
+import { authRequired } from "./challenge.ts";
+import { sessionIdOf } from "./cookies.ts";
+import { checkCsrf } from "./csrf.ts";
+import { covers } from "./roles.ts";
+import type { Auth } from "./service.ts";
+import type { Session } from "./sessions.ts";
+
+/** The guards that enforce authentication, rate limits, roles and CSRF. */
+export function authGuards(auth: Auth): Guard[] {
+  const sessions = new WeakMap<Request, Session>();
+
+  const authenticate: Guard = {
+    name: "authenticate",
+    async check({ req }): Promise<Principal | null> {
+      const header = req.headers.get("authorization");
+      if (header !== null) {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        return m ? await auth.tokens.verify(m[1]) : null;
+      }
+      const id = sessionIdOf(req);
+      const session = id ? auth.sessions.lookup(id) : null;
+      if (!session) return null;
+      sessions.set(req, session);
+      return {
+        source: "session",
+        user: session.username,
+        role: session.role,
+        sessionId: session.idHash,
+      };
+    },
+  };
+
+  const rateLimit: Guard = {
+    name: "rate-limit",
+    check({ route, principal, ip }, headers) {
+      const tier = route.options.tier;
+      const key = tier === "auth" || !principal ? `ip:${ip}` : `principal:${actorOf(principal)}`;
+      const decision = auth.limits[tier].hit(key);
+      const h = rateLimitHeaders(decision);
+      for (const [k, v] of Object.entries(h)) headers.set(k, v);
+      if (!decision.allowed) {
+        const message = `rate limit exceeded; retry after ${h["retry-after"]} s`;
+        throw new HttpError("TooManyRequests", message, { error: message }, h);
+      }
+      return Promise.resolve();
+    },
+  };
+
+  const role: Guard = {
+    name: "role",
+    check({ req, url, route, principal }) {
+      const need = route.options.role;
+      if (need === "public") return Promise.resolve();
+      if (!principal) return Promise.resolve(authRequired(req, url));
+      if (!covers(principal.role, need)) {
+        throw forbidden(`this needs the ${need} role; you have ${principal.role}`);
+      }
+      return Promise.resolve();
+    },
+  };
+
+  const csrf: Guard = {
+    name: "csrf",
+    async check({ req, url, principal }) {
+      if (principal?.source !== "session") return;
+      const session = sessions.get(req);
+      if (session) await checkCsrf(req, url, session.csrf);
+    },
+  };
+
+  return [authenticate, rateLimit, role, csrf];
+}

@@ -1,0 +1,28 @@
+/**
+ * Random identifiers and digests for sessions and tokens, from the
+ * platform's CSPRNG and `node:crypto`.
+ *
+ * @module
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/** `bytes` random bytes as lowercase hex. */
+export function randomHex(bytes: number): string {
+  const b = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** SHA-256 of a string, as hex (for ids stored at rest). */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** SHA-256 of a string, as raw bytes (for constant-time comparison). */
+export function sha256Bytes(text: string): Uint8Array {
+  return createHash("sha256").update(text).digest();
+}
+
+/** Constant-time equality of two digests (false when lengths differ). */
+export function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,191 @@
+/**
+ * API tokens: `pp_<8-hex keyId>.<32-hex secret>`. Only a bcrypt hash of the
+ * secret is stored. The first request with a token looks the row up by
+ * keyId and pays bcrypt once; after that a SHA-256 digest of the secret is
+ * cached per keyId and compared in constant time, so verification costs the
+ * same with 1 or 1,000 tokens stored. Revocation, expiry and changes to the
+ * creator drop the cache entry. A token's role is capped by its creator's
+ * current role.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Principal, Role } from "../plugin.ts";
+import { hashSecret, verifySecret } from "./passwords.ts";
+import { isRole, lowerOf } from "./roles.ts";
+import { randomHex, sameDigest, sha256Bytes } from "./random.ts";
+
+/** A token as listed: never the secret or its hash. */
+export interface TokenInfo {
+  keyId: string;
+  name: string;
+  role: Role;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** A token just minted: `wire` is shown once and never stored. */
+export interface MintedToken extends TokenInfo {
+  wire: string;
+}
+
+const WIRE = /^pp_([0-9a-f]{8})\.([0-9a-f]{32})$/;
+
+/** Splits a wire value into keyId and secret, or null when malformed. */
+export function parseWire(wire: string): { keyId: string; secret: string } | null {
+  const m = WIRE.exec(wire);
+  return m ? { keyId: m[1], secret: m[2] } : null;
+}
+
+interface Row {
+  key_id: string;
+  name: string;
+  role: string;
+  secret_hash: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  creator_role?: string;
+}
+
+interface Cached {
+  digest: Uint8Array;
+  principal: Principal;
+  expiresAt: number | null;
+  createdBy: string;
+  lastWritten: number;
+}
+
+/** How often `lastUsedAt` is written for one token, at most. */
+export const LAST_USED_THROTTLE_MS = 60_000;
+
+function toInfo(row: Row): TokenInfo {
+  return {
+    keyId: row.key_id,
+    name: row.name,
+    role: isRole(row.role) ? row.role : "viewer",
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** The `auth_tokens` table plus the verified-digest cache. */
+export class TokenStore {
+  #cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly cost: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Mints a token; the caller checks the role against the creator's. */
+  async mint(
+    name: string,
+    role: Role,
+    createdBy: string,
+    expiresAt: string | null,
+  ): Promise<MintedToken> {
+    const secret = randomHex(16);
+    const hash = await hashSecret(secret, this.cost());
+    const createdAt = new Date(this.now()).toISOString();
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const keyId = randomHex(4);
+      try {
+        this.db.prepare(
+          `INSERT INTO auth_tokens (key_id, name, role, secret_hash, created_by, created_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(keyId, name, role, hash, createdBy, createdAt, expiresAt);
+      } catch (e) {
+        if (String(e).includes("UNIQUE")) continue;
+        throw e;
+      }
+      const info = this.get(keyId)!;
+      return { ...info, wire: `pp_${keyId}.${secret}` };
+    }
+    throw new Error("could not allocate a unique token key id");
+  }
+
+  /** Every token, newest first. */
+  list(): TokenInfo[] {
+    return (this.db.prepare("SELECT * FROM auth_tokens ORDER BY created_at DESC, key_id")
+      .all() as unknown as Row[]).map(toInfo);
+  }
+
+  /** One token, or null. */
+  get(keyId: string): TokenInfo | null {
+    const row = this.db.prepare("SELECT * FROM auth_tokens WHERE key_id = ?").get(keyId) as
+      | Row
+      | undefined;
+    return row ? toInfo(row) : null;
+  }
+
+  /** Revokes a token; the very next request with it is refused. */
+  revoke(keyId: string): boolean {
+    this.#cache.delete(keyId);
+    const r = this.db.prepare("DELETE FROM auth_tokens WHERE key_id = ?").run(keyId);
+    return Number(r.changes) > 0;
+  }
+
+  /** Drops cached verifications of a user's tokens (role change, deletion). */
+  forgetCreator(username: string): void {
+    for (const [keyId, c] of this.#cache) if (c.createdBy === username) this.#cache.delete(keyId);
+  }
+
+  /** Resolves a wire value to a principal, or null when unknown, wrong, expired or malformed. */
+  async verify(wire: string): Promise<Principal | null> {
+    const parsed = parseWire(wire);
+    if (!parsed) return null;
+    const digest = sha256Bytes(parsed.secret);
+    const t = this.now();
+    const cached = this.#cache.get(parsed.keyId);
+    if (cached) {
+      if (cached.expiresAt !== null && t >= cached.expiresAt) {
+        this.#cache.delete(parsed.keyId);
+        return null;
+      }
+      if (!sameDigest(cached.digest, digest)) return null;
+      this.#touch(parsed.keyId, cached, t);
+      return cached.principal;
+    }
+    const row = this.db.prepare(
+      `SELECT t.*, u.role AS creator_role FROM auth_tokens t
+       JOIN auth_users u ON u.username = t.created_by WHERE t.key_id = ?`,
+    ).get(parsed.keyId) as Row | undefined;
+    if (!row) return null;
+    const expiresAt = row.expires_at ? Date.parse(row.expires_at) : null;
+    if (expiresAt !== null && t >= expiresAt) return null;
+    if (!(await verifySecret(parsed.secret, row.secret_hash))) return null;
+    const info = toInfo(row);
+    const creatorRole = isRole(row.creator_role) ? row.creator_role : "viewer";
+    const entry: Cached = {
+      digest,
+      principal: {
+        source: "token",
+        user: row.created_by,
+        role: lowerOf(info.role, creatorRole),
+        keyId: row.key_id,
+      },
+      expiresAt,
+      createdBy: row.created_by,
+      lastWritten: 0,
+    };
+    // A revoke may have run while bcrypt did: only cache a row that still exists.
+    if (this.get(parsed.keyId)) this.#cache.set(parsed.keyId, entry);
+    else return null;
+    this.#touch(parsed.keyId, entry, t);
+    return entry.principal;
+  }
+
+  #touch(keyId: string, entry: Cached, t: number): void {
+    if (t - entry.lastWritten < LAST_USED_THROTTLE_MS) return;
+    entry.lastWritten = t;
+    this.db.prepare("UPDATE auth_tokens SET last_used_at = ? WHERE key_id = ?")
+      .run(new Date(t).toISOString(), keyId);
+  }
+}
