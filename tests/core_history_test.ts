@@ -79,7 +79,7 @@ Deno.test("snapshots - a malformed id is a 400, an unknown one a 404", async () 
   try {
     d = await startTestDaemon();
     for (const path of ["/api/snapshots/nope", "/api/snapshots/..%2Fstate.json"]) {
-      const r = await d.api("GET", path);
+      const r: { status: number; body: any } = await d.api("GET", path);
       assert.equal(r.status, 400, path);
       assert.equal(typeof r.body.error, "string");
     }
@@ -123,7 +123,7 @@ Deno.test("audit - filters by category and actor, limits default to 100 and stop
     assert.equal(big.status, 200);
     assert.ok(big.body.entries.length >= 120);
     for (const bad of ["1001", "0", "-1", "abc", "5.5"]) {
-      const r = await d.api("GET", `/api/audit?limit=${bad}`);
+      const r: { status: number; body: any } = await d.api("GET", `/api/audit?limit=${bad}`);
       assert.equal(r.status, 400, `limit=${bad}`);
       assert.equal(typeof r.body.error, "string");
     }
