@@ -5,8 +5,9 @@
  * @module
  */
 import type { Plugin } from "../core/plugin.ts";
+import { runtime } from "./runtime/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
-  return [];
+  return [runtime()];
 }
