@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
 import { runtime } from "../plugins/runtime/mod.ts";
 import { parseInfo, parseServersState, parseStat } from "../plugins/runtime/parse.ts";
