@@ -30,6 +30,7 @@ import { authGuards } from "./auth/guards.ts";
 import type { CoreDeps } from "./routes/deps.ts";
 import { Router } from "./http/router.ts";
 import { createHandler, type Guard } from "./http/server.ts";
+import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
 import { VERSION } from "./version.ts";
@@ -177,17 +178,27 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const [hostname, portText] = splitHostPort(config.listen);
   const tls = config.https.enabled ? await loadOrCreateKeyPair(paths.tls, config.https) : null;
   // Bind first: a busy port must fail before HAProxy is started, not leave it orphaned.
+  // Until HAProxy runs what state.json says, every request is a 503: /health must not
+  // report a stale HAProxy left by a crashed run, and no apply may race start-up.
   let boundPort = 0;
-  const server = Deno.serve({
-    hostname,
-    port: Number(portText),
-    ...(tls ?? {}),
-    onListen: (addr) => {
-      boundPort = (addr as Deno.NetAddr).port;
+  let ready = false;
+  const server = Deno.serve(
+    {
+      hostname,
+      port: Number(portText),
+      ...(tls ?? {}),
+      onListen: (addr) => {
+        boundPort = (addr as Deno.NetAddr).port;
+      },
     },
-  }, handler);
+    (req, info) =>
+      ready
+        ? handler(req, info)
+        : Promise.resolve(json({ error: "patchpanel is starting" }, 503, { "retry-after": "1" })),
+  );
   try {
     await startHaproxy(store, pipeline, embedded, haproxy, log);
+    ready = true;
   } catch (error) {
     await server.shutdown();
     db.close();
