@@ -38,6 +38,8 @@ export interface GeoRecord {
 
 /** The `geoip` capability: address → location, or null when no database has a record. */
 export interface GeoLookup {
+  /** Whether lookups are switched on (`state.geoip.enabled`) and a database is loaded. */
+  enabled(): boolean;
   /** Looks up a valid IPv4/IPv6 address; null when disabled or not found. */
   lookup(ip: string): GeoRecord | null;
 }

@@ -1,0 +1,153 @@
+/**
+ * Parsers for HAProxy's runtime API answers: `show info` (one `Key: value`
+ * per line) and `show stat` (CSV with a `# pxname,svname,...` header).
+ *
+ * `show stat` is parsed into a {@link StatTable}: the header once, then each
+ * row as an array of strings, read by column through typed accessors. At
+ * 1,000 servers sampled every second this avoids building 100-key objects
+ * that nobody reads; {@link StatTable.toRows} builds the JSON rows only when
+ * an API caller asks for them.
+ *
+ * @module
+ */
+
+/** `show info` as key → number (when numeric) or string. */
+export type Info = Record<string, string | number>;
+
+/** What a `show stat` row describes (its `type` column: 0, 1, 2, 3). */
+export type RowKind = "frontend" | "backend" | "server" | "listener";
+
+const KINDS: RowKind[] = ["frontend", "backend", "server", "listener"];
+
+/** One `show stat` row as the API returns it: HAProxy's column names, numbers parsed. */
+export interface StatRow {
+  pxname: string;
+  svname: string;
+  kind: RowKind;
+  [column: string]: string | number | null;
+}
+
+/** Why an answer could not be parsed. */
+export interface ParseError {
+  kind: "parse";
+  message: string;
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/** Parses `show info`; lines without a colon are skipped. */
+export function parseInfo(text: string): Info {
+  const info: Info = {};
+  for (const line of text.split("\n")) {
+    const i = line.indexOf(":");
+    if (i <= 0) continue;
+    const key = line.slice(0, i).trim();
+    const value = line.slice(i + 1).trim();
+    info[key] = NUMERIC.test(value) ? Number(value) : value;
+  }
+  return info;
+}
+
+/** The parsed `show stat` CSV: a header and rows of raw strings. */
+export class StatTable {
+  readonly columns: string[];
+  readonly rows: string[][];
+  #index: Map<string, number>;
+
+  /** Takes ownership of the parsed header and rows. */
+  constructor(columns: string[], rows: string[][]) {
+    this.columns = columns;
+    this.rows = rows;
+    this.#index = new Map(columns.map((c, i) => [c, i]));
+  }
+
+  /** The column's position, or -1 when this HAProxy version has no such column. */
+  col(name: string): number {
+    return this.#index.get(name) ?? -1;
+  }
+
+  /** A row's raw value ("" when empty or absent). */
+  raw(row: string[], col: number): string {
+    return col < 0 ? "" : row[col] ?? "";
+  }
+
+  /** A row's numeric value, or null when empty or not a number. */
+  num(row: string[], col: number): number | null {
+    const v = this.raw(row, col);
+    if (v === "") return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  }
+
+  /** The row's kind from the `type` column. */
+  kind(row: string[]): RowKind {
+    return KINDS[Number(this.raw(row, this.col("type")))] ?? "server";
+  }
+
+  /** Rows as JSON objects keyed by HAProxy's column names (empty → null). */
+  toRows(): StatRow[] {
+    const typeCol = this.col("type");
+    return this.rows.map((row) => {
+      const out: Record<string, string | number | null> = {};
+      this.columns.forEach((c, i) => {
+        if (c === "" || c === "-") return;
+        const v = row[i] ?? "";
+        out[c] = v === "" ? null : NUMERIC.test(v) ? Number(v) : v;
+      });
+      out.kind = KINDS[Number(row[typeCol])] ?? "server";
+      return out as StatRow;
+    });
+  }
+}
+
+/**
+ * Parses `show stat` CSV. Fields are split on commas; a field HAProxy quoted
+ * (one holding a comma or quote) is unquoted. The header must come first.
+ */
+export function parseStat(text: string): StatTable | ParseError {
+  const lines = text.split("\n");
+  const first = lines[0] ?? "";
+  if (!first.startsWith("# ")) {
+    return { kind: "parse", message: "show stat: missing '# pxname,...' header" };
+  }
+  const columns = splitCsv(first.slice(2));
+  if (columns[0] !== "pxname" || columns[1] !== "svname") {
+    return { kind: "parse", message: "show stat: header does not start with pxname,svname" };
+  }
+  const rows: string[][] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === "" || line.startsWith("#")) continue;
+    rows.push(splitCsv(line));
+  }
+  return new StatTable(columns, rows);
+}
+
+function splitCsv(line: string): string[] {
+  if (!line.includes('"')) return line.split(",");
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let value = "";
+      i++;
+      while (i < line.length) {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i += 2;
+        } else if (line[i] === '"') {
+          i++;
+          break;
+        } else value += line[i++];
+      }
+      out.push(value);
+      i++; // the comma
+    } else {
+      const end = line.indexOf(",", i);
+      const stop = end === -1 ? line.length : end;
+      out.push(line.slice(i, stop));
+      i = stop + 1;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * The stats plugin's HTTP surface: `/api/stats`, its history, the slowest
+ * backends, HTTP code classes, sessions by client, the SSE stream, and the
+ * Prometheus `/metrics` endpoint. Every `/api/stats*` route answers 503
+ * `{error}` while the sampler is not running or has no sample yet.
+ *
+ * @module
+ */
+import { badRequest, haproxyRefused, unavailable } from "../../core/errors.ts";
+import type { PluginHost } from "../../core/plugin.ts";
+import { CONTENT_TYPE, Exposition } from "./exposition.ts";
+import { addOwnMetrics, type ApplyMetrics } from "./own_metrics.ts";
+import { addInfoMetrics, addStatMetrics } from "./promex.ts";
+import { httpCodes, slowestBackends } from "./queries.ts";
+import type { Sample, Sampler } from "./sampler.ts";
+import { topClients } from "./sessions.ts";
+import type { StreamHub } from "./sse.ts";
+
+/** How many clients `/api/stats/sessions` ranks. */
+export const TOP_CLIENTS = 20;
+
+/** What the routes read. */
+export interface StatsRouteDeps {
+  sampler: Sampler;
+  hub: StreamHub;
+  applies: ApplyMetrics;
+  intervalMs: number;
+  historyMs: number;
+}
+
+const READ = { role: "viewer", tier: "read" } as const;
+
+/** Registers every stats route on the host. */
+export function registerRoutes(host: PluginHost, deps: StatsRouteDeps): void {
+  const { sampler } = deps;
+  const running = () => {
+    if (!sampler.running) throw unavailable("stats sampler is not running");
+  };
+  const latest = (): Sample => {
+    running();
+    const s = sampler.latest;
+    if (!s) throw unavailable("stats sampler has no sample yet (is HAProxy running?)");
+    return s;
+  };
+  let cached: { sample: Sample; body: string } | null = null;
+
+  host.route("GET", "/api/stats", { ...READ, summary: "show info and show stat" }, () => {
+    const sample = latest();
+    if (cached?.sample !== sample) {
+      const body = JSON.stringify({
+        at: sample.at,
+        info: sample.info,
+        stat: sample.table.toRows(),
+      });
+      cached = { sample, body };
+    }
+    return new Response(cached.body, { headers: { "content-type": "application/json" } });
+  });
+
+  host.route("GET", "/api/stats/history", {
+    ...READ,
+    summary: "the rolling history, optionally since an epoch ms",
+  }, ({ url }) => {
+    running();
+    const raw = url.searchParams.get("since");
+    if (raw !== null && !/^-?\d{1,16}$/.test(raw)) {
+      throw badRequest("since must be an integer (epoch milliseconds)");
+    }
+    const since = raw === null ? null : Number(raw);
+    return {
+      intervalMs: deps.intervalMs,
+      historyMs: deps.historyMs,
+      samples: sampler.history.since(since, Date.now()),
+    };
+  });
+
+  host.route("GET", "/api/stats/slowest-backends", {
+    ...READ,
+    summary: "backends ranked by average response time",
+  }, ({ url }) => {
+    const raw = url.searchParams.get("limit");
+    const limit = raw === null ? 10 : Number(raw);
+    if (raw !== null && (!/^\d+$/.test(raw) || limit < 1 || limit > 50)) {
+      throw badRequest("limit must be an integer from 1 to 50");
+    }
+    const sample = latest();
+    return { at: sample.at, backends: slowestBackends(sample.table, limit) };
+  });
+
+  host.route("GET", "/api/stats/http-codes", {
+    ...READ,
+    summary: "HTTP responses by status class",
+  }, () => {
+    const sample = latest();
+    return { at: sample.at, ...httpCodes(sample.table) };
+  });
+
+  host.route("GET", "/api/stats/sessions", {
+    ...READ,
+    summary: "current sessions and the top clients, geo-enriched when enabled",
+  }, async () => {
+    running();
+    const out = await host.haproxy.admin("show sess");
+    if (!out.ok) {
+      if (out.error.kind === "unreachable" || out.error.kind === "timeout") {
+        throw unavailable(`HAProxy's admin socket did not answer (${out.error.kind})`);
+      }
+      throw haproxyRefused("show sess failed", out.error.message);
+    }
+    const summary = topClients(out.output, TOP_CLIENTS);
+    const geo = host.use("geoip");
+    const enriched = geo?.enabled() ?? false;
+    return {
+      current: summary.current,
+      geoEnriched: enriched,
+      clients: summary.clients.map((c) => enriched ? { ...c, geo: geo!.lookup(c.ip) } : c),
+    };
+  });
+
+  host.route("GET", "/api/stats/stream", {
+    ...READ,
+    summary: "server-sent events: one per sample",
+  }, () => {
+    running();
+    return deps.hub.response((push) => sampler.subscribe(push), sampler.history.ring.last());
+  });
+
+  host.route("GET", "/metrics", {
+    ...READ,
+    summary: "Prometheus metrics: patchpanel's own and HAProxy's",
+  }, async () => {
+    const out = new Exposition();
+    await addOwnMetrics(out, {
+      applies: deps.applies,
+      sampler: { ...sampler.counters, running: sampler.running, intervalMs: deps.intervalMs },
+      databaseFiles: [host.paths.database, `${host.paths.database}-wal`],
+    });
+    const sample = sampler.latest;
+    if (sample) {
+      addInfoMetrics(out, sample.info);
+      addStatMetrics(out, sample.table);
+    }
+    return new Response(out.text(), { headers: { "content-type": CONTENT_TYPE } });
+  });
+}
