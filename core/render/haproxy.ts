@@ -73,9 +73,10 @@ function renderGlobal(model: ConfigModel, hp: HaproxyModel, ctx: RenderContext):
   }
   if (t.maxaccept !== undefined) dirs.push(d("tune.maxaccept", [t.maxaccept], e));
   g.statsSockets.forEach((s, i) => {
-    dirs.push(
-      d("stats", ["socket", ...statsSocketArgs(s)], { kind: "statsSocket", id: String(i) }),
-    );
+    const entity = { kind: "statsSocket", id: String(i) };
+    dirs.push(d("stats", ["socket", ...statsSocketArgs(s)], entity));
+    const exposure = socketExposure(s);
+    if (exposure) model.warn(entity, exposure);
   });
   if (g.statsTimeout !== undefined) dirs.push(d("stats", ["timeout", g.statsTimeout], e));
   for (const raw of g.rawDirectives) dirs.push(d(raw, [], e));
@@ -96,6 +97,21 @@ export function statsSocketArgs(s: StatsSocketModel): string[] {
   args.push("level", s.level);
   if (s.exposeFdListeners) args.push("expose-fd", "listeners");
   return args;
+}
+
+/**
+ * Why a stats socket is dangerous, or null: an admin-level Runtime API bound
+ * on every interface (`ipv4@*`, `0.0.0.0`, `::`) lets anyone who can reach
+ * the port drain servers, read and clear tables, or shut sessions down. It
+ * is accepted (a firewall may guard it) but the apply response says so.
+ */
+export function socketExposure(s: StatsSocketModel): string | null {
+  if (s.kind === "unix" || s.level !== "admin") return null;
+  if (s.host !== "*" && s.host !== "0.0.0.0" && s.host !== "::") return null;
+  return `stats socket ${s.kind}@${s.host}:${s.port} exposes the admin-level Runtime API ` +
+    `on every network interface: anyone who can reach port ${s.port} can change HAProxy at ` +
+    `run time without credentials. Bind it to 127.0.0.1, lower its level, or block the port ` +
+    `with a firewall.`;
 }
 
 function renderDefaults(model: ConfigModel, hp: HaproxyModel): void {
