@@ -1,5 +1,5 @@
 /**
- * The `patchpanel` command line: `serve`, `render`, `check`, `version`.
+ * The `patchpanel` command line: `serve`, `render`, `check`, `user-add`, `user-reset`, `version`.
  * It takes the plugin list from its caller (`main.ts` passes the default
  * set; a custom build passes its own), so nothing here imports a plugin.
  *
@@ -18,12 +18,14 @@ import { writeGenerated } from "./apply/files.ts";
 import { startDaemon } from "./daemon.ts";
 import { readTextOrNull } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
+import { USER_USAGE, userCommand } from "./auth/cli.ts";
 
 const USAGE = `usage: patchpanel <command> [options]
 
   serve    [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--seed | --empty]
   render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to
   check    --state FILE                      render into a scratch dir, then haproxy -c
+${USER_USAGE}
   version`;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -36,6 +38,12 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
       case "render":
       case "check":
         return await renderOrCheck(command, rest, plugins);
+      case "user-add":
+      case "user-reset":
+        return await userCommand(command, rest, async (file, dataDir) => {
+          const text = await loadConfigText(file, dataDir);
+          return parseConfig(text, new Registry(plugins).configFragments, file ?? "config.yaml");
+        });
       case "version":
         console.log(`patchpanel ${VERSION}`);
         return 0;
