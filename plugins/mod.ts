@@ -6,8 +6,11 @@
  */
 import type { Plugin } from "../core/plugin.ts";
 import { runtime } from "./runtime/mod.ts";
+import { tls } from "./tls/mod.ts";
+import { byoCerts } from "./byo-certs/mod.ts";
+import { trustedCas } from "./trusted-cas/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
-  return [runtime()];
+  return [runtime(), tls(), byoCerts(), trustedCas()];
 }

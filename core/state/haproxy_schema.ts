@@ -170,11 +170,49 @@ export const Defaults = z.object({
   rawDirectives: [],
 });
 
+/** A DNS name as a TLS SNI value: labels of letters, digits and `-`. */
+export const SniName = z.string().max(253).regex(
+  /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+  "must be a DNS name such as app.example.com",
+);
+
+/**
+ * TLS termination on a bind: which certificates it serves (by id from
+ * `state.tls.certs`; the first of `certs`, or `defaultCert`, answers clients
+ * whose SNI matches none), protocol floor, cipher profile, ALPN, and mTLS
+ * against a trusted CA (`state.trustedCas`) with an optional CRL
+ * (`state.trustedCrls`). Rendered by the tls and trusted-cas plugins, which
+ * also check that every name exists.
+ */
+export const BindTls = z.object({
+  certs: z.array(Name).min(1),
+  defaultCert: Name.optional(),
+  /** Lowest protocol accepted; defaults to the cipher profile's floor. */
+  minVersion: z.enum(["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).optional(),
+  /** Mozilla's server-side TLS profiles. */
+  ciphers: z.enum(["modern", "intermediate", "old"]).default("intermediate"),
+  alpn: z.array(z.enum(["h2", "http/1.1"])).min(1).default(["h2", "http/1.1"]),
+  /** A trusted CA name: clients must (or may) present a certificate it issued. */
+  clientCa: Name.optional(),
+  verify: z.enum(["required", "optional"]).default("required"),
+  /** A trusted CRL name, checked against client certificates (needs `clientCa`). */
+  crl: Name.optional(),
+  /** Redirect plain-HTTP requests of this frontend to HTTPS. */
+  redirectHttp: z.boolean().default(false),
+  /** Send Strict-Transport-Security on HTTPS responses of this frontend. */
+  hsts: z.object({
+    maxAge: z.number().int().min(0).default(31536000),
+    includeSubDomains: z.boolean().default(false),
+    preload: z.boolean().default(false),
+  }).strict().optional(),
+}).strict();
+
 /** A listening address of a frontend. */
 export const Bind = z.object({
   address: HostPort,
   /** Extra bind options HAProxy accepts, e.g. `accept-proxy`, `v4v6`. */
   options: z.array(Arg).default([]),
+  tls: BindTls.optional(),
 }).strict();
 
 /** An `http-request` rule: an action with its arguments, and an optional condition. */
@@ -210,6 +248,17 @@ export const Frontend = z.object({
   rawDirectives: RawDirectives,
 }).strict();
 
+/**
+ * TLS towards a server (implies `ssl`): verify its certificate against a
+ * trusted CA (`state.trustedCas`) and send SNI. Rendered by the tls plugin.
+ */
+export const ServerTls = z.object({
+  verify: z.enum(["required", "none"]).default("required"),
+  /** A trusted CA name; required when `verify` is `required`. */
+  ca: Name.optional(),
+  sni: SniName.optional(),
+}).strict();
+
 /** A server of a backend. */
 export const Server = z.object({
   name: Name,
@@ -220,6 +269,7 @@ export const Server = z.object({
   maxconn: z.number().int().positive().optional(),
   ssl: z.boolean().default(false),
   disabled: z.boolean().default(false),
+  tls: ServerTls.optional(),
 }).strict();
 
 /** Load-balancing algorithm and its argument where it takes one. */
@@ -315,4 +365,7 @@ export type FrontendModel = z.output<typeof Frontend>;
 export type BackendModel = z.output<typeof Backend>;
 export type ServerModel = z.output<typeof Server>;
 export type AclModel = z.output<typeof Acl>;
+export type BindModel = z.output<typeof Bind>;
+export type BindTlsModel = z.output<typeof BindTls>;
+export type ServerTlsModel = z.output<typeof ServerTls>;
 export type StatsSocketModel = z.output<typeof StatsSocket>;

@@ -1,0 +1,35 @@
+/**
+ * The byo-certs plugin: certificates you bring yourself. Operators upload a
+ * PEM chain and key under a name; the plugin validates them precisely,
+ * stores them as `<byoCerts>/<name>/{fullchain,privkey,cert}.pem` (0600
+ * files, 0700 directories), and reloads HAProxy when a replaced certificate
+ * is being served. The state refers to an upload through a `state.tls.certs`
+ * entry whose provider has kind `byo` (owned by the tls plugin).
+ *
+ * @example
+ * ```ts
+ * const plugins = [tls(), byoCerts()];
+ * ```
+ *
+ * @module
+ */
+import { definePlugin, type Plugin } from "../../core/plugin.ts";
+import { ByoStore } from "./store.ts";
+import { byoRoutes } from "./routes.ts";
+
+/** Options of the byo-certs plugin (none yet; the directory comes from the data paths). */
+export type ByoCertsOptions = Record<never, never>;
+
+/** The defaults. */
+export const defaults = {} satisfies ByoCertsOptions;
+
+/** Makes the byo-certs plugin. */
+export function byoCerts(_options: ByoCertsOptions = defaults): Plugin {
+  return definePlugin({
+    name: "byo-certs",
+    dependencies: ["tls"],
+    setup(host) {
+      byoRoutes(host, new ByoStore(host.paths.byoCerts));
+    },
+  });
+}

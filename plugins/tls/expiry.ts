@@ -1,0 +1,75 @@
+/**
+ * The expiry watcher: emits `cert:expiring` for each state certificate
+ * within `tls.expiryWarningDays` of its end (or past it), at most once per
+ * certificate per UTC day — the day is remembered in the database, so a
+ * restart does not repeat the day's notices.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { State } from "../../core/state/schema.ts";
+import type { DataPaths } from "../../core/paths.ts";
+import { inventory } from "./inventory.ts";
+
+/** The payload of `cert:expiring`. */
+export interface CertExpiring {
+  certId: string;
+  providerId: string;
+  name: string;
+  domains: string[];
+  notAfter: string;
+  daysLeft: number;
+  status: "expiring" | "expired";
+  usedBy: string[];
+}
+
+declare module "../../core/events.ts" {
+  interface Events {
+    /** A certificate is within `tls.expiryWarningDays` of expiry (or expired); once a day. */
+    "cert:expiring": CertExpiring;
+  }
+}
+
+/** The migrations of the tls plugin's table. */
+export const EXPIRY_MIGRATIONS = [
+  `CREATE TABLE tls_expiry_notice (cert_id TEXT PRIMARY KEY, day TEXT NOT NULL)`,
+];
+
+/** Finds expiring certificates and reports each once a day. */
+export class ExpiryWatcher {
+  constructor(
+    private db: DatabaseSync,
+    private paths: DataPaths,
+    private warningDays: number,
+    private emit: (payload: CertExpiring) => Promise<void>,
+  ) {}
+
+  /** Checks every certificate of `state`; returns what it emitted. */
+  async check(state: State, now: Date = new Date()): Promise<CertExpiring[]> {
+    const day = now.toISOString().slice(0, 10);
+    const emitted: CertExpiring[] = [];
+    for (const info of await inventory(state, this.paths, this.warningDays, now)) {
+      if (info.status !== "expiring" && info.status !== "expired") continue;
+      const seen = this.db.prepare("SELECT day FROM tls_expiry_notice WHERE cert_id = ?")
+        .get(info.id);
+      if (seen?.day === day) continue;
+      this.db.prepare(
+        "INSERT INTO tls_expiry_notice (cert_id, day) VALUES (?, ?) " +
+          "ON CONFLICT (cert_id) DO UPDATE SET day = excluded.day",
+      ).run(info.id, day);
+      const payload: CertExpiring = {
+        certId: info.id,
+        providerId: info.providerId,
+        name: info.name,
+        domains: info.domains,
+        notAfter: info.notAfter!,
+        daysLeft: info.daysLeft!,
+        status: info.status,
+        usedBy: info.usedBy,
+      };
+      emitted.push(payload);
+      await this.emit(payload);
+    }
+    return emitted;
+  }
+}

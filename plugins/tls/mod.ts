@@ -1,0 +1,111 @@
+/**
+ * The tls plugin: TLS termination as state. It owns the `tls` key
+ * (certificate providers and their certificates), checks every reference to
+ * a certificate, renders binds' and servers' TLS into HAProxy arguments and
+ * crt-list files, lists certificates at `GET /api/certificates`, and emits
+ * `cert:expiring` once a day for each certificate near its end.
+ *
+ * Providers plug in by kind: `byo` files come from the byo-certs plugin's
+ * uploads; a `letsencrypt` kind comes later from the certbot plugin.
+ *
+ * @example
+ * ```ts
+ * const plugins = [tls({ checkIntervalMs: 3_600_000 }), byoCerts(), trustedCas()];
+ * ```
+ *
+ * @module
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { definePlugin, type Plugin } from "../../core/plugin.ts";
+import { TLS_DEFAULT, TlsState } from "./schema.ts";
+import { tlsChecks } from "./checks.ts";
+import { expectedFiles, renderTls, tlsRenderDir } from "./render.ts";
+import { inventory } from "./inventory.ts";
+import { EXPIRY_MIGRATIONS, ExpiryWatcher } from "./expiry.ts";
+
+export type { CertExpiring } from "./expiry.ts";
+export type { CertificateInfo } from "./inventory.ts";
+
+/** Options of the tls plugin. */
+export interface TlsOptions {
+  /** How often the expiry watcher looks at certificates, in ms. */
+  checkIntervalMs?: number;
+}
+
+/** The defaults: check expiry hourly (notices still go out at most once a day). */
+export const defaults = { checkIntervalMs: 3_600_000 } satisfies Required<TlsOptions>;
+
+/** The `tls` section of config.yaml. */
+export const TlsConfig = z.object({
+  /** A certificate this many days or fewer from expiry is `expiring`. */
+  expiryWarningDays: z.number().int().min(1).max(365).default(21),
+}).strict().default({ expiryWarningDays: 21 });
+
+/** Makes the tls plugin. */
+export function tls(options: TlsOptions = {}): Plugin {
+  const opts = { ...defaults, ...options };
+  return definePlugin({
+    name: "tls",
+    schema: { tls: TlsState.default(TLS_DEFAULT) },
+    checks: [tlsChecks],
+    config: { tls: TlsConfig },
+    setup(host) {
+      const { expiryWarningDays } = TlsConfig.parse(host.config.tls);
+      host.migrate(EXPIRY_MIGRATIONS);
+      host.render(renderTls);
+
+      host.route("GET", "/api/certificates", {
+        role: "viewer",
+        tier: "read",
+        summary: "Every certificate of every provider: SANs, expiry, days left, binds, status",
+      }, async () => ({
+        certificates: await inventory(host.state(), host.paths, expiryWarningDays),
+      }));
+
+      const watcher = new ExpiryWatcher(
+        host.db,
+        host.paths,
+        expiryWarningDays,
+        (payload) => host.emit("cert:expiring", payload),
+      );
+      const check = async () => {
+        try {
+          await watcher.check(host.state());
+        } catch (error) {
+          host.log.error("certificate expiry check failed", { error: String(error) });
+        }
+      };
+      host.on("apply:succeeded", async (e) => {
+        await removeStale(tlsRenderDir(host.paths), expectedFiles(e.state, host.paths));
+        await check();
+      });
+      let timer: ReturnType<typeof setInterval> | undefined;
+      host.service({
+        name: "expiry-watcher",
+        start() {
+          void check();
+          timer = setInterval(check, opts.checkIntervalMs);
+        },
+        stop() {
+          clearInterval(timer);
+        },
+      });
+    },
+  });
+}
+
+/** Removes generated crt-lists and key bundles the applied state no longer uses. */
+async function removeStale(dir: string, keep: Set<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    if (!keep.has(path)) await Deno.remove(path).catch(() => {});
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * The tls plugin's render contribution. For each bind with `tls` it writes a
+ * crt-list (the default certificate first, each line with its SNI filters)
+ * and one PEM bundle per certificate (chain + key, 0600, what HAProxy's
+ * `crt` wants), then extends the bind line with `ssl crt-list …`, the
+ * protocol floor, the cipher profile, ALPN and mTLS (`ca-file`, `verify`,
+ * `crl-file`). Frontends get the HTTP → HTTPS redirect and HSTS; servers
+ * with `tls` get `ssl verify … ca-file … sni …`.
+ *
+ * Trusted CA and CRL files follow the data directory's convention
+ * (`trusted-cas/<name>.pem`, `trusted-crls/<name>.pem`), which the
+ * trusted-cas plugin writes.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { State } from "../../core/state/schema.ts";
+import type { BindTlsModel, FrontendModel } from "../../core/state/haproxy_schema.ts";
+import type { ConfigModel, Directive, Entity } from "../../core/render/model.ts";
+import type { RenderContext } from "../../core/render/haproxy.ts";
+import type { DataPaths } from "../../core/paths.ts";
+import { certFilesDir, type TlsCertModel, type TlsProviderModel } from "./schema.ts";
+import { CIPHER_PROFILES } from "./ciphers.ts";
+
+/** Where the generated crt-lists and PEM bundles live. */
+export function tlsRenderDir(paths: DataPaths): string {
+  return join(paths.dataDir, "haproxy-tls");
+}
+
+/** The crt-list file of one bind. */
+export function crtListPath(paths: DataPaths, frontend: string, index: number): string {
+  return join(tlsRenderDir(paths), `${frontend}.${index}.crtlist`);
+}
+
+/** The chain-plus-key bundle HAProxy loads for one certificate. */
+export function bundlePath(paths: DataPaths, certId: string): string {
+  return join(tlsRenderDir(paths), `${certId}.pem`);
+}
+
+/** A trusted CA bundle's file, as the trusted-cas plugin stores it. */
+export function trustedCaPath(paths: DataPaths, name: string): string {
+  return join(paths.trustedCas, `${name}.pem`);
+}
+
+/** A CRL's file, as the trusted-cas plugin stores it. */
+export function trustedCrlPath(paths: DataPaths, name: string): string {
+  return join(paths.trustedCrls, `${name}.pem`);
+}
+
+/** The certificate ids of a bind, the default first. */
+export function orderedCerts(tls: BindTlsModel): string[] {
+  const first = tls.defaultCert ?? tls.certs[0];
+  return [first, ...tls.certs.filter((c) => c !== first)];
+}
+
+/** Every generated path the current state needs, for removing stale ones. */
+export function expectedFiles(state: State, paths: DataPaths): Set<string> {
+  const out = new Set<string>();
+  for (const fe of state.haproxy.frontends) {
+    fe.binds.forEach((b, i) => {
+      if (!b.tls) return;
+      out.add(crtListPath(paths, fe.id, i));
+      for (const id of b.tls.certs) out.add(bundlePath(paths, id));
+    });
+  }
+  return out;
+}
+
+/** The render hook. */
+export function renderTls(model: ConfigModel, state: State, ctx: RenderContext): void {
+  const providers = new Map(state.tls.providers.map((p) => [p.id, p]));
+  const certs = new Map(state.tls.certs.map((c) => [c.id, c]));
+  const bundled = new Set<string>();
+  for (const fe of state.haproxy.frontends) {
+    fe.binds.forEach((b, i) => {
+      if (!b.tls) return;
+      const entity: Entity = { kind: "bind", id: `${fe.id}/${i}` };
+      const lines: string[] = [];
+      for (const id of orderedCerts(b.tls)) {
+        const cert = certs.get(id);
+        if (!cert) continue; // the checks refuse this state before render
+        lines.push([bundlePath(ctx.paths, id), ...cert.domains].join(" "));
+        if (bundled.has(id)) continue;
+        bundled.add(id);
+        const provider = providers.get(cert.providerId);
+        if (provider) addBundle(model, ctx.paths, provider, cert, entity);
+      }
+      const list = crtListPath(ctx.paths, fe.id, i);
+      model.file({ path: list, content: lines.join("\n") + "\n", mode: 0o600 });
+      for (const dir of model.directivesOf(entity)) {
+        if (dir.keyword === "bind") dir.args.push(...bindTlsArgs(b.tls, list, ctx.paths));
+      }
+    });
+    addRedirectAndHsts(model, fe);
+  }
+  for (const be of state.haproxy.backends) {
+    for (const s of be.servers) {
+      if (!s.tls) continue;
+      const args = ["ssl", "verify", s.tls.verify];
+      if (s.tls.ca) args.push("ca-file", trustedCaPath(ctx.paths, s.tls.ca));
+      if (s.tls.sni) args.push("sni", `str(${s.tls.sni})`, "check-sni", s.tls.sni);
+      for (const dir of model.directivesOf({ kind: "server", id: `${be.id}/${s.name}` })) {
+        if (dir.keyword === "server") replaceServerSsl(dir, args);
+      }
+    }
+  }
+}
+
+/** The bind arguments for a TLS configuration, after the address and options. */
+export function bindTlsArgs(tls: BindTlsModel, crtList: string, paths: DataPaths): string[] {
+  const profile = CIPHER_PROFILES[tls.ciphers];
+  const args = ["ssl", "crt-list", crtList, "ssl-min-ver", tls.minVersion ?? profile.minVersion];
+  if (profile.ciphers) args.push("ciphers", profile.ciphers);
+  args.push("ciphersuites", profile.ciphersuites, "alpn", tls.alpn.join(","));
+  if (tls.clientCa) {
+    args.push("ca-file", trustedCaPath(paths, tls.clientCa), "verify", tls.verify);
+    if (tls.crl) args.push("crl-file", trustedCrlPath(paths, tls.crl));
+  }
+  return args;
+}
+
+function addBundle(
+  model: ConfigModel,
+  paths: DataPaths,
+  provider: TlsProviderModel,
+  cert: TlsCertModel,
+  entity: Entity,
+): void {
+  const dir = certFilesDir(paths, provider, cert);
+  try {
+    const chain = Deno.readTextFileSync(join(dir, "fullchain.pem"));
+    const key = Deno.readTextFileSync(join(dir, "privkey.pem"));
+    const content = (chain.endsWith("\n") ? chain : chain + "\n") + key;
+    model.file({ path: bundlePath(paths, cert.id), content, mode: 0o600 });
+  } catch {
+    // haproxy -c then refuses the missing bundle; the warning says why.
+    model.warn(entity, `certificate '${cert.id}' has no readable files in ${dir}`);
+  }
+}
+
+/** Swaps the core's `ssl verify none` (from `ssl: true`) for the server's TLS arguments. */
+function replaceServerSsl(dir: Directive, tlsArgs: string[]): void {
+  const i = dir.args.indexOf("ssl");
+  if (i >= 0 && dir.args[i + 1] === "verify") dir.args.splice(i, 3);
+  dir.args.push(...tlsArgs);
+}
+
+const REWRITE_POINT = new Set(["http-request", "http-response", "use_backend", "default_backend"]);
+
+function addRedirectAndHsts(model: ConfigModel, fe: FrontendModel): void {
+  const section = model.section("frontend", fe.id);
+  if (!section) return;
+  const added: Directive[] = [];
+  fe.binds.forEach((b, i) => {
+    const entity: Entity = { kind: "bind", id: `${fe.id}/${i}` };
+    if (b.tls?.redirectHttp && !added.some((d) => d.keyword === "http-request")) {
+      added.push({
+        keyword: "http-request",
+        args: ["redirect", "scheme", "https", "code", "301", "unless", "{ ssl_fc }"],
+        entity,
+      });
+    }
+    if (b.tls?.hsts && !added.some((d) => d.keyword === "http-response")) {
+      const h = b.tls.hsts;
+      const value = [
+        `max-age=${h.maxAge}`,
+        ...(h.includeSubDomains ? ["includeSubDomains"] : []),
+        ...(h.preload ? ["preload"] : []),
+      ].join("; ");
+      added.push({
+        keyword: "http-response",
+        args: ["set-header", "Strict-Transport-Security", `"${value}"`, "if", "{ ssl_fc }"],
+        entity,
+      });
+    }
+  });
+  if (!added.length) return;
+  const at = section.directives.findIndex((d) => REWRITE_POINT.has(d.keyword));
+  section.directives.splice(at < 0 ? section.directives.length : at, 0, ...added);
+}
