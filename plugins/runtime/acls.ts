@@ -60,14 +60,22 @@ export function aclRoutes(host: PluginHost, api: RuntimeApi): void {
     return i;
   };
 
+  /** What HAProxy reports (`show acl`) and the cfg lines its inline refs point at. */
+  const snapshot = async () => ({
+    refs: parseAclRefs(await api.read(command(word("show acl")), "ACLs")),
+    cfg: (await readTextOrNull(host.paths.cfg))?.split("\n") ?? [],
+  });
+
   /** The runtime ids of one ACL: its pattern file, or each cfg line that declares it. */
-  const runtimeRefs = async (acl: AclModel): Promise<AclRef[]> => {
-    const refs = parseAclRefs(await api.read(command(word("show acl")), "ACLs"));
+  const runtimeRefs = async (
+    acl: AclModel,
+    seen?: { refs: AclRef[]; cfg: string[] },
+  ): Promise<AclRef[]> => {
+    const { refs, cfg } = seen ?? await snapshot();
     if (acl.file) {
       const file = aclFilePath(host.paths, acl.name);
       return refs.filter((r) => r.file === file);
     }
-    const cfg = (await readTextOrNull(host.paths.cfg))?.split("\n") ?? [];
     return refs.filter((r) => {
       if (r.declaredAt?.file !== host.paths.cfg) return false;
       const words = (cfg[r.declaredAt.line - 1] ?? "").trim().split(/\s+/);
@@ -99,9 +107,10 @@ export function aclRoutes(host: PluginHost, api: RuntimeApi): void {
     summary: "The state's ACLs with their runtime ids and whether changes persist",
   }, async () => {
     const acls = host.state().acls;
+    const seen = await snapshot();
     const out = [];
     for (const [index, acl] of acls.entries()) {
-      const refs = await runtimeRefs(acl);
+      const refs = await runtimeRefs(acl, seen);
       out.push({
         index,
         name: acl.name,
