@@ -173,10 +173,14 @@ Deno.test("crash - kill -9 during applies leaves a complete old or new cfg, and 
         const old = JSON.parse(await Deno.readTextFile(paths.state));
         const last = k === inRound - 1;
         const t0 = performance.now();
-        const pending = api("PUT", "/api/state", states[next]).then(
-          async (r) => ({ status: r.status, text: await r.text() }),
-          () => ({ status: 0, text: "connection lost" }),
-        );
+        const pending = (async () => {
+          try {
+            const r = await api("PUT", "/api/state", states[next]);
+            return { status: r.status, text: await r.text() };
+          } catch {
+            return { status: 0, text: "connection lost" };
+          }
+        })();
         if (!last) {
           const r = await pending;
           assert.equal(r.status, 200, r.text);
