@@ -106,6 +106,19 @@ Deno.test("byo-certs - files are 0600 in 0700 directories; path-traversal names 
 
     const pem = await d.api("GET", "/api/byo-certs/internal-app/fullchain.pem");
     assert.equal(pem.status, 200);
+    const operator = await d.mintToken("operator");
+    const asOperator = await d.api(
+      "GET",
+      "/api/byo-certs/internal-app/fullchain.pem",
+      undefined,
+      {},
+      { as: operator },
+    );
+    assert.equal(asOperator.status, 403);
+    assert.equal(
+      (await d.api("GET", "/api/byo-certs", undefined, {}, { as: operator })).status,
+      200,
+    );
     assert.equal(pem.text, a.cert);
     assert.ok(!pem.text.includes("PRIVATE KEY"));
     const list = await d.api("GET", "/api/byo-certs");
