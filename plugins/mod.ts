@@ -9,8 +9,10 @@ import { runtime } from "./runtime/mod.ts";
 import { tls } from "./tls/mod.ts";
 import { byoCerts } from "./byo-certs/mod.ts";
 import { trustedCas } from "./trusted-cas/mod.ts";
+import { stats } from "./stats/mod.ts";
+import { geoip } from "./geoip/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
-  return [runtime(), tls(), byoCerts(), trustedCas()];
+  return [runtime(), tls(), byoCerts(), trustedCas(), stats(), geoip()];
 }

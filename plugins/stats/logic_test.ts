@@ -8,6 +8,7 @@ import { httpCodes, slowestBackends } from "./queries.ts";
 import { RingBuffer } from "./ring.ts";
 import { Sampler } from "./sampler.ts";
 import { clientIp, topClients } from "./sessions.ts";
+import { StreamHub } from "./sse.ts";
 import { healthMap, type HistoryEntry, summarize, transitions } from "./summary.ts";
 
 const csv = await Deno.readTextFile(new URL("./testdata/show_stat.csv", import.meta.url));
@@ -179,4 +180,32 @@ Deno.test("History - since filters strictly after the given time", () => {
   }
   assert.deepEqual(h.since(null, 20_000).map((e) => e.at)[0], 10_000);
   assert.deepEqual(h.since(18_000, 20_000).map((e) => e.at), [19_000, 20_000]);
+});
+
+Deno.test("StreamHub - streams the newest entry, then one event per sample, until closed", async () => {
+  const sampler = new Sampler({
+    intervalMs: 1000,
+    historyMs: 60_000,
+    onTransition: () => {},
+    admin: (cmd) =>
+      Promise.resolve({ ok: true, output: cmd === "show info" ? "CurrConns: 2\n" : csv }),
+  });
+  const first = await sampler.sampleOnce();
+  const hub = new StreamHub(60_000);
+  const res = hub.response((push) => sampler.subscribe(push), first);
+  assert.equal(res.headers.get("content-type"), "text/event-stream; charset=utf-8");
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!text.includes("event: sample")) text += (await reader.read()).value;
+  assert.match(text, /^retry: 5000\n\n/);
+  assert.equal(hub.open, 1);
+  await sampler.sampleOnce();
+  text = "";
+  while (!text.endsWith("\n\n")) text += (await reader.read()).value;
+  const data = JSON.parse(/^data: (.*)$/m.exec(text)![1]);
+  assert.equal(data.kind, "sample");
+  assert.equal(data.totals.currentConnections, 2);
+  hub.closeAll();
+  assert.equal(hub.open, 0);
+  assert.equal((await reader.read()).done, true);
 });
