@@ -72,6 +72,22 @@ Deno.test("mtls - client certs of the uploaded CA pass, none is refused, a revok
     const stillGood = await get(bob);
     assert.equal(stillGood.status, 200, stillGood.stderr);
 
+    // Re-uploading a CA in use reloads HAProxy with it; a bad name never reaches the disk.
+    const again = await d.api("POST", "/api/trusted-cas/upload", {
+      name: "clients",
+      pem: clientCa.cert,
+    });
+    assert.equal(again.status, 200, again.text);
+    assert.deepEqual([again.body.replaced, again.body.reloaded], [true, true]);
+    assert.equal((await get(bob)).status, 200);
+    const traversal = await d.api("POST", "/api/trusted-cas/upload", {
+      name: "../clients",
+      pem: clientCa.cert,
+    });
+    assert.equal(traversal.status, 400);
+    assert.equal((await Deno.stat(d.paths.trustedCas)).mode! & 0o777, 0o700);
+    assert.equal((await Deno.stat(`${d.paths.trustedCas}/clients.pem`)).mode! & 0o777, 0o600);
+
     const inUse = await d.api("DELETE", "/api/trusted-cas/clients");
     assert.equal(inUse.status, 409);
     assert.deepEqual(inUse.body.usedBy, ["fe-main/1"]);
