@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestDaemon, type TestDaemon } from "./support/daemon.ts";
-import { makeRootCa } from "./support/pki.ts";
+import { makeRootCa, openssl } from "./support/pki.ts";
 import { tlsPlugins } from "./support/tls.ts";
 
 async function validate(d: TestDaemon, fullchainPem: string, privkeyPem: string) {
@@ -70,6 +70,29 @@ Deno.test("byo-certs validate - each failure gets its precise error, and nothing
       missing.error,
       /^intermediate missing: certificate #1 \(CN=a\.test\) is issued by 'CN=Test-Intermediate', which is not in the chain/,
     );
+
+    await openssl([
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:1024",
+      "-nodes",
+      "-subj",
+      "/CN=weak.test",
+      "-days",
+      "2",
+      "-keyout",
+      `${dir}/weak.key`,
+      "-out",
+      `${dir}/weak.pem`,
+    ]);
+    const weak = await validate(
+      d,
+      await Deno.readTextFile(`${dir}/weak.pem`),
+      await Deno.readTextFile(`${dir}/weak.key`),
+    );
+    assert.equal(weak.code, "weak-key");
+    assert.match(weak.error, /^key too weak: RSA 1024 bits/);
 
     const noField = await d.api("POST", "/api/byo-certs/validate", { fullchainPem: leaf.cert });
     assert.equal(noField.status, 400);

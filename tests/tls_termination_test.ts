@@ -10,6 +10,8 @@ import {
 } from "./support/daemon.ts";
 import { makeRootCa } from "./support/pki.ts";
 import { byoTls, curlHttps, servedCert, tlsPlugins } from "./support/tls.ts";
+import { definePlugin } from "../core/plugin.ts";
+import { d } from "../core/render/model.ts";
 
 /** simpleState plus a TLS bind on `tlsPort` serving `certs`. */
 function tlsState(
@@ -171,6 +173,49 @@ Deno.test("byo-certs - a certificate replaced in place is served right after the
     );
   } finally {
     await d.stop();
+    await app.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("byo-certs - a replacement HAProxy refuses is rolled back: the old cert stays on disk and served", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pp-pki-" });
+  const root = await makeRootCa(dir, "Test-Root");
+  const first = await root.server("a.test", ["a.test"]);
+  const second = await root.server("a.test", ["a.test"]);
+  // A stand-in for anything that makes the next render fail `haproxy -c`.
+  const sabotage = { on: false };
+  const saboteur = definePlugin({
+    name: "saboteur",
+    setup(host) {
+      host.render((model) => {
+        if (sabotage.on) model.section("global")!.directives.push(d("no-such-keyword"));
+      });
+    },
+  });
+  const app = startBackend("app");
+  const [http, https] = [freePort(), freePort()];
+  const dm = await startTestDaemon({ plugins: tlsPlugins([saboteur]) });
+  try {
+    await upload(dm, "a", first.cert, first.key);
+    const state = tlsState(http, https, app.address, [{ id: "a", domains: ["a.test"] }]);
+    assert.equal((await dm.api("PUT", "/api/state", state)).status, 200);
+    sabotage.on = true;
+    const res = await dm.api("POST", "/api/byo-certs/upload", {
+      name: "a",
+      fullchainPem: second.cert,
+      privkeyPem: second.key,
+    });
+    assert.equal(res.status, 502, res.text);
+    assert.match(res.body.output, /no-such-keyword/);
+    const onDisk = await Deno.readTextFile(join(dm.paths.byoCerts, "a", "fullchain.pem"));
+    assert.equal(onDisk, first.cert);
+    const versions = [...Deno.readDirSync(dm.paths.byoCerts)].filter((e) => e.isDirectory);
+    assert.equal(versions.length, 1, "the refused version is gone");
+    const served = await servedCert(https, "a.test");
+    assert.equal(served.fingerprint256, new X509Certificate(first.cert).fingerprint256);
+  } finally {
+    await dm.stop();
     await app.close();
     await Deno.remove(dir, { recursive: true });
   }

@@ -20,6 +20,7 @@ import {
 export type PairErrorCode =
   | "not-pem"
   | "key-mismatch"
+  | "weak-key"
   | "expired"
   | "not-yet-valid"
   | "chain-order"
@@ -89,6 +90,14 @@ export function validatePair(
     return fail(
       "key-mismatch",
       `key does not match leaf: privkeyPem is not the key of ${label(certs, 0)}`,
+    );
+  }
+
+  const bits = key.key.asymmetricKeyDetails?.modulusLength;
+  if (key.key.asymmetricKeyType === "rsa" && bits !== undefined && bits < 2048) {
+    return fail(
+      "weak-key",
+      `key too weak: RSA ${bits} bits is below the 2048 that OpenSSL (and so HAProxy) accepts`,
     );
   }
 
