@@ -13,6 +13,7 @@ import type { State } from "../state/schema.ts";
 import type { StateStore } from "../state/store.ts";
 import type { Rendered } from "../render/render.ts";
 import type { HaproxyClient } from "../haproxy/client.ts";
+import type { SocketResult } from "../haproxy/socket.ts";
 import { parseHints } from "../haproxy/hints.ts";
 import type { AuditLog } from "../store/audit.ts";
 import type { SnapshotStore } from "../store/snapshots.ts";
@@ -221,8 +222,14 @@ export class ApplyPipeline {
     const rendered = this.deps.render(state);
     const files = await writeGenerated(rendered.files);
     await writeFileAtomic(paths.cfgCandidate, rendered.text);
-    const check = await haproxy.check(paths.cfgCandidate);
+    // haproxy -c runs in its own process; meanwhile dump the runtime server state and
+    // serialize what step 6 persists, so the steps after the reload are I/O only.
+    const checking = haproxy.check(paths.cfgCandidate);
+    const serverState = haproxy.admin("show servers state");
+    const prepared = store.prepare(state);
+    const check = await checking;
     if (!check.ok) {
+      await serverState;
       await Deno.remove(paths.cfgCandidate).catch(() => {});
       await files.restore();
       throw await fail(
@@ -241,7 +248,7 @@ export class ApplyPipeline {
     await Deno.rename(paths.cfgCandidate, paths.cfg);
     await syncDir(paths.dataDir);
 
-    await this.#saveServerState();
+    await this.#saveServerState(await serverState);
     const reload = await haproxy.reload();
     if (!reload.ok) {
       const output = reload.output || reload.message;
@@ -270,8 +277,12 @@ export class ApplyPipeline {
       );
     }
 
-    await store.save(state);
-    const snap = this.deps.snapshots.write(state, { actor: opts.actor, reason: opts.reason });
+    await store.save(state, prepared);
+    const snap = this.deps.snapshots.write(state, {
+      actor: opts.actor,
+      reason: opts.reason,
+      canonical: prepared.canonical,
+    });
     audit.record({
       actor: opts.actor,
       category: "state",
@@ -297,8 +308,7 @@ export class ApplyPipeline {
   }
 
   /** Dumps runtime server state (drain, weights) so the next worker loads it. */
-  async #saveServerState(): Promise<void> {
-    const dump = await this.deps.haproxy.admin("show servers state");
+  async #saveServerState(dump: SocketResult): Promise<void> {
     if (dump.ok && dump.output.startsWith("1\n")) {
       await writeFileAtomic(this.deps.paths.serverStateFile, dump.output);
     }

@@ -12,7 +12,23 @@ import type { State } from "./schema.ts";
 
 /** The ETag of a state document (quoted, as HTTP wants it). */
 export function etagOf(state: unknown): string {
-  return `"${createHash("sha256").update(canonicalJson(state)).digest("hex").slice(0, 20)}"`;
+  return etagOfCanonical(canonicalJson(state));
+}
+
+function etagOfCanonical(canonical: string): string {
+  return `"${createHash("sha256").update(canonical).digest("hex").slice(0, 20)}"`;
+}
+
+/**
+ * A state serialized ahead of {@link StateStore.save}: the apply pipeline
+ * prepares it while `haproxy -c` runs, so persisting after the reload is I/O
+ * only. `canonical` is also what a snapshot id hashes.
+ */
+export interface PreparedState {
+  state: State;
+  text: string;
+  canonical: string;
+  etag: string;
 }
 
 /** Result of reading `state.json` at start-up. */
@@ -44,10 +60,23 @@ export class StateStore {
     this.#etag = etagOf(state);
   }
 
-  /** Persists and adopts a validated state. */
-  async save(state: State): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify(state, null, 2) + "\n", 0o600);
-    this.adopt(state);
+  /** Serializes a validated state for a later {@link save}. */
+  prepare(state: State): PreparedState {
+    const canonical = canonicalJson(state);
+    return {
+      state,
+      text: JSON.stringify(state, null, 2) + "\n",
+      canonical,
+      etag: etagOfCanonical(canonical),
+    };
+  }
+
+  /** Persists and adopts a validated state (serialized now, or by {@link prepare}). */
+  async save(state: State, prepared?: PreparedState): Promise<void> {
+    const p = prepared?.state === state ? prepared : this.prepare(state);
+    await writeFileAtomic(this.path, p.text, 0o600);
+    this.#state = state;
+    this.#etag = p.etag;
   }
 
   /** The current state, or null when not initialized. */

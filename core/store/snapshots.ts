@@ -46,10 +46,12 @@ export const SNAPSHOT_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{
  * The id for `state` applied at `at`. Exported so callers can predict an id
  * (and tests can check it); the hash covers the canonical state JSON followed
  * by the ISO timestamp, so equal states at different times get different ids.
+ * Pass `canonical` when the caller already has `canonicalJson(state)`.
  */
-export function snapshotId(state: unknown, at: Date): string {
+export function snapshotId(state: unknown, at: Date, canonical?: string): string {
   const iso = at.toISOString();
-  const hash = createHash("sha256").update(canonicalJson(state) + iso).digest("hex");
+  const hash = createHash("sha256").update(canonical ?? canonicalJson(state)).update(iso)
+    .digest("hex");
   return `${iso.replaceAll(":", "-")}-${hash.slice(0, 7)}`;
 }
 
@@ -96,9 +98,12 @@ export class SnapshotStore {
    * the same millisecond yields the same id; the second write is a no-op and
    * returns the first one's metadata.
    */
-  write(state: unknown, meta: { actor: string; reason: string | null; at?: Date }): SnapshotMeta {
+  write(
+    state: unknown,
+    meta: { actor: string; reason: string | null; at?: Date; canonical?: string },
+  ): SnapshotMeta {
     const at = meta.at ?? new Date();
-    const id = snapshotId(state, at);
+    const id = snapshotId(state, at, meta.canonical);
     this.#db.prepare(
       `INSERT INTO snapshots (id, snapshot_at, actor, reason, state) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (id) DO NOTHING`,
