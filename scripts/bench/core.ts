@@ -1,0 +1,157 @@
+/**
+ * Core benchmark: what the apply pipeline costs on top of HAProxy itself.
+ *
+ * For 10 and for 1,000 backends × 10 servers it measures, interleaved in one
+ * run against the same embedded HAProxy, the median `PUT /api/state` latency
+ * and the median floor for the same cfg — `haproxy -c`, then the master-CLI
+ * reload, then the new worker confirmed, all run directly — and prints
+ * their ratio (target ≤ 1.10). It also prints the validate + render time of
+ * a 10,000-server state (target ≤ 100 ms), median of several runs.
+ *
+ * Run through `deno task bench`, or alone: `deno run -A scripts/bench/core.ts`.
+ *
+ * @module
+ */
+import { startTestDaemon } from "../../tests/support/daemon.ts";
+import { checkConfig } from "../../core/haproxy/check.ts";
+import { MasterClient } from "../../core/haproxy/master.ts";
+import { offlineRenderer } from "../../core/offline.ts";
+import { dataPaths } from "../../core/paths.ts";
+import { defaultPlugins } from "../../plugins/mod.ts";
+
+const PUT_TARGET = 1.10;
+const RENDER_TARGET_MS = 100;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A state with `backends` × `servers` loopback servers (no health checks); `variant` moves one weight. */
+export function bigState(
+  frontendPort: number,
+  backends: number,
+  servers: number,
+  variant = 0,
+): Record<string, unknown> {
+  return {
+    version: 1,
+    haproxy: {
+      defaults: { mode: "http", timeouts: { connect: "2s", client: "10s", server: "10s" } },
+      frontends: [{
+        id: "fe-bench",
+        binds: [{ address: `127.0.0.1:${frontendPort}` }],
+        defaultBackend: "be-0",
+      }],
+      backends: Array.from({ length: backends }, (_, b) => ({
+        id: `be-${b}`,
+        balance: { algorithm: "roundrobin" },
+        servers: Array.from({ length: servers }, (_, s) => ({
+          name: `s${s}`,
+          address: `127.0.${(b >> 8) & 255}.${(b & 255) || 1}:${10000 + s}`,
+          weight: b === 0 && s === 0 ? 100 + variant : 100,
+          check: false,
+        })),
+      })),
+    },
+    acls: [],
+  };
+}
+
+async function putVersusFloor(backends: number, servers: number, runs: number) {
+  const fe = freePort();
+  const d = await startTestDaemon({ state: bigState(fe, backends, servers) });
+  const master = new MasterClient(d.paths.masterSocket);
+  const put: number[] = [];
+  const floor: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      // A real change each time (one weight moves), same cfg size.
+      const body = JSON.stringify(bigState(fe, backends, servers, (i % 2) + 1));
+      let t = performance.now();
+      const res = await d.api("PUT", "/api/state", body);
+      put.push(performance.now() - t);
+      if (res.status !== 200) {
+        throw new Error(`PUT failed: ${res.status} ${res.text.slice(0, 500)}`);
+      }
+
+      // The floor for the cfg that PUT just installed: check, reload, confirm, directly.
+      t = performance.now();
+      const check = await checkConfig("haproxy", d.paths.cfg);
+      if (!check.ok) throw new Error(`haproxy -c failed: ${check.output}`);
+      const reload = await master.reload();
+      floor.push(performance.now() - t);
+      if (!reload.ok) throw new Error(`reload failed: ${reload.message}`);
+    }
+  } finally {
+    await d.stop();
+    await Deno.remove(d.dataDir, { recursive: true }).catch(() => {});
+  }
+  return { put: median(put), floor: median(floor), ratio: median(put) / median(floor) };
+}
+
+async function validateRender(backends: number, servers: number, runs: number) {
+  const dir = await Deno.makeTempDir({ prefix: "pp-bench-render-" });
+  const offline = await offlineRenderer(defaultPlugins(), dataPaths(dir));
+  const input = bigState(8080, backends, servers);
+  const validate: number[] = [];
+  const render: number[] = [];
+  const total: number[] = [];
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      const raw = structuredClone(input);
+      const t0 = performance.now();
+      const state = offline.schema.parse(raw);
+      const t1 = performance.now();
+      const out = offline.render(state);
+      const t2 = performance.now();
+      if (!out.text.includes("server s9 ")) throw new Error("render lost servers");
+      if (i === 0) continue; // warm-up
+      validate.push(t1 - t0);
+      render.push(t2 - t1);
+      total.push(t2 - t0);
+    }
+  } finally {
+    offline.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+  return { validate: median(validate), render: median(render), total: median(total) };
+}
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/** Prints the PUT/floor ratios and the 10k-server validate + render time. */
+export default async function benchCore(): Promise<void> {
+  const runs = Number(Deno.env.get("BENCH_CORE_RUNS") ?? 9);
+  const rows: string[] = [];
+  let worst = 0;
+  for (const backends of [10, 1000]) {
+    const r = await putVersusFloor(backends, 10, backends >= 1000 ? Math.max(5, runs - 2) : runs);
+    worst = Math.max(worst, r.ratio);
+    rows.push(
+      `${String(backends).padStart(5)} backends × 10 servers: PUT /api/state ${ms(r.put)}` +
+        ` | floor (haproxy -c + reload + new worker) ${ms(r.floor)}` +
+        ` | ratio ${r.ratio.toFixed(3)} ${
+          r.ratio <= PUT_TARGET ? "ok" : `MISS (target ≤ ${PUT_TARGET})`
+        }`,
+    );
+  }
+  const vr = await validateRender(1000, 10, 7);
+  rows.push(
+    `validate + render, 10,000 servers: ${ms(vr.total)} (validate ${ms(vr.validate)}, ` +
+      `render ${ms(vr.render)}) ${
+        vr.total <= RENDER_TARGET_MS ? "ok" : `MISS (target ≤ ${RENDER_TARGET_MS} ms)`
+      }`,
+  );
+  console.log(rows.join("\n"));
+}
+
+if (import.meta.main) await benchCore();
