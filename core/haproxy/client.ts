@@ -64,8 +64,11 @@ export class HaproxyClient {
     const mark = embedded?.logMark() ?? 0;
     const outcome = await this.#master.reload({ timeoutMs: this.#opts.reloadTimeoutMs });
     if (!embedded) return { ...outcome, output: outcome.reply ?? "" };
-    // stderr arrives through a pipe; give the "Loading success/failure" line a moment.
-    for (let i = 0; i < 20 && !LOAD_DONE.test(embedded.logSince(mark)); i++) await sleep(25);
+    // On failure the error text is the answer: stderr arrives through a pipe, so give the
+    // "Loading failure" line a moment. A confirmed success needs no log, so it does not wait.
+    if (!outcome.ok) {
+      for (let i = 0; i < 20 && !LOAD_DONE.test(embedded.logSince(mark)); i++) await sleep(25);
+    }
     return { ...outcome, output: embedded.logSince(mark) };
   }
 
