@@ -24,6 +24,8 @@ import { HaproxyClient } from "./haproxy/client.ts";
 import { EmbeddedHaproxy } from "./haproxy/process.ts";
 import { createHost } from "./host.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
+import { uiPlugin } from "../ui/plugin.ts";
+import { mountPages } from "../ui/mount.ts";
 import { Auth } from "./auth/service.ts";
 import { authPlugin } from "./auth/plugin.ts";
 import { authGuards } from "./auth/guards.ts";
@@ -81,7 +83,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const plugins = opts.plugins ?? [];
   let deps: CoreDeps | null = null;
   let auth: Auth | null = null;
-  const registry = new Registry([corePlugin(() => deps!), authPlugin(() => auth!), ...plugins]);
+  const registry = new Registry([
+    corePlugin(() => deps!),
+    authPlugin(() => auth!),
+    uiPlugin(),
+    ...plugins,
+  ]);
   const config = opts.configText !== undefined
     ? parseConfig(opts.configText, registry.configFragments)
     : parseConfig(JSON.stringify(opts.config ?? {}), registry.configFragments, "config");
@@ -170,6 +177,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const services = { registry, events, pipeline, store, haproxy, audit, db, paths, log, config };
   for (const plugin of registry.plugins) await plugin.setup?.(createHost(plugin, services));
 
+  // Console pages become routes behind the same guards; their API calls go through `handler`.
+  mountPages(registry, (req, info) => handler(req, info));
   const router = new Router();
   for (const route of registry.routes) router.add(route);
   registry.close();

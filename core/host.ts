@@ -45,6 +45,7 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     route: (method, path, options, handler) =>
       s.registry.route(name, method, path, options, handler),
     render: (hook) => s.registry.render(name, hook),
+    page: (definition) => s.registry.page(name, definition),
     on: (event, listener) => s.events.on(event, listener),
     emit: (event, payload) => s.events.emit(event, payload),
     service: (service) => s.registry.service(name, service),

@@ -21,6 +21,7 @@ import type { AuditLog } from "./store/audit.ts";
 import type { ApplyOptions, ApplyResult } from "./apply/types.ts";
 import type { AdoptResult } from "./apply/pipeline.ts";
 import type { Logger } from "./log.ts";
+import type { PageDefinition } from "./pages.ts";
 import type { Providers } from "./providers.ts";
 
 /** Roles, lowest first. `public` routes need no credential. */
@@ -106,6 +107,8 @@ export interface PluginHost {
   route(method: Method, path: string, options: RouteOptions, handler: Handler): void;
   /** Registers a render contribution, run after the core's own render. */
   render(hook: RenderHook): void;
+  /** Contributes a web console page (and its nav entry), guarded like a route. */
+  page(definition: PageDefinition): void;
   /** Subscribes to a typed event. */
   on<K extends keyof Events>(event: K, listener: Listener<K>): void;
   /** Emits a typed event. */

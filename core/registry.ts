@@ -17,6 +17,7 @@ import type {
   RouteRecord,
   Service,
 } from "./plugin.ts";
+import type { PageDefinition, PageRecord } from "./pages.ts";
 import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
 
@@ -29,6 +30,7 @@ export class Registry {
   readonly plugins: Plugin[];
   readonly routes: RouteRecord[] = [];
   readonly renderHooks: RenderHook[] = [];
+  readonly pages: PageRecord[] = [];
   readonly services: { plugin: string; service: Service }[] = [];
   readonly checks: StateCheck[] = [];
   readonly stateFragments: Record<string, z.ZodType> = {};
@@ -114,6 +116,25 @@ export class Registry {
       );
     }
     this.routes.push({ method, path, options, handler, plugin });
+  }
+
+  /** Registers a console page; refuses API paths, missing roles and duplicate paths. */
+  page(plugin: string, page: PageDefinition): void {
+    this.#open(plugin, `page ${page.path}`);
+    if (!page.path.startsWith("/") || page.path.startsWith("/api/") || !ROLES.has(page.role)) {
+      throw new StartupError(
+        "ROUTE_INVALID",
+        `page ${page.path} of '${plugin}' needs a path outside /api/ and a role`,
+      );
+    }
+    const clash = this.pages.find((p) => p.path === page.path);
+    if (clash) {
+      throw new StartupError(
+        "ROUTE_DUPLICATE",
+        `page ${page.path} of '${plugin}' is already registered by '${clash.plugin}'`,
+      );
+    }
+    this.pages.push({ ...page, plugin });
   }
 
   /** Registers a render hook. */

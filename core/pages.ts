@@ -1,0 +1,108 @@
+/**
+ * The page contract: how a plugin contributes a server-rendered page and its
+ * navigation entry to the web console.
+ *
+ * Pages are data in the {@link Registry} like routes: a path, a title, the
+ * role needed, an optional nav entry, and a `render` (GET) plus an optional
+ * `action` (form POST to the same path). The UI mounts each page as a route
+ * with the same guards as the API, so authentication, roles, CSRF and rate
+ * limits apply unchanged. A page talks to the daemon only through
+ * {@link PageContext.api}, an in-process call of the REST API with the
+ * caller's own credentials: every click is an API call a curl user could make.
+ *
+ * @module
+ */
+import type { VNode } from "preact";
+import type { Principal, Role } from "./plugin.ts";
+
+/** Navigation groups, in the order the console's sidebar shows them. */
+export const NAV_GROUPS = [
+  "Overview",
+  "Configuration",
+  "Operations",
+  "Security",
+  "System",
+] as const;
+
+/** A navigation group name. */
+export type NavGroup = typeof NAV_GROUPS[number];
+
+/** Where a page appears in the sidebar; lower `order` first within a group. */
+export interface NavEntry {
+  group: NavGroup;
+  order: number;
+  /** The link text; the page title when omitted. */
+  label?: string;
+}
+
+/** A reply of an in-process API call: status, headers and the decoded body. */
+export interface ApiReply<T = unknown> {
+  status: number;
+  ok: boolean;
+  headers: Headers;
+  /** Decoded JSON when the reply is JSON, otherwise the text. */
+  body: T;
+  text: string;
+}
+
+/** What a page's `render` and `action` receive. */
+export interface PageContext {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  principal: Principal | null;
+  /** The audit actor string of the caller. */
+  actor: string;
+  /** The posted form for an action, null for a GET. */
+  form: URLSearchParams | null;
+  /** The CSRF token to embed in forms (empty when the guard issues none). */
+  csrf: string;
+  /** Calls the REST API in-process with the caller's credentials; never throws on a status. */
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiReply<T>>;
+}
+
+/** A rendered page body with an explicit status (e.g. 422 when a form has errors). */
+export interface PageBody {
+  kind: "page";
+  status: number;
+  body: VNode;
+  /** Overrides the page's title in `<title>` and the heading. */
+  title?: string;
+}
+
+/** What render and action return: markup (status 200), markup with a status, or a raw Response. */
+export type PageResult = VNode | PageBody | Response;
+
+/** A page handler. */
+export type PageHandler = (ctx: PageContext) => Promise<PageResult> | PageResult;
+
+/** How a plugin declares a page. */
+export interface PageDefinition {
+  /** Absolute path, `:param` segments allowed; never under `/api/`. */
+  path: string;
+  title: string;
+  /** Who may see the page (and post its forms). */
+  role: Role | "public";
+  nav?: NavEntry;
+  /** Renders the page for a GET. */
+  render: PageHandler;
+  /** Handles a form post to the same path (x-www-form-urlencoded). */
+  action?: PageHandler;
+  /** The role the form post needs, when higher than viewing (e.g. view: viewer, edit: operator). */
+  actionRole?: Role;
+}
+
+/** A registered page, as data: the definition plus the plugin that owns it. */
+export interface PageRecord extends PageDefinition {
+  plugin: string;
+}
+
+/** Wraps markup with a status, for actions that re-render a form with errors. */
+export function pageWithStatus(status: number, body: VNode, title?: string): PageBody {
+  return { kind: "page", status, body, title };
+}

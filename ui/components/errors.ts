@@ -1,0 +1,96 @@
+/**
+ * The API's error envelope in plain words: what failed, why, and for a 502
+ * HAProxy's own output with the hints that name the state entity at fault.
+ *
+ * @module
+ */
+import { html, type VNode } from "../html.ts";
+import type { ApiReply } from "../../core/pages.ts";
+
+/** A hint as the 502 envelope carries it. */
+export interface HintView {
+  severity: "error" | "warning";
+  line: number | null;
+  message: string;
+  entity: { kind: string; id: string } | null;
+}
+
+const WHAT: Record<number, string> = {
+  400: "The request was malformed",
+  401: "You need to sign in again",
+  403: "You are not allowed to do that",
+  404: "It no longer exists",
+  409: "It conflicts with the current state",
+  412: "Someone else changed the state since you loaded this page; reload and try again",
+  413: "The request is too large",
+  422: "The state did not validate",
+  429: "Too many requests; wait a moment and try again",
+  500: "The daemon hit an internal error; see its log",
+  502: "HAProxy refused the change; nothing was applied",
+  503: "A background service is not running; try again shortly",
+};
+
+/** One sentence for a failed reply: the status's meaning plus the envelope's message. */
+export function describeError(reply: Pick<ApiReply, "status" | "body" | "text">): string {
+  const body = (typeof reply.body === "object" && reply.body) as Record<string, unknown> | false;
+  const message = body
+    ? String(body.message ?? (body.error !== "ValidationError" ? body.error : "") ?? "")
+    : reply.text.slice(0, 200);
+  const what = WHAT[reply.status] ?? `The request failed (HTTP ${reply.status})`;
+  return message && !what.toLowerCase().includes(message.toLowerCase())
+    ? `${what}: ${message}.`.replace(/\.\.$/, ".")
+    : `${what}.`;
+}
+
+/** The entity a hint names, as the UI writes it (`backend app`). */
+export function entityLabel(e: { kind: string; id: string } | null): string {
+  return e ? `${e.kind} ${e.id}` : "";
+}
+
+/** A failed reply as an alert box; a 502 also shows the hints and HAProxy's output. */
+export function ErrorBox(props: { reply: ApiReply; title?: string }): VNode {
+  const body = (typeof props.reply.body === "object" && props.reply.body) as
+    | Record<string, unknown>
+    | false;
+  const hints = body && Array.isArray(body.hints) ? body.hints as HintView[] : [];
+  const output = body && typeof body.output === "string" ? body.output : "";
+  return html`<div class="alert" role="alert" data-status=${props.reply.status}>
+    <h2>${props.title ?? "That did not work"}</h2>
+    <p>${describeError(props.reply)}</p>
+    ${
+    hints.length
+      ? html`<ul class="hints">${
+        hints.map((h) =>
+          html`<li><span class=${
+            h.severity === "error" ? "badge bad" : "badge warn"
+          }>${h.severity}</span>
+          ${
+            h.entity
+              ? html`
+                <strong class="highlight">${entityLabel(h.entity)}</strong>
+              `
+              : null
+          }
+          ${
+            h.line
+              ? html`
+                <span class="muted">line ${h.line}</span>
+              `
+              : null
+          }: ${h.message}</li>`
+        )
+      }</ul>`
+      : null
+  }
+    ${
+    output
+      ? html`
+        <details open>
+          <summary>HAProxy's output</summary>
+          <pre>${output}</pre>
+        </details>
+      `
+      : null
+  }
+  </div>`;
+}

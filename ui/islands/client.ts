@@ -1,0 +1,44 @@
+/**
+ * The browser entry of the island bundle (built by `scripts/build-ui.ts`).
+ * Pages work without it; with it, elements marked `data-island` come alive:
+ * live charts over SSE, the JSON editor's syntax check and formatting, copy
+ * buttons, confirm dialogs for `data-confirm` forms, and toasts that fade.
+ *
+ * @module
+ */
+import { render } from "preact";
+import { html } from "../html.ts";
+import { LiveCharts } from "./live.ts";
+import { JsonEditor } from "./json_editor.ts";
+import { CopyButton } from "./copy.ts";
+import { enhanceConfirms } from "./confirm.ts";
+
+function mount(el: HTMLElement): void {
+  switch (el.dataset.island) {
+    case "live-charts":
+      render(html`<${LiveCharts} />`, el);
+      break;
+    case "json-editor": {
+      const area = el.querySelector("textarea");
+      if (area) {
+        const bar = document.createElement("div");
+        el.append(bar);
+        render(html`<${JsonEditor} area=${area} />`, bar);
+      }
+      break;
+    }
+    case "copy": {
+      const target = document.getElementById(el.dataset.target ?? "");
+      if (target) render(html`<${CopyButton} target=${target} />`, el);
+      break;
+    }
+    case "toasts":
+      for (const t of el.querySelectorAll(".toast")) {
+        setTimeout(() => t.remove(), 8000);
+      }
+      break;
+  }
+}
+
+document.querySelectorAll<HTMLElement>("[data-island]").forEach(mount);
+enhanceConfirms(document);
