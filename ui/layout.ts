@@ -45,8 +45,7 @@ function Sidebar(props: { nav: LayoutProps["nav"]; path: string; principal: Prin
   }
     ${
     props.principal
-      ? html`<div class="who">Signed in as <strong>${props.principal.user}</strong>
-          (${props.principal.role})
+      ? html`<div class="who">Signed in as <strong>${props.principal.user}</strong>${" "}(${props.principal.role})
           ${
         props.principal.source === "session"
           ? html`<${Form} action="/logout" label="Sign out">

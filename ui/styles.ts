@@ -39,7 +39,7 @@ h1{font-size:1.5rem;margin:0 0 1rem}
 h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .panel{background:var(--panel);border:1px solid var(--line);border-radius:8px;padding:1rem;
 margin-bottom:1rem;overflow-x:auto}
-.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr))}
+.grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(24rem,1fr))}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.8rem;color:var(--muted);font-weight:600}
@@ -68,6 +68,12 @@ button.danger{background:var(--bad);border-color:var(--bad);color:#fff}
 button.small{padding:.15rem .5rem;font-size:.85rem}
 .actions{display:flex;gap:.5rem;flex-wrap:wrap;margin-top:1rem;align-items:center}
 .inline{display:inline}
+label.inline{display:inline;margin:0 .25rem}
+form.inline{margin:0 .25rem .25rem 0;display:inline-block}
+form.inline input[type=number]{width:5.5rem}
+.badge{white-space:nowrap}
+figure{margin:0}
+.panel>h2:first-child,.panel>section>h2:first-child{margin-top:0}
 .badge{display:inline-block;padding:.05rem .45rem;border-radius:999px;font-size:.8rem;
 border:1px solid var(--line)}
 .badge.ok{color:var(--ok);border-color:var(--ok)}
@@ -98,7 +104,7 @@ justify-content:center;font-size:.7rem;color:#fff}
 .cell.maint,.cell.unknown{background:var(--muted)}
 .chart{width:100%;height:auto;display:block}
 .chart .axis{stroke:var(--line)}
-.chart text{fill:var(--muted);font-size:10px}
+.chart text{fill:var(--muted);font-size:13px}
 .chart .s0{stroke:var(--accent)}.chart .s1{stroke:var(--ok)}.chart .s2{stroke:var(--warn)}
 .chart .s3{stroke:var(--bad)}
 .legend{display:flex;gap:1rem;font-size:.85rem;flex-wrap:wrap;margin:.25rem 0 0;padding:0;list-style:none}
@@ -113,7 +119,7 @@ dialog::backdrop{background:rgba(0,0,0,.4)}
 .pager{display:flex;gap:1rem;margin-top:.75rem}
 .center{max-width:26rem;margin:8vh auto;padding:0 1rem}
 .center main{padding:0}
-@media (max-width:48rem){.shell{grid-template-columns:1fr}.side{border-right:0;
+@media (max-width:48rem){.grid{grid-template-columns:1fr}.shell{grid-template-columns:1fr}.side{border-right:0;
 border-bottom:1px solid var(--line)}.side ul{display:flex;flex-wrap:wrap;gap:.25rem}
 .side h2{width:100%}main{padding:1rem}input[type=text],input[type=password],select{width:100%}}
 `;

@@ -101,9 +101,7 @@ export function Field(
   return html`
     <div class=${errors.length ? "field invalid" : "field"}>
       <label for=${id}>${props.label}${props.hint
-        ? html`
-          <span class="hint">${props.hint}</span>
-        `
+        ? [" ", html`<span class="hint">${props.hint}</span>`]
         : null}</label>
       <input id=${id} name=${props.name} type=${props.type ?? "text"} value=${props.value ?? ""}
         required=${props.required} autocomplete=${props.autocomplete} min=${props.min} max=${props
@@ -160,9 +158,7 @@ export function TextArea(props: FieldProps & { code?: boolean; rows?: number }):
   return html`
     <div class=${errors.length ? "field invalid" : "field"}>
       <label for=${id}>${props.label}${props.hint
-        ? html`
-          <span class="hint">${props.hint}</span>
-        `
+        ? [" ", html`<span class="hint">${props.hint}</span>`]
         : null}</label>
       <textarea id=${id} name=${props.name} class=${props.code ? "code" : undefined}
         rows=${props.rows} spellcheck="false"

@@ -1,0 +1,263 @@
+/**
+ * The console's pages in a real browser: field errors from Zod issues, a
+ * cross-site form post refused, every page readable with JavaScript off
+ * (and a confirmed action through the server's confirmation page),
+ * screenshots of every page in both themes (tests/artifacts/ui/), and the
+ * JavaScript weight of the dashboard.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { gzipSync } from "node:zlib";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { defaultPlugins } from "../plugins/mod.ts";
+import {
+  freePort,
+  simpleState,
+  startBackend,
+  startTestDaemon,
+  TEST_ADMIN,
+  type TestDaemon,
+  through,
+  waitFor,
+} from "./support/daemon.ts";
+import { ARTIFACTS, launchBrowser } from "./support/browser.ts";
+
+/** The dashboard's JavaScript budget, gzip bytes. */
+const JS_BUDGET = 60_000;
+
+interface Setup {
+  d: TestDaemon;
+  browser: Browser;
+  fePort: number;
+  close(): Promise<void>;
+}
+
+async function setup(): Promise<Setup> {
+  const a = startBackend("a");
+  const fePort = freePort();
+  const d = await startTestDaemon({
+    plugins: defaultPlugins(),
+    config: { stats: { intervalMs: 200, historyMs: 60_000 } },
+    state: simpleState(fePort, [{ name: "a", address: a.address }]),
+  });
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await d.stop();
+    await a.close();
+    throw error;
+  }
+  return {
+    d,
+    browser,
+    fePort,
+    async close() {
+      await browser.close();
+      await d.stop();
+      await a.close();
+    },
+  };
+}
+
+async function signIn(
+  s: Setup,
+  options: Parameters<Browser["newContext"]>[0] = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await s.browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto(`${s.d.url}/login`);
+  await page.fill("#f-username", TEST_ADMIN.username);
+  await page.fill("#f-password", TEST_ADMIN.password);
+  await page.click("button:has-text('Sign in')");
+  assert.match(page.url(), /\/dashboard$/);
+  return { context, page };
+}
+
+Deno.test("ui forms - invalid input shows each issue next to its field, nothing applied", async () => {
+  const s = await setup();
+  try {
+    const { page } = await signIn(s);
+    await page.goto(`${s.d.url}/backends/new`);
+    await page.fill("#f-id", "bad name!");
+    await page.fill("#f-servers-0-name", "s1");
+    await page.fill("#f-servers-0-address", "not-an-address");
+    await page.fill("#f-servers-0-weight", "999");
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.click("button:has-text('Review changes')"),
+    ]);
+    assert.equal(res.status(), 422);
+    for (const field of ["f-id", "f-servers-0-address", "f-servers-0-weight"]) {
+      const input = page.locator(`#${field}`);
+      assert.equal(await input.getAttribute("aria-invalid"), "true", field);
+      const err = (await page.locator(`#${field}-err`).textContent()) ?? "";
+      assert.ok(err.length > 0, `${field} shows its error`);
+    }
+    assert.equal(await page.locator("#f-servers-0-name").getAttribute("aria-invalid"), null);
+    // The form keeps what was typed.
+    assert.equal(await page.locator("#f-servers-0-address").inputValue(), "not-an-address");
+    const state = await s.d.api("GET", "/api/state");
+    assert.equal(state.body.haproxy.backends.length, 1);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("ui csrf - a cross-site form post with the session cookie is refused", async () => {
+  const s = await setup();
+  const evilPort = freePort();
+  const evil = Deno.serve(
+    { hostname: "127.0.0.1", port: evilPort, onListen() {} },
+    () =>
+      new Response(
+        `<!doctype html><form id="f" method="post" action="${s.d.url}/backends/new">
+        <input name="_step" value="plan"><input name="id" value="evil">
+        <input name="servers.0.name" value="x"><input name="servers.0.address" value="127.0.0.1:1">
+      </form><script>document.getElementById("f").submit()</script>`,
+        { headers: { "content-type": "text/html" } },
+      ),
+  );
+  try {
+    const { page } = await signIn(s);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${s.d.url}/backends/new`),
+      page.goto(`http://127.0.0.1:${evilPort}/`),
+    ]);
+    assert.equal(res.status(), 403);
+    assert.match(await res.text(), /cross-site request refused/);
+    // The same post from the console itself works (a plan, so nothing is applied either way).
+    await page.goto(`${s.d.url}/backends/new`);
+    await page.fill("#f-id", "fine");
+    await page.click("button:has-text('Review changes')");
+    assert.equal(await page.locator("#review-h").count(), 1);
+    const state = await s.d.api("GET", "/api/state");
+    assert.deepEqual(state.body.haproxy.backends.map((b: { id: string }) => b.id), ["app"]);
+  } finally {
+    await evil.shutdown();
+    await s.close();
+  }
+});
+
+/** Every page a reviewer should see, with what identifies it. */
+const PAGES: [name: string, path: string, heading: RegExp][] = [
+  ["dashboard", "/dashboard", /Dashboard/],
+  ["frontends", "/frontends", /Frontends/],
+  ["frontend", "/frontends/fe-main", /Frontend fe-main/],
+  ["backends", "/backends", /Backends/],
+  ["backend", "/backends/app", /Backend app/],
+  ["backend-new", "/backends/new", /New backend/],
+  ["state", "/state", /Raw state/],
+  ["haproxy-cfg", "/haproxy-cfg", /haproxy\.cfg/],
+  ["snapshots", "/snapshots", /Snapshots/],
+  ["audit", "/audit", /Audit log/],
+  ["users", "/users", /Users/],
+  ["tokens", "/tokens", /API tokens/],
+];
+
+Deno.test("ui without javascript - every page reads, and a confirmed drain works", async () => {
+  const s = await setup();
+  try {
+    const { page } = await signIn(s, { javaScriptEnabled: false });
+    for (const [name, path, heading] of PAGES) {
+      const res = await page.goto(`${s.d.url}${path}`);
+      assert.equal(res?.status(), 200, name);
+      assert.match((await page.locator("h1").textContent()) ?? "", heading, name);
+    }
+    await page.goto(`${s.d.url}/backends/app`);
+    assert.match((await page.locator("table").first().textContent()) ?? "", /a\s+127\.0\.0\.1/);
+    await page.click("button:has-text('Drain')");
+    assert.match(
+      (await page.locator("#confirm-q").textContent()) ?? "",
+      /Set server a of backend app to DRAIN\?/,
+    );
+    await page.click("button:has-text('Yes, do it')");
+    assert.match(page.url(), /\/backends\/app$/);
+    assert.match((await page.locator(".toasts").textContent()) ?? "", /Done/);
+    assert.match((await page.locator("table").first().textContent()) ?? "", /DRAIN/);
+  } finally {
+    await s.close();
+  }
+});
+
+async function shoot(page: Page, theme: string, name: string): Promise<void> {
+  await page.screenshot({
+    path: new URL(`${theme}-${name}.png`, ARTIFACTS).pathname,
+    fullPage: true,
+  });
+}
+
+Deno.test("ui screenshots - every page in light and dark, and the dashboard's JS weight", async () => {
+  const s = await setup();
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  const fresh = await startTestDaemon({ setup: false });
+  try {
+    // Traffic, so the charts have something to draw.
+    for (let i = 0; i < 20; i++) await through(s.fePort);
+    const samples = async () =>
+      (await s.d.api("GET", "/api/stats/history")).body.samples?.length ?? 0;
+    assert.ok(await waitFor(async () => (await samples()) >= 3, 5000));
+    for (let i = 0; i < 20; i++) await through(s.fePort);
+    for (const theme of ["light", "dark"] as const) {
+      const anon = await s.browser.newContext({ colorScheme: theme });
+      const setupPage = await anon.newPage();
+      await setupPage.goto(`${fresh.url}/setup`);
+      await shoot(setupPage, theme, "setup");
+      await setupPage.goto(`${s.d.url}/login`);
+      await shoot(setupPage, theme, "login");
+      await anon.close();
+
+      const { context, page } = await signIn(s, { colorScheme: theme });
+      for (const [name, path] of PAGES) {
+        await page.goto(`${s.d.url}${path}`);
+        await shoot(page, theme, name);
+      }
+      const snapshot = page.locator("#snapshots a").first();
+      await page.goto(`${s.d.url}/snapshots`);
+      await snapshot.click();
+      await shoot(page, theme, "snapshot");
+      // A plan's diff, and field errors.
+      await page.goto(`${s.d.url}/backends/app`);
+      await page.fill("#f-servers-1-name", "b");
+      await page.fill("#f-servers-1-address", "127.0.0.1:9");
+      await page.click("button:has-text('Review changes')");
+      await shoot(page, theme, "backend-review");
+      await page.goto(`${s.d.url}/backends/new`);
+      await page.fill("#f-id", "bad name!");
+      await page.click("button:has-text('Review changes')");
+      await shoot(page, theme, "backend-errors");
+      // A confirmation dialog, and a phone-sized dashboard.
+      await page.goto(`${s.d.url}/backends/app`);
+      await page.click("button:has-text('Maint')");
+      await shoot(page, theme, "confirm-dialog");
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${s.d.url}/dashboard`);
+      await shoot(page, theme, "dashboard-phone");
+      await context.close();
+    }
+
+    // Page weight: every script the dashboard loads, gzipped.
+    const { context, page } = await signIn(s);
+    const urls: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "script" && !urls.includes(r.url())) urls.push(r.url());
+    });
+    await page.goto(`${s.d.url}/dashboard`);
+    await page.locator("text=Charts:").waitFor();
+    const sizes = await Promise.all(urls.map(async (u) => {
+      const res = await fetch(u);
+      return gzipSync(new Uint8Array(await res.arrayBuffer())).length;
+    }));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    console.log(`dashboard JavaScript: ${urls.join(", ")}: ${total} bytes gzip`);
+    assert.ok(sizes.length >= 1, "the island bundle loads");
+    assert.ok(total < JS_BUDGET, `${total} bytes gzip exceeds ${JS_BUDGET}`);
+    // The live charts island took over (its status line appears only with JS).
+    assert.match((await page.locator("[data-island=live-charts]").textContent()) ?? "", /Charts:/);
+    await context.close();
+  } finally {
+    await fresh.stop();
+    await s.close();
+  }
+});
