@@ -14,7 +14,7 @@ import { addInfoMetrics, addStatMetrics } from "./promex.ts";
 import { httpCodes, slowestBackends } from "./queries.ts";
 import type { Sample, Sampler } from "./sampler.ts";
 import { topClients } from "./sessions.ts";
-import type { StreamHub } from "./sse.ts";
+import { frame, SSE_HEADERS, type StreamHub } from "./sse.ts";
 
 /** How many clients `/api/stats/sessions` ranks. */
 export const TOP_CLIENTS = 20;
@@ -120,9 +120,16 @@ export function registerRoutes(host: PluginHost, deps: StatsRouteDeps): void {
   host.route("GET", "/api/stats/stream", {
     ...READ,
     summary: "server-sent events: one per sample",
-  }, () => {
+  }, ({ req }) => {
     running();
-    return deps.hub.response((push) => sampler.subscribe(push), sampler.history.ring.last());
+    const last = sampler.history.ring.last();
+    // Only a client that asks for an event stream (EventSource, curl -N -H accept) gets a
+    // live one; anything else (a plain fetch, a route scanner) gets the newest event and
+    // the end of the body instead of a response that never finishes.
+    if (!(req.headers.get("accept") ?? "").includes("text/event-stream")) {
+      return new Response(`retry: 5000\n\n${last ? frame(last) : ""}`, { headers: SSE_HEADERS });
+    }
+    return deps.hub.response((push) => sampler.subscribe(push), last);
   });
 
   host.route("GET", "/metrics", {

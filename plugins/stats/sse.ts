@@ -10,6 +10,13 @@ import type { HistoryEntry } from "./summary.ts";
 
 const encoder = new TextEncoder();
 
+/** Response headers of an event stream (no caching, no proxy buffering). */
+export const SSE_HEADERS: Record<string, string> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+};
+
 /** One SSE frame for a history entry. */
 export function frame(entry: HistoryEntry): string {
   return `event: ${entry.kind}\nid: ${entry.at}\ndata: ${JSON.stringify(entry)}\n\n`;
@@ -72,13 +79,7 @@ export class StreamHub {
       },
       cancel: () => cleanup(),
     });
-    return new Response(body, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache",
-        "x-accel-buffering": "no",
-      },
-    });
+    return new Response(body, { headers: SSE_HEADERS });
   }
 
   /** Ends every open stream. */

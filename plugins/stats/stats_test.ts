@@ -68,6 +68,12 @@ Deno.test("stats - requests show up in http-codes, with a 5xx share from a faili
     assert.equal(server.kind, "server");
     assert.equal(server.hrsp_5xx, bad.hits);
 
+    // A client that does not ask for text/event-stream gets the newest event, then the end.
+    const once = await d.api("GET", "/api/stats/stream");
+    assert.equal(once.status, 200);
+    assert.match(once.headers.get("content-type") ?? "", /^text\/event-stream/);
+    assert.match(once.text, /^event: sample\nid: \d+\ndata: \{/m);
+
     const sessions = await d.api("GET", "/api/stats/sessions");
     assert.equal(sessions.status, 200);
     assert.equal(sessions.body.geoEnriched, false);
