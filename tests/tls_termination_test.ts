@@ -11,7 +11,7 @@ import {
 import { makeRootCa } from "./support/pki.ts";
 import { byoTls, curlHttps, servedCert, tlsPlugins } from "./support/tls.ts";
 import { definePlugin } from "../core/plugin.ts";
-import { d } from "../core/render/model.ts";
+import { d as directive } from "../core/render/model.ts";
 
 /** simpleState plus a TLS bind on `tlsPort` serving `certs`. */
 function tlsState(
@@ -189,7 +189,7 @@ Deno.test("byo-certs - a replacement HAProxy refuses is rolled back: the old cer
     name: "saboteur",
     setup(host) {
       host.render((model) => {
-        if (sabotage.on) model.section("global")!.directives.push(d("no-such-keyword"));
+        if (sabotage.on) model.section("global")!.directives.push(directive("no-such-keyword"));
       });
     },
   });
