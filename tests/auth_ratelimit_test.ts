@@ -17,7 +17,7 @@ function headersOf(r: ApiResponse) {
   };
 }
 
-function assertExhausted(r: ApiResponse, limit: number) {
+function assertExhausted(r: ApiResponse<{ error: string }>, limit: number) {
   assert.equal(r.status, 429, r.text);
   assert.equal(typeof r.body.error, "string");
   const h = headersOf(r);

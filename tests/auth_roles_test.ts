@@ -21,21 +21,54 @@ interface Caller {
   as: () => Promise<As>;
 }
 
-/** Sends one request and classifies it as a guard refusal or not. */
+function authHeaders(as: As): Record<string, string> {
+  if (as === "anonymous") return {};
+  if (typeof as === "object") return { cookie: as.cookie };
+  return { authorization: `Bearer ${as}` };
+}
+
+/**
+ * Sends one request and classifies it as a guard refusal or not. Only a
+ * refusal's body is read: an authorized request to an event stream would
+ * never end, and its status line is all the matrix needs.
+ */
 async function classify(d: TestDaemon, route: RouteRecord, as: As): Promise<[Outcome, string]> {
   const path = route.path.replace(/:[^/]+/g, "matrix-placeholder");
-  const body = route.method === "GET" ? undefined : {};
-  const res = await d.api(route.method, path, body, {}, { as }).catch((e) => {
-    // A handler that streams or hangs has passed every guard already.
-    return { status: 0, body: null, text: String(e), headers: new Headers() };
-  });
-  const summary = `${res.status} ${res.text.slice(0, 120)}`;
-  if (res.status === 401 && res.body?.message === "authentication required") {
-    assert.equal(res.body.error, "AuthError");
+  const headers: Record<string, string> = authHeaders(as);
+  let body: string | undefined;
+  if (route.method !== "GET") {
+    body = "{}";
+    headers["content-type"] = "application/json";
+  }
+  let res: Response;
+  try {
+    res = await fetch(`${d.url}${path}`, {
+      method: route.method,
+      headers,
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (e) {
+    // A handler that hangs before answering has passed every guard already.
+    return ["passed", `no answer: ${e}`];
+  }
+  if (res.status !== 401 && res.status !== 403) {
+    await res.body?.cancel();
+    return ["passed", String(res.status)];
+  }
+  const text = await res.text();
+  const summary = `${res.status} ${text.slice(0, 120)}`;
+  let parsed: { error?: string; message?: string } = {};
+  try {
+    parsed = JSON.parse(text);
+  } catch { /* not an envelope */ }
+  if (res.status === 401 && parsed.message === "authentication required") {
+    assert.equal(parsed.error, "AuthError");
     return ["unauthenticated", summary];
   }
-  if (res.status === 403 && /^this needs the \w+ role/.test(res.body?.message ?? "")) {
-    assert.equal(res.body.error, "ForbiddenError");
+  if (res.status === 403 && /^this needs the \w+ role/.test(parsed.message ?? "")) {
+    assert.equal(parsed.error, "ForbiddenError");
     return ["forbidden", summary];
   }
   return ["passed", summary];

@@ -136,8 +136,10 @@ async function readLine(): Promise<string> {
     const n = await Deno.stdin.read(buf);
     if (n === null) break;
     text += decoder.decode(buf.subarray(0, n), { stream: true });
-    const end = text.search(/[\r\n\x04]/);
-    if (end >= 0) return text.slice(0, end);
+    // Enter ends the line; so does Ctrl-D on a raw terminal.
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === "\r" || text[i] === "\n" || text[i] === "\u0004") return text.slice(0, i);
+    }
   }
   return text;
 }

@@ -25,11 +25,18 @@ export function authGuards(auth: Auth): Guard[] {
 
   const authenticate: Guard = {
     name: "authenticate",
-    async check({ req }): Promise<Principal | null> {
+    check({ req, ip }) {
       const header = req.headers.get("authorization");
       if (header !== null) {
         const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-        return m ? await auth.tokens.verify(m[1]) : null;
+        if (!m) return null;
+        const slow = auth.tokenFailures.peek(ip).allowed;
+        const verified = auth.tokens.verify(m[1], { slow });
+        const counted = (p: Principal | null) => {
+          if (!p) auth.tokenFailures.hit(ip);
+          return p;
+        };
+        return verified instanceof Promise ? verified.then(counted) : counted(verified);
       }
       const id = sessionIdOf(req);
       const session = id ? auth.sessions.lookup(id) : null;
@@ -40,7 +47,7 @@ export function authGuards(auth: Auth): Guard[] {
         user: session.username,
         role: session.role,
         sessionId: session.idHash,
-      };
+      } satisfies Principal;
     },
   };
 
@@ -56,7 +63,6 @@ export function authGuards(auth: Auth): Guard[] {
         const message = `rate limit exceeded; retry after ${h["retry-after"]} s`;
         throw new HttpError("TooManyRequests", message, { error: message }, h);
       }
-      return Promise.resolve();
     },
   };
 
@@ -64,21 +70,20 @@ export function authGuards(auth: Auth): Guard[] {
     name: "role",
     check({ req, url, route, principal }) {
       const need = route.options.role;
-      if (need === "public") return Promise.resolve();
-      if (!principal) return Promise.resolve(authRequired(req, url));
+      if (need === "public") return;
+      if (!principal) return authRequired(req, url);
       if (!covers(principal.role, need)) {
         throw forbidden(`this needs the ${need} role; you have ${principal.role}`);
       }
-      return Promise.resolve();
     },
   };
 
   const csrf: Guard = {
     name: "csrf",
-    async check({ req, url, principal }) {
-      if (principal?.source !== "session") return;
+    check({ req, url, principal }) {
+      if (principal?.source !== "session" || req.method === "GET") return;
       const session = sessions.get(req);
-      if (session) await checkCsrf(req, url, session.csrf);
+      if (session) return checkCsrf(req, url, session.csrf);
     },
   };
 

@@ -19,6 +19,13 @@ import { type User, UserStore } from "./users.ts";
 /** The name of the session cookie. */
 export const SESSION_COOKIE = "patchpanel.sid";
 
+/**
+ * Failed bearer-token verifications one client address may cause per
+ * minute before tokens not already verified are refused without running
+ * bcrypt (each costs ~0.3 s of CPU at cost 12: an easy amplification).
+ */
+export const TOKEN_FAILURES_PER_MINUTE = 20;
+
 /** What a login attempt came to. */
 export type LoginCheck =
   | { kind: "ok"; user: User }
@@ -34,6 +41,8 @@ export class Auth {
   readonly limits: Record<RateTier, RateLimiter>;
   /** Failed logins per account, so brute force stops whatever the source address. */
   readonly loginFailures: RateLimiter;
+  /** Failed token verifications per client address. */
+  readonly tokenFailures = new RateLimiter(TOKEN_FAILURES_PER_MINUTE, 60_000);
   #decoy: Promise<string> | null = null;
 
   /** Migrates the `core.auth` tables and builds the stores. */

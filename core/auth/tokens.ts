@@ -10,6 +10,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
+import { Buffer } from "node:buffer";
 import type { Principal, Role } from "../plugin.ts";
 import { hashSecret, verifySecret } from "./passwords.ts";
 import { isRole, lowerOf } from "./roles.ts";
@@ -77,6 +78,8 @@ function toInfo(row: Row): TokenInfo {
 /** The `auth_tokens` table plus the verified-digest cache. */
 export class TokenStore {
   #cache = new Map<string, Cached>();
+  /** Verifications paying bcrypt right now, so concurrent first uses share one. */
+  #inflight = new Map<string, Promise<Principal | null>>();
 
   constructor(
     private readonly db: DatabaseSync,
@@ -137,8 +140,17 @@ export class TokenStore {
     for (const [keyId, c] of this.#cache) if (c.createdBy === username) this.#cache.delete(keyId);
   }
 
-  /** Resolves a wire value to a principal, or null when unknown, wrong, expired or malformed. */
-  async verify(wire: string): Promise<Principal | null> {
+  /**
+   * Resolves a wire value to a principal, or null when unknown, wrong,
+   * expired or malformed. With `slow: false` a token not yet in the cache is
+   * refused instead of paying bcrypt (the caller has seen too many failures
+   * from this client). Answers synchronously from the cache, and with a
+   * promise only when bcrypt has to run.
+   */
+  verify(
+    wire: string,
+    opts: { slow?: boolean } = {},
+  ): Principal | null | Promise<Principal | null> {
     const parsed = parseWire(wire);
     if (!parsed) return null;
     const digest = sha256Bytes(parsed.secret);
@@ -153,14 +165,31 @@ export class TokenStore {
       this.#touch(parsed.keyId, cached, t);
       return cached.principal;
     }
+    if (opts.slow === false) return null;
+    const key = `${parsed.keyId}.${Buffer.from(digest).toString("hex")}`;
+    let pending = this.#inflight.get(key);
+    if (!pending) {
+      pending = this.#verifySlow(parsed.keyId, parsed.secret, digest, t)
+        .finally(() => this.#inflight.delete(key));
+      this.#inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #verifySlow(
+    keyId: string,
+    secret: string,
+    digest: Uint8Array,
+    t: number,
+  ): Promise<Principal | null> {
     const row = this.db.prepare(
       `SELECT t.*, u.role AS creator_role FROM auth_tokens t
        JOIN auth_users u ON u.username = t.created_by WHERE t.key_id = ?`,
-    ).get(parsed.keyId) as Row | undefined;
+    ).get(keyId) as Row | undefined;
     if (!row) return null;
     const expiresAt = row.expires_at ? Date.parse(row.expires_at) : null;
     if (expiresAt !== null && t >= expiresAt) return null;
-    if (!(await verifySecret(parsed.secret, row.secret_hash))) return null;
+    if (!(await verifySecret(secret, row.secret_hash))) return null;
     const info = toInfo(row);
     const creatorRole = isRole(row.creator_role) ? row.creator_role : "viewer";
     const entry: Cached = {
@@ -176,9 +205,9 @@ export class TokenStore {
       lastWritten: 0,
     };
     // A revoke may have run while bcrypt did: only cache a row that still exists.
-    if (this.get(parsed.keyId)) this.#cache.set(parsed.keyId, entry);
+    if (this.get(keyId)) this.#cache.set(keyId, entry);
     else return null;
-    this.#touch(parsed.keyId, entry, t);
+    this.#touch(keyId, entry, t);
     return entry.principal;
   }
 
