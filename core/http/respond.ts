@@ -10,9 +10,30 @@ import type { Logger } from "../log.ts";
 /** A JSON response with the given status and headers. */
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
   const h = new Headers(headers);
-  h.set("content-type", "application/json; charset=utf-8");
+  h.set("content-type", JSON_TYPE);
   return new Response(JSON.stringify(body), { status, headers: h });
 }
+
+/**
+ * A prepared body that the server turns into a Response once it knows every
+ * header (rate-limit headers come from guards). Building the Response once,
+ * with all headers in its constructor, keeps hot read paths cheap: mutating a
+ * Response's headers afterwards costs more than the request itself.
+ */
+export class Reply {
+  constructor(
+    readonly body: string,
+    readonly status = 200,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  /** A JSON text reply (the text is already serialized, e.g. cached). */
+  static jsonText(text: string, headers: Record<string, string> = {}, status = 200): Reply {
+    return new Reply(text, status, { "content-type": JSON_TYPE, ...headers });
+  }
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
 
 /** Maps an error to its envelope; unknown errors are a 500 that does not leak internals. */
 export function errorResponse(error: unknown, log: Logger): Response {

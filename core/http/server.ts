@@ -10,7 +10,7 @@ import { badRequest, HttpError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { actorOf, type Principal, type RequestContext, type RouteRecord } from "../plugin.ts";
 import type { Router } from "./router.ts";
-import { errorResponse, json } from "./respond.ts";
+import { errorResponse, json, Reply } from "./respond.ts";
 
 /** What a guard sees. */
 export interface GuardInput {
@@ -28,7 +28,20 @@ export interface GuardInput {
  */
 export interface Guard {
   name: string;
-  check(input: GuardInput, headers: Headers): GuardResult | Promise<GuardResult>;
+  check(input: GuardInput, headers: HeaderSink): GuardResult | Promise<GuardResult>;
+}
+
+/** Where guards put headers for the eventual response (e.g. `RateLimit-*`). */
+export interface HeaderSink {
+  set(name: string, value: string): void;
+}
+
+/** Extra response headers collected while a request passes the guards. */
+class ExtraHeaders implements HeaderSink {
+  readonly values: Record<string, string> = {};
+  set(name: string, value: string): void {
+    this.values[name.toLowerCase()] = value;
+  }
 }
 
 /** What a guard concludes: a principal, a refusal, or nothing to add. */
@@ -45,17 +58,23 @@ export function createHandler(
 ): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
   return async (req, info) => {
     const url = new URL(req.url);
-    const extra = new Headers();
-    let response: Response;
+    const extra = new ExtraHeaders();
+    let result: Response | Reply;
     try {
-      response = await dispatch(router, guards(), req, url, remoteIp(info), extra);
+      result = await dispatch(router, guards(), req, url, remoteIp(info), extra);
     } catch (error) {
-      response = errorResponse(error, log);
+      result = errorResponse(error, log);
     }
-    extra.forEach((v, k) => {
-      if (!response.headers.has(k)) response.headers.set(k, v);
-    });
-    return response;
+    if (result instanceof Reply) {
+      return new Response(result.body, {
+        status: result.status,
+        headers: { ...extra.values, ...result.headers },
+      });
+    }
+    for (const [k, v] of Object.entries(extra.values)) {
+      if (!result.headers.has(k)) result.headers.set(k, v);
+    }
+    return result;
   };
 }
 
@@ -70,8 +89,8 @@ async function dispatch(
   req: Request,
   url: URL,
   ip: string,
-  extra: Headers,
-): Promise<Response> {
+  extra: HeaderSink,
+): Promise<Response | Reply> {
   const found = router.match(req.method, url.pathname);
   if (found.kind === "not-found") return json({ error: `no route for ${url.pathname}` }, 404);
   if (found.kind === "method-not-allowed") {
@@ -90,9 +109,10 @@ async function dispatch(
     if (out) principal = out;
   }
   const ctx = makeContext(req, url, params, principal, ip);
-  const result = await route.handler(ctx);
-  if (result instanceof Response) return result;
-  return json(result ?? { ok: true });
+  let result = route.handler(ctx);
+  if (result instanceof Promise) result = await result;
+  if (result instanceof Response || result instanceof Reply) return result;
+  return Reply.jsonText(JSON.stringify(result ?? { ok: true }));
 }
 
 function makeContext(

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { HttpError } from "../errors.ts";
-import { json } from "../http/respond.ts";
+import { json, Reply } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 
@@ -17,9 +17,9 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "read",
     summary: "The whole desired configuration, with its ETag",
   }, () => {
-    const state = deps.store.current();
-    if (!state) throw new HttpError("NotInitialized", "state not initialized");
-    return json(state, 200, { etag: deps.store.etag() });
+    const body = deps.store.body();
+    if (body === null) throw new HttpError("NotInitialized", "state not initialized");
+    return Reply.jsonText(body, { etag: deps.store.etag() });
   });
 
   host.route("PUT", "/api/state", {

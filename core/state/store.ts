@@ -41,6 +41,7 @@ export type LoadedState =
 export class StateStore {
   #state: State | null = null;
   #etag = "";
+  #body: string | null = null;
   constructor(readonly path: string) {}
 
   /** Reads the file without validating it (the caller validates with the composed schema). */
@@ -58,6 +59,7 @@ export class StateStore {
   adopt(state: State): void {
     this.#state = state;
     this.#etag = etagOf(state);
+    this.#body = null;
   }
 
   /** Serializes a validated state for a later {@link save}. */
@@ -77,11 +79,22 @@ export class StateStore {
     await writeFileAtomic(this.path, p.text, 0o600);
     this.#state = state;
     this.#etag = p.etag;
+    this.#body = null;
   }
 
   /** The current state, or null when not initialized. */
   current(): State | null {
     return this.#state;
+  }
+
+  /**
+   * The current state as compact JSON, serialized once per state change:
+   * `GET /api/state` is the hot read path of every CI pipeline and scraper.
+   */
+  body(): string | null {
+    if (this.#state === null) return null;
+    this.#body ??= JSON.stringify(this.#state);
+    return this.#body;
   }
 
   /** The current ETag ("" when not initialized). */
