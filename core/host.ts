@@ -49,9 +49,9 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     on: (event, listener) => s.events.on(event, listener),
     emit: (event, payload) => s.events.emit(event, payload),
     service: (service) => s.registry.service(name, service),
-    state: () => {
     provide: (key, impl) => s.registry.provide(name, key, impl),
     use: (key) => s.registry.providers.use(key),
+    state: () => {
       const state = s.store.current();
       if (!state) throw new HttpError("NotInitialized", "state not initialized");
       return state;

@@ -21,8 +21,8 @@ import type { AuditLog } from "./store/audit.ts";
 import type { ApplyOptions, ApplyResult } from "./apply/types.ts";
 import type { AdoptResult } from "./apply/pipeline.ts";
 import type { Logger } from "./log.ts";
-import type { PageDefinition } from "./pages.ts";
 import type { Providers } from "./providers.ts";
+import type { PageDefinition } from "./pages.ts";
 
 /** Roles, lowest first. `public` routes need no credential. */
 export type Role = "viewer" | "operator" | "admin";
@@ -115,13 +115,13 @@ export interface PluginHost {
   emit<K extends keyof Events>(event: K, payload: Events[K]): Promise<void>;
   /** Registers a background service, started after the server serves, stopped on shutdown. */
   service(service: Service): void;
-  /** The current persisted state. */
-  state(): State;
-  /** Runs the apply pipeline with a new state document. */
   /** Offers a capability to other plugins (see `core/providers.ts`); once per key. */
   provide<K extends keyof Providers>(key: K, impl: Providers[K]): void;
   /** Another plugin's capability, or undefined when none provides it. Call it late (per use). */
   use<K extends keyof Providers>(key: K): Providers[K] | undefined;
+  /** The current persisted state. */
+  state(): State;
+  /** Runs the apply pipeline with a new state document. */
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
   /**
    * Persists a state change HAProxy makes at run time without a reload (a

@@ -20,8 +20,8 @@ import type {
 import type { PageDefinition, PageRecord } from "./pages.ts";
 import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
-
 import { ProviderRegistry, type Providers } from "./providers.ts";
+
 const ROLES = new Set(["public", "viewer", "operator", "admin"]);
 const TIERS = new Set(["read", "write", "auth"]);
 
@@ -36,10 +36,10 @@ export class Registry {
   readonly stateFragments: Record<string, z.ZodType> = {};
   readonly configFragments: Record<string, z.ZodType> = {};
   readonly configOwners: Record<string, string> = {};
-  #closed = false;
-
   /** Capabilities plugins offer each other (`host.provide` / `host.use`). */
   readonly providers = new ProviderRegistry();
+  #closed = false;
+
   /** Checks the plugin list: unique names, dependencies present, keys claimed once. */
   constructor(plugins: Plugin[]) {
     this.plugins = plugins;
@@ -143,6 +143,12 @@ export class Registry {
     this.renderHooks.push(hook);
   }
 
+  /** Registers a capability offered to other plugins; refuses a key provided twice. */
+  provide<K extends keyof Providers>(plugin: string, key: K, impl: Providers[K]): void {
+    this.#open(plugin, `provider ${String(key)}`);
+    this.providers.provide(plugin, key, impl);
+  }
+
   /** Registers a background service. */
   service(plugin: string, service: Service): void {
     this.#open(plugin, `service ${service.name}`);
@@ -164,12 +170,6 @@ export class Registry {
       throw new StartupError(
         "REGISTRATION_CLOSED",
         `plugin '${plugin}' tried to register ${what} after the server started`,
-  /** Registers a capability offered to other plugins; refuses a key provided twice. */
-  provide<K extends keyof Providers>(plugin: string, key: K, impl: Providers[K]): void {
-    this.#open(plugin, `provider ${String(key)}`);
-    this.providers.provide(plugin, key, impl);
-  }
-
       );
     }
   }
