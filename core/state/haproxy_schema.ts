@@ -272,20 +272,23 @@ export const Server = z.object({
   tls: ServerTls.optional(),
 }).strict();
 
+/** HAProxy's `balance` algorithms, for the schema and for editors that offer a choice. */
+export const BALANCE_ALGORITHMS = [
+  "roundrobin",
+  "static-rr",
+  "leastconn",
+  "first",
+  "source",
+  "uri",
+  "url_param",
+  "hdr",
+  "random",
+  "rdp-cookie",
+] as const;
+
 /** Load-balancing algorithm and its argument where it takes one. */
 export const Balance = z.object({
-  algorithm: z.enum([
-    "roundrobin",
-    "static-rr",
-    "leastconn",
-    "first",
-    "source",
-    "uri",
-    "url_param",
-    "hdr",
-    "random",
-    "rdp-cookie",
-  ]),
+  algorithm: z.enum(BALANCE_ALGORITHMS),
   args: z.array(Arg).default([]),
 }).strict();
 

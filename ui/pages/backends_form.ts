@@ -8,19 +8,7 @@
 import { html, type VNode } from "../html.ts";
 import { Checkbox, ErrorSummary, Field, Form, Select } from "../components/form.ts";
 import type { Entity, EntityEditor, FormView, StateDoc } from "../edit_flow.ts";
-
-const ALGORITHMS = [
-  "roundrobin",
-  "static-rr",
-  "leastconn",
-  "first",
-  "source",
-  "uri",
-  "url_param",
-  "hdr",
-  "random",
-  "rdp-cookie",
-];
+import { BALANCE_ALGORITHMS } from "../../core/state/haproxy_schema.ts";
 
 /** Reads an integer field: blank is "unset", digits a number, anything else stays text for Zod to refuse. */
 export function intField(v: string | null): number | string | undefined {
@@ -105,7 +93,7 @@ export function BackendForm(props: FormView<Entity>): VNode {
               .errors}
               options=${[{ value: "", label: "inherit from defaults" }, "http", "tcp"]} />
             <${Select} name="balance" label="Balance" value=${balance} errors=${props.errors}
-              options=${[{ value: "", label: "HAProxy default" }, ...ALGORITHMS]} />
+              options=${[{ value: "", label: "HAProxy default" }, ...BALANCE_ALGORITHMS]} />
           </div>
           <h2>Servers</h2>
           <${ServerRows} servers=${servers} errors=${props.errors} />
