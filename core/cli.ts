@@ -6,7 +6,9 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import YAML from "yaml";
+import { loadPluginModules } from "./plugin_loader.ts";
 import { parseConfig } from "./config.ts";
 import { StartupError } from "./errors.ts";
 import type { Plugin } from "./plugin.ts";
@@ -66,6 +68,18 @@ async function loadConfigText(path: string | undefined, dataDir: string | undefi
   return beside ?? "";
 }
 
+/** The `plugins:` list of a config text, read before the full parse (it decides the schema). */
+function pluginSpecs(text: string): string[] {
+  let raw: unknown;
+  try {
+    raw = text.trim() ? YAML.parse(text) : {};
+  } catch {
+    return []; // parseConfig reports the YAML error with its location.
+  }
+  const list = (raw as { plugins?: unknown } | null)?.plugins;
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === "string") : [];
+}
+
 async function serve(args: string[], plugins: Plugin[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -78,6 +92,10 @@ async function serve(args: string[], plugins: Plugin[]): Promise<number> {
     },
   });
   const text = await loadConfigText(values.config, values["data-dir"]);
+  const configDir = values.config
+    ? dirname(resolve(values.config))
+    : resolve(values["data-dir"] ?? "./.patchpanel");
+  plugins = [...plugins, ...await loadPluginModules(pluginSpecs(text), configDir)];
   const registry = new Registry(plugins);
   const base = parseConfig(text, registry.configFragments, values.config ?? "config.yaml");
   const config: Record<string, unknown> = { ...base };

@@ -98,6 +98,7 @@ export type StartupErrorCode =
   | "REGISTRATION_CLOSED"
   | "STATE_CORRUPT"
   | "HAPROXY_START_FAILED"
+  | "PLUGIN_LOAD_FAILED"
   | "PROVIDER_DUPLICATE";
 
 /** A start-up failure: printed with its code and the process exits non-zero. */
