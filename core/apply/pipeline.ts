@@ -222,14 +222,12 @@ export class ApplyPipeline {
     const rendered = this.deps.render(state);
     const files = await writeGenerated(rendered.files);
     await writeFileAtomic(paths.cfgCandidate, rendered.text);
-    // haproxy -c runs in its own process; meanwhile dump the runtime server state and
-    // serialize what step 6 persists, so the steps after the reload are I/O only.
+    // haproxy -c runs in its own process; meanwhile serialize what step 6 persists, so
+    // the steps after the reload are I/O only.
     const checking = haproxy.check(paths.cfgCandidate);
-    const serverState = haproxy.admin("show servers state");
     const prepared = store.prepare(state);
     const check = await checking;
     if (!check.ok) {
-      await serverState;
       await Deno.remove(paths.cfgCandidate).catch(() => {});
       await files.restore();
       throw await fail(
@@ -248,7 +246,9 @@ export class ApplyPipeline {
     await Deno.rename(paths.cfgCandidate, paths.cfg);
     await syncDir(paths.dataDir);
 
-    await this.#saveServerState(await serverState);
+    // Dump runtime server state (drain, weight) as late as possible, so a runtime change
+    // made while the check ran is not lost by the reload.
+    await this.#saveServerState(await haproxy.admin("show servers state"));
     const reload = await haproxy.reload();
     if (!reload.ok) {
       const output = reload.output || reload.message;
