@@ -240,15 +240,16 @@ export class ApplyPipeline {
       );
     }
 
+    // Dump runtime server state (drain, weight) as late as possible, so a runtime change
+    // made while the check ran is not lost by the reload; it overlaps only the swap.
+    const serverState = haproxy.admin("show servers state");
     // Swap: keep the live file as .bak, then rename the candidate over it.
     const hadLive = (await readTextOrNull(paths.cfg)) !== null;
     if (hadLive) await copyFile(paths.cfg, paths.cfgBackup);
     await Deno.rename(paths.cfgCandidate, paths.cfg);
     await syncDir(paths.dataDir);
 
-    // Dump runtime server state (drain, weight) as late as possible, so a runtime change
-    // made while the check ran is not lost by the reload.
-    await this.#saveServerState(await haproxy.admin("show servers state"));
+    await this.#saveServerState(await serverState);
     const reload = await haproxy.reload();
     if (!reload.ok) {
       const output = reload.output || reload.message;
