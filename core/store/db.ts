@@ -29,11 +29,24 @@ import { DatabaseSync } from "node:sqlite";
  * reports journal mode `memory`, since WAL needs a file.
  */
 export function openDatabase(path: string): DatabaseSync {
+  const onDisk = path !== ":memory:" && !path.startsWith("file:");
+  // The database holds password hashes, sessions and tokens: owner-only. SQLite gives the
+  // -wal and -shm files the mode of the database file, so create that one 0600 first.
+  if (onDisk) Deno.openSync(path, { create: true, write: true, mode: 0o600 }).close();
   const db = new DatabaseSync(path);
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = NORMAL");
+  if (onDisk) {
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+      try {
+        Deno.chmodSync(f, 0o600);
+      } catch {
+        // -shm/-wal appear lazily; SQLite creates them with the database file's mode.
+      }
+    }
+  }
   return db;
 }
 

@@ -113,3 +113,15 @@ Deno.test("withTransaction - rolls back when the callback throws", () => {
   assert.equal(withTransaction(db, () => db.prepare("INSERT INTO t VALUES (2)").run().changes), 1);
   db.close();
 });
+
+Deno.test("openDatabase - the database and its WAL files are owner-only (0600)", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/audit.sqlite`;
+  const db = openDatabase(path);
+  db.exec("CREATE TABLE t (x)");
+  db.exec("INSERT INTO t VALUES (1)");
+  for (const f of [path, `${path}-wal`]) {
+    assert.equal((await Deno.stat(f)).mode! & 0o777, 0o600, f);
+  }
+  db.close();
+});
