@@ -53,6 +53,7 @@ border-radius:6px;padding:.4rem .5rem;max-width:100%}
 input[type=text],input[type=password],input[type=number],select{width:22rem}
 input[type=checkbox]{width:auto}
 textarea{width:100%;min-height:20rem}
+textarea[rows]{min-height:0}
 .field{margin-bottom:.5rem}
 .field.invalid input,.field.invalid select,.field.invalid textarea{border-color:var(--bad)}
 .error{color:var(--bad);font-size:.88rem;margin:.2rem 0 0}
@@ -117,6 +118,11 @@ dialog{border:1px solid var(--line);border-radius:8px;background:var(--panel);co
 max-width:28rem}
 dialog::backdrop{background:rgba(0,0,0,.4)}
 .pager{display:flex;gap:1rem;margin-top:.75rem}
+.plain{list-style:none;margin:0;padding:0}
+.wide input[type=text]{width:100%}
+table.facts{width:auto}
+table.facts th{white-space:nowrap;padding-right:1.5rem}
+h3{font-size:1rem;margin:1.25rem 0 .25rem}
 .center{max-width:26rem;margin:8vh auto;padding:0 1rem}
 .center main{padding:0}
 @media (max-width:48rem){.grid{grid-template-columns:1fr}.shell{grid-template-columns:1fr}.side{border-right:0;

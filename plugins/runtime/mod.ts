@@ -10,6 +10,8 @@
  * apply pipeline dumps `show servers state` just before each reload. Other
  * runtime changes (frontend disable, maxconn, inline ACL entries) last until
  * the next reload or restart; entries of a file-backed ACL are persisted.
+ * Its console pages (`pages.ts`): ACLs with their live entries, and the
+ * Runtime API console for admins.
  *
  * @example
  * ```ts
@@ -23,6 +25,7 @@ import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { RuntimeApi } from "./admin.ts";
 import { aclRoutes } from "./acls.ts";
 import { consoleRoutes } from "./console.ts";
+import { runtimePages } from "./pages.ts";
 import { serverRoutes } from "./servers.ts";
 import { tableRoutes } from "./tables.ts";
 
@@ -51,6 +54,7 @@ export function runtime(options: Partial<RuntimeOptions> = {}): Plugin {
       tableRoutes(host, api);
       aclRoutes(host, api);
       consoleRoutes(host, api, opts.consoleMaxLength);
+      for (const page of runtimePages()) host.page(page);
     },
   });
 }

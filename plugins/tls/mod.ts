@@ -3,7 +3,8 @@
  * (certificate providers and their certificates), checks every reference to
  * a certificate, renders binds' and servers' TLS into HAProxy arguments and
  * crt-list files, lists certificates at `GET /api/certificates`, and emits
- * `cert:expiring` once a day for each certificate near its end.
+ * `cert:expiring` once a day for each certificate near its end. Its console
+ * page (`pages.ts`) lists the certificates with days left and binds.
  *
  * Providers plug in by kind: `byo` files come from the byo-certs plugin's
  * uploads; a `letsencrypt` kind comes later from the certbot plugin.
@@ -24,6 +25,7 @@ import { tlsChecks } from "./checks.ts";
 import { expectedFiles, renderTls, tlsRenderDir } from "./render.ts";
 import { inventory } from "./inventory.ts";
 import { EXPIRY_MIGRATIONS, ExpiryWatcher } from "./expiry.ts";
+import { tlsPages } from "./pages.ts";
 
 export type { CertExpiring } from "./expiry.ts";
 export type { CertificateInfo } from "./inventory.ts";
@@ -63,6 +65,7 @@ export function tls(options: TlsOptions = {}): Plugin {
       }, async () => ({
         certificates: await inventory(host.state(), host.paths, expiryWarningDays),
       }));
+      for (const page of tlsPages()) host.page(page);
 
       const watcher = new ExpiryWatcher(
         host.db,

@@ -4,7 +4,8 @@
  * checks every reference to them, and serves `/api/trusted-cas*` and
  * `/api/trusted-crls*` (files in `trusted-cas/<name>.pem` and
  * `trusted-crls/<name>.pem`). The tls plugin renders them as `ca-file`,
- * `verify` and `crl-file`.
+ * `verify` and `crl-file`. Its console page (`pages.ts`) lists, uploads and
+ * deletes both.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@ import { TrustedCa, TrustedCrl } from "./schema.ts";
 import { caUsers, crlUsers, trustChecks } from "./checks.ts";
 import { PemStore } from "./store.ts";
 import { trustRoutes } from "./routes.ts";
+import { trustPages } from "./pages.ts";
 import { validateCaBundle, validateCrl } from "./validate.ts";
 
 /** Options of the trusted-cas plugin (none yet; directories come from the data paths). */
@@ -57,6 +59,7 @@ export function trustedCas(_options: TrustedCasOptions = defaults): Plugin {
         entries: (state) => state.trustedCrls.map((c) => c.name),
         users: crlUsers,
       });
+      for (const page of trustPages()) host.page(page);
     },
   });
 }

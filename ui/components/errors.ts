@@ -63,20 +63,12 @@ export function ErrorBox(props: { reply: ApiReply; title?: string }): VNode {
         hints.map((h) =>
           html`<li><span class=${
             h.severity === "error" ? "badge bad" : "badge warn"
-          }>${h.severity}</span>
-          ${
+          }>${h.severity}</span>${
             h.entity
-              ? html`
-                <strong class="highlight">${entityLabel(h.entity)}</strong>
-              `
+              ? [" ", html`<strong class="highlight">${entityLabel(h.entity)}</strong>`]
               : null
-          }
-          ${
-            h.line
-              ? html`
-                <span class="muted">line ${h.line}</span>
-              `
-              : null
+          }${
+            h.line ? [" ", html`<span class="muted">line ${h.line}</span>`] : null
           }: ${h.message}</li>`
         )
       }</ul>`

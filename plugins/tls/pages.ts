@@ -1,0 +1,91 @@
+/**
+ * The tls plugin's console page: every certificate the state refers to,
+ * from `GET /api/certificates`, with its days left, status and the binds
+ * that serve it, so an operator sees at a glance what expires and where it
+ * is used.
+ *
+ * @module
+ */
+import type { PageContext, PageDefinition, PageResult } from "../../core/pages.ts";
+import { html } from "../../ui/html.ts";
+import { Table } from "../../ui/components/table.ts";
+import { ErrorBox } from "../../ui/components/errors.ts";
+import type { CertificateInfo, CertStatus } from "./inventory.ts";
+
+const STATUS_CLASS: Record<CertStatus, string> = {
+  ok: "badge ok",
+  expiring: "badge warn",
+  expired: "badge bad",
+  missing: "badge bad",
+};
+
+/** The days-left badge: red when expired or under a week, amber when expiring. */
+function daysLeft(c: CertificateInfo) {
+  if (c.daysLeft === null) return html`<span class="muted">unknown</span>`;
+  const cls = c.status === "expired" || c.daysLeft < 7
+    ? "badge bad"
+    : c.status === "expiring"
+    ? "badge warn"
+    : "badge ok";
+  return html`<span class=${cls}>${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"}</span>`;
+}
+
+async function render(ctx: PageContext): Promise<PageResult> {
+  const r = await ctx.api<{ certificates: CertificateInfo[] }>("GET", "/api/certificates");
+  if (!r.ok) return html`<${ErrorBox} reply=${r} />`;
+  const certs = [...r.body.certificates].sort((a, b) =>
+    (a.daysLeft ?? -Infinity) - (b.daysLeft ?? -Infinity) || a.id.localeCompare(b.id)
+  );
+  return html`
+    <div class="panel">
+      <p class="muted">The certificates of <code>state.tls.certs</code>, soonest to expire first.
+        A bind serves a certificate when its <code>tls.certs</code> lists the certificate's id.</p>
+      <${Table} caption="Certificates" id="certificates" rows=${certs}
+        empty="No certificates in the state yet." columns=${[
+          {
+            label: "Certificate",
+            cell: (c: CertificateInfo) =>
+              html`<strong>${c.id}</strong>${
+                c.name !== c.id ? html`<br /><span class="muted">files: ${c.name}</span>` : null
+              }`,
+          },
+          {
+            label: "Provider",
+            cell: (c: CertificateInfo) => `${c.providerKind} (${c.providerId})`,
+          },
+          { label: "Domains", cell: (c: CertificateInfo) => c.domains.join(", ") },
+          { label: "Issuer", cell: (c: CertificateInfo) => c.issuer ?? "" },
+          {
+            label: "Expires (UTC)",
+            cell: (c: CertificateInfo) => c.notAfter?.slice(0, 16).replace("T", " ") ?? "",
+          },
+          { label: "Days left", cell: daysLeft },
+          {
+            label: "Status",
+            cell: (c: CertificateInfo) =>
+              html`<span class=${STATUS_CLASS[c.status]}>${c.status}</span>${
+                c.error ? html`<div class="error">${c.error}</div>` : null
+              }`,
+          },
+          {
+            label: "Served by",
+            cell: (c: CertificateInfo) =>
+              c.usedBy.length
+                ? c.usedBy.map((b, i) => html`${i ? ", " : ""}<code>${b}</code>`)
+                : html`<span class="muted">no bind</span>`,
+          },
+        ]} />
+    </div>
+  `;
+}
+
+/** The certificates page. */
+export function tlsPages(): PageDefinition[] {
+  return [{
+    path: "/certificates",
+    title: "Certificates",
+    role: "viewer",
+    nav: { group: "Security", order: 30 },
+    render,
+  }];
+}
