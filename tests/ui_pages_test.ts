@@ -3,7 +3,8 @@
  * cross-site form post refused, every page readable with JavaScript off
  * (and a confirmed action through the server's confirmation page),
  * screenshots of every page in both themes (tests/artifacts/ui/), and the
- * JavaScript weight of the dashboard.
+ * JavaScript weight of the dashboard. Plugin pages (ACLs, runtime console,
+ * certificates, BYO uploads, trusted CAs) are covered alongside the core's.
  *
  * @module
  */
@@ -22,6 +23,7 @@ import {
   waitFor,
 } from "./support/daemon.ts";
 import { ARTIFACTS, launchBrowser } from "./support/browser.ts";
+import { makeRootCa } from "./support/pki.ts";
 
 /** The dashboard's JavaScript budget, gzip bytes. */
 const JS_BUDGET = 60_000;
@@ -33,13 +35,57 @@ interface Setup {
   close(): Promise<void>;
 }
 
+/** Adds an inline and a file-backed ACL (both used, both routing to app) so the ACL page has content. */
+function withAcls(state: Record<string, unknown>): Record<string, unknown> {
+  const s = state as { haproxy: { frontends: Record<string, unknown>[] }; acls: unknown[] };
+  s.haproxy.frontends[0].useBackends = [
+    { backend: "app", cond: "if is_beta" },
+    { backend: "app", cond: "if blocked_ips" },
+  ];
+  s.acls = [
+    { name: "is_beta", criterion: "hdr(x-beta)", flags: ["-i"], values: ["yes", "on"] },
+    { name: "blocked_ips", criterion: "src", file: true, values: ["127.0.0.9"] },
+  ];
+  return state;
+}
+
+/** Uploads a BYO certificate and a trusted CA, and lists the certificate in the state. */
+async function addCertificates(d: TestDaemon): Promise<{ cert: string; key: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "pp-ui-shots-" });
+  try {
+    const root = await makeRootCa(dir, "Shots-Root");
+    const leaf = await root.server("app.test", ["app.test", "www.app.test"], { toDays: 20 });
+    const up = await d.api("POST", "/api/byo-certs/upload", {
+      name: "app",
+      fullchainPem: leaf.cert,
+      privkeyPem: leaf.key,
+    });
+    assert.equal(up.status, 200, up.text);
+    const ca = await d.api("POST", "/api/trusted-cas/upload", { name: "clients", pem: root.cert });
+    assert.equal(ca.status, 200, ca.text);
+    const current = await d.api("GET", "/api/state");
+    const state = current.body;
+    state.tls = {
+      providers: [{ id: "byo", kind: "byo" }],
+      certs: [{ id: "app", providerId: "byo", name: "app", domains: ["app.test"] }],
+    };
+    const put = await d.api("PUT", "/api/state", state, {
+      "if-match": current.headers.get("etag") ?? "",
+    });
+    assert.equal(put.status, 200, put.text);
+    return { cert: leaf.cert, key: leaf.key };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function setup(): Promise<Setup> {
   const a = startBackend("a");
   const fePort = freePort();
   const d = await startTestDaemon({
     plugins: defaultPlugins(),
     config: { stats: { intervalMs: 200, historyMs: 60_000 } },
-    state: simpleState(fePort, [{ name: "a", address: a.address }]),
+    state: withAcls(simpleState(fePort, [{ name: "a", address: a.address }])),
   });
   let browser: Browser;
   try {
@@ -154,11 +200,17 @@ const PAGES: [name: string, path: string, heading: RegExp][] = [
   ["audit", "/audit", /Audit log/],
   ["users", "/users", /Users/],
   ["tokens", "/tokens", /API tokens/],
+  ["acls", "/acls", /ACLs/],
+  ["console", "/console", /Runtime console/],
+  ["certificates", "/certificates", /Certificates/],
+  ["byo-certs", "/byo-certs", /Your own certificates/],
+  ["trusted-cas", "/trusted-cas", /Trusted CAs and CRLs/],
 ];
 
-Deno.test("ui without javascript - every page reads, and a confirmed drain works", async () => {
+Deno.test("ui without javascript - every page reads, a confirmed drain and ACL removal work", async () => {
   const s = await setup();
   try {
+    await addCertificates(s.d);
     const { page } = await signIn(s, { javaScriptEnabled: false });
     for (const [name, path, heading] of PAGES) {
       const res = await page.goto(`${s.d.url}${path}`);
@@ -176,6 +228,33 @@ Deno.test("ui without javascript - every page reads, and a confirmed drain works
     assert.match(page.url(), /\/backends\/app$/);
     assert.match((await page.locator(".toasts").textContent()) ?? "", /Done/);
     assert.match((await page.locator("table").first().textContent()) ?? "", /DRAIN/);
+
+    // Plugin pages read without JavaScript too: certificates with days left, live ACL entries.
+    await page.goto(`${s.d.url}/certificates`);
+    assert.match(
+      (await page.locator("#certificates").textContent()) ?? "",
+      /app\.test.*(19|20) days.*expiring/s,
+    );
+    await page.goto(`${s.d.url}/trusted-cas`);
+    assert.match(
+      (await page.locator("#trusted-cas").textContent()) ?? "",
+      /clients\s*CN=Shots-Root/,
+    );
+    await page.goto(`${s.d.url}/acls`);
+    const entries = page.locator("#entries-0");
+    assert.match((await entries.textContent()) ?? "", /on\s*in the state/);
+    // Removing an entry goes through the server's confirmation page.
+    await entries.locator("tr:has-text('on') button:has-text('Remove')").click();
+    assert.match(
+      (await page.locator("#confirm-q").textContent()) ?? "",
+      /Remove on from ACL is_beta\?/,
+    );
+    await page.click("button:has-text('Yes, do it')");
+    assert.match((await page.locator(".toasts").textContent()) ?? "", /at run time only/);
+    assert.match(
+      (await page.locator("#entries-0").textContent()) ?? "",
+      /on\s*removed at run time: back at the next reload/,
+    );
   } finally {
     await s.close();
   }
@@ -193,6 +272,7 @@ Deno.test("ui screenshots - every page in light and dark, and the dashboard's JS
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   const fresh = await startTestDaemon({ setup: false });
   try {
+    const leaf = await addCertificates(s.d);
     // Traffic, so the charts have something to draw.
     for (let i = 0; i < 20; i++) await through(s.fePort);
     const samples = async () =>
@@ -227,6 +307,26 @@ Deno.test("ui screenshots - every page in light and dark, and the dashboard's JS
       await page.fill("#f-id", "bad name!");
       await page.click("button:has-text('Review changes')");
       await shoot(page, theme, "backend-errors");
+      // Plugin pages with results: console output, a refused state (502), a BYO refusal.
+      await page.goto(`${s.d.url}/console`);
+      await page.fill("#f-command", "show servers state app");
+      await page.click("button:has-text('Run')");
+      await shoot(page, theme, "console-output");
+      await page.goto(`${s.d.url}/state`);
+      const doc = JSON.parse(await page.locator("#f-state").inputValue());
+      doc.haproxy.backends[0].rawDirectives = ["bogus_keyword 1"];
+      await page.fill("#f-state", JSON.stringify(doc, null, 2));
+      await page.click("button:has-text('Validate and plan')");
+      await shoot(page, theme, "state-refused");
+      await page.goto(`${s.d.url}/byo-certs`);
+      await page.fill("#f-name", "broken");
+      await page.fill("#f-fullchainPem", "not a certificate");
+      await page.click("button:has-text('Validate')");
+      await shoot(page, theme, "byo-refused");
+      await page.fill("#f-fullchainPem", leaf.cert);
+      await page.fill("#f-privkeyPem", leaf.key);
+      await page.click("button:has-text('Validate')");
+      await shoot(page, theme, "byo-review");
       // A confirmation dialog, and a phone-sized dashboard.
       await page.goto(`${s.d.url}/backends/app`);
       await page.click("button:has-text('Maint')");
