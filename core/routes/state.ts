@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { HttpError } from "../errors.ts";
-import { json, Reply } from "../http/respond.ts";
+import { Reply } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 
@@ -35,7 +35,9 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     });
     const headers: Record<string, string> = { etag: result.etag };
     if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
-    return json(result.state, 200, headers);
+    // The body serialized while haproxy -c ran, unless a later apply already replaced it.
+    const text = deps.store.current() === result.state ? deps.store.body() : null;
+    return Reply.jsonText(text ?? JSON.stringify(result.state), headers);
   });
 
   host.route("GET", "/api/state/schema", {

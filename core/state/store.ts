@@ -29,6 +29,8 @@ export interface PreparedState {
   text: string;
   canonical: string;
   etag: string;
+  /** Compact JSON, what `GET /api/state` and the apply response send. */
+  body: string;
 }
 
 /** Result of reading `state.json` at start-up. */
@@ -70,6 +72,7 @@ export class StateStore {
       text: JSON.stringify(state, null, 2) + "\n",
       canonical,
       etag: etagOfCanonical(canonical),
+      body: JSON.stringify(state),
     };
   }
 
@@ -79,7 +82,7 @@ export class StateStore {
     await writeFileAtomic(this.path, p.text, 0o600);
     this.#state = state;
     this.#etag = p.etag;
-    this.#body = null;
+    this.#body = p.body;
   }
 
   /** The current state, or null when not initialized. */
