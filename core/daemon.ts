@@ -21,7 +21,7 @@ import { openDatabase } from "./store/db.ts";
 import { AuditLog } from "./store/audit.ts";
 import { SnapshotStore } from "./store/snapshots.ts";
 import { HaproxyClient } from "./haproxy/client.ts";
-import { EmbeddedHaproxy } from "./haproxy/process.ts";
+import { EmbeddedHaproxy, HaproxyStartError } from "./haproxy/process.ts";
 import { createHost } from "./host.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
 import { uiPlugin } from "../ui/plugin.ts";
@@ -317,7 +317,11 @@ async function startHaproxy(
     try {
       await embedded.start();
     } catch (error) {
-      throw new StartupError("HAPROXY_START_FAILED", String((error as Error).message ?? error));
+      // HAProxy's own alerts say why (a port already bound, a missing file): show them.
+      const output = error instanceof HaproxyStartError ? error.output : "";
+      const alerts = output.split("\n").filter((l) => l.startsWith("[ALERT]")).join("\n");
+      const message = String((error as Error).message ?? error);
+      throw new StartupError("HAPROXY_START_FAILED", alerts ? `${message}\n${alerts}` : message);
     }
   } else {
     const reload = await haproxy.reload();
