@@ -13,13 +13,29 @@ import { Field, type FieldErrors, Form } from "../components/form.ts";
 import { describeError } from "../components/errors.ts";
 import { redirect } from "../respond.ts";
 
-/** Accepts only same-site absolute paths as a post-login destination. */
+const AFTER_LOGIN = "/dashboard";
+const RETURN_BASE = "http://return.invalid";
+
+/**
+ * Accepts only same-origin absolute paths as a post-login destination (no
+ * open redirect). Browsers drop tabs and line breaks from URLs and read `\`
+ * as `/`, so `/\t/evil` or `/\\evil` would become `//evil` (another host):
+ * anything but printable ASCII without `\` is refused, and the value must
+ * resolve to our own origin.
+ */
 export function safeReturn(value: string | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.includes("\\")) {
-    return "/dashboard";
+  if (!value || !/^\/[\x21-\x7e]*$/.test(value) || value.includes("\\")) return AFTER_LOGIN;
+  if (value.startsWith("//")) return AFTER_LOGIN;
+  let url: URL;
+  try {
+    url = new URL(value, RETURN_BASE);
+  } catch {
+    return AFTER_LOGIN;
   }
-  if (value.startsWith("/login") || value.startsWith("/setup")) return "/dashboard";
-  return value;
+  if (url.origin !== RETURN_BASE) return AFTER_LOGIN;
+  const path = url.pathname + url.search + url.hash;
+  if (path.startsWith("/login") || path.startsWith("/setup")) return AFTER_LOGIN;
+  return path;
 }
 
 function cookiesOf(reply: ApiReply): Headers {
