@@ -51,6 +51,14 @@ export async function loadOrCreateKeyPair(
       "/CN=patchpanel",
       "-addext",
       "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+      // A server certificate, not a CA (openssl's -x509 default): clients that pin it, such as
+      // rustls-based ones (Deno's fetch), refuse a CA certificate presented as the server's.
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
+      "-addext",
+      "keyUsage=critical,digitalSignature",
+      "-addext",
+      "extendedKeyUsage=serverAuth",
     ],
     stdout: "piped",
     stderr: "piped",

@@ -142,6 +142,14 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       throw error;
     }
   }
+  // Over HTTPS, trust the daemon's own certificate (self-signed, or the configured one).
+  const client = daemon.url.startsWith("https:")
+    ? Deno.createHttpClient({
+      caCerts: [
+        await Deno.readTextFile(daemon.config.https.certFile ?? `${daemon.paths.tls}/cert.pem`),
+      ],
+    })
+    : undefined;
   const api = async (
     method: string,
     path: string,
@@ -164,7 +172,12 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       payload = typeof body === "string" ? body : JSON.stringify(body);
       if (!h.has("content-type")) h.set("content-type", "application/json");
     }
-    const res = await fetch(`${daemon.url}${path}`, { method, headers: h, body: payload });
+    const res = await fetch(`${daemon.url}${path}`, {
+      method,
+      headers: h,
+      body: payload,
+      client,
+    });
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
@@ -189,11 +202,24 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       body: res.body,
     };
   };
-  const test: TestDaemon = { ...daemon, dataDir, api, adminToken, addUser, mintToken, login };
+  const stop = async () => {
+    client?.close();
+    await daemon.stop();
+  };
+  const test: TestDaemon = {
+    ...daemon,
+    stop,
+    dataDir,
+    api,
+    adminToken,
+    addUser,
+    mintToken,
+    login,
+  };
   if (opts.state !== undefined) {
     const res = await api("PUT", "/api/state", opts.state);
     if (res.status !== 200) {
-      await daemon.stop();
+      await stop();
       throw new Error(`initial apply failed: ${res.status} ${res.text}`);
     }
   }
