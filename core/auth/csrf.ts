@@ -24,8 +24,15 @@ const FORM_TYPES = new Set([
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
 
-/** Throws a 403 when a cookie-authenticated request looks forged; `expected` is the session's token. */
-export async function checkCsrf(req: Request, url: URL, expected: string): Promise<void> {
+/**
+ * Throws a 403 when a mutating request comes from a browser that says it is
+ * cross-site (`Sec-Fetch-Site`) or from another origin (`Origin`, including
+ * `null`). Applied to requests without any credential too: a cross-site
+ * form post to the login or setup form would otherwise sign the victim's
+ * browser into the attacker's account (login CSRF) or create the first
+ * admin with the attacker's password.
+ */
+export function checkCrossSite(req: Request, url: URL): void {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none") {
@@ -35,6 +42,12 @@ export async function checkCsrf(req: Request, url: URL, expected: string): Promi
   if (origin !== null && !sameHost(origin, url)) {
     throw forbidden("cross-origin request refused (Origin does not match)");
   }
+}
+
+/** Throws a 403 when a cookie-authenticated request looks forged; `expected` is the session's token. */
+export async function checkCsrf(req: Request, url: URL, expected: string): Promise<void> {
+  if (SAFE_METHODS.has(req.method)) return;
+  checkCrossSite(req, url);
   const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (!FORM_TYPES.has(type)) return;
   const token = req.headers.get(CSRF_HEADER) ?? await formToken(req, type);

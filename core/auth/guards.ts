@@ -3,7 +3,8 @@
  * cookie; never a token in the query string) → rate limit (every response
  * carries `RateLimit-*`, refused requests count too) → role (the route's
  * declared role; 401 in the client's shape, or 403) → CSRF (cookie
- * sessions only).
+ * sessions; requests without a credential, i.e. login and setup, are only
+ * refused when a browser shows they are cross-site).
  *
  * @module
  */
@@ -14,7 +15,7 @@ import { rateLimitHeaders } from "../http/ratelimit.ts";
 import { actorOf, type Principal } from "../plugin.ts";
 import { authRequired } from "./challenge.ts";
 import { sessionIdOf } from "./cookies.ts";
-import { checkCsrf } from "./csrf.ts";
+import { checkCrossSite, checkCsrf } from "./csrf.ts";
 import { covers } from "./roles.ts";
 import type { Auth } from "./service.ts";
 import type { Session } from "./sessions.ts";
@@ -81,7 +82,9 @@ export function authGuards(auth: Auth): Guard[] {
   const csrf: Guard = {
     name: "csrf",
     check({ req, url, principal }) {
-      if (principal?.source !== "session" || req.method === "GET") return;
+      if (req.method === "GET") return;
+      if (principal === null) return checkCrossSite(req, url);
+      if (principal.source !== "session") return;
       const session = sessions.get(req);
       if (session) return checkCsrf(req, url, session.csrf);
     },
