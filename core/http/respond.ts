@@ -11,6 +11,7 @@ import type { Logger } from "../log.ts";
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
   const h = new Headers(headers);
   h.set("content-type", JSON_TYPE);
+  for (const [k, v] of Object.entries(API_HEADERS)) if (!h.has(k)) h.set(k, v);
   return new Response(JSON.stringify(body), { status, headers: h });
 }
 
@@ -29,11 +30,22 @@ export class Reply {
 
   /** A JSON text reply (the text is already serialized, e.g. cached). */
   static jsonText(text: string, headers: Record<string, string> = {}, status = 200): Reply {
-    return new Reply(text, status, { "content-type": JSON_TYPE, ...headers });
+    return new Reply(text, status, { "content-type": JSON_TYPE, ...API_HEADERS, ...headers });
   }
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * Headers every JSON answer carries unless the route sets its own. API
+ * answers hold secrets (a minted token's wire, the session's CSRF token,
+ * the state document), so no browser or proxy may keep a copy
+ * (`no-store`), and no browser may sniff them into something executable.
+ */
+const API_HEADERS: Record<string, string> = {
+  "cache-control": "no-store",
+  "x-content-type-options": "nosniff",
+};
 
 /** Maps an error to its envelope; unknown errors are a 500 that does not leak internals. */
 export function errorResponse(error: unknown, log: Logger): Response {
