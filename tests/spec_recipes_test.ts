@@ -14,149 +14,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { defaultPlugins } from "../plugins/mod.ts";
-import {
-  freePort,
-  startBackend,
-  startTestDaemon,
-  type TestDaemon,
-  through,
-  waitFor,
-} from "./support/daemon.ts";
-
-const HOST = "https://patchpanel.example.com:8099";
-
-/** What one bash run gave. */
-interface Shell {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `script` in bash (`set -euo pipefail`) in `cwd`, the example host swapped for the daemon. */
-async function bash(
-  d: TestDaemon,
-  cwd: string,
-  script: string,
-  env: Record<string, string> = {},
-): Promise<Shell> {
-  const out = await new Deno.Command("bash", {
-    args: ["-c", `set -euo pipefail\n${script.replaceAll(HOST, d.url)}`],
-    cwd,
-    env: {
-      PP_TOKEN: d.adminToken,
-      CURL_CA_BUNDLE: join(d.paths.tls, "cert.pem"),
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
-
-/** Runs one recipe that must succeed and print one JSON document. */
-async function json(d: TestDaemon, cwd: string, script: string): Promise<any> {
-  const r = await bash(d, cwd, script);
-  assert.equal(r.code, 0, `${script}\n${r.stderr}${r.stdout}`);
-  return JSON.parse(r.stdout);
-}
-
-/** The state the recipes expect: frontend fe-https, pool web-pool, table rate_per_ip, acls[0]. */
-function recipeState(fe: number, web1: string, web2: string, held: string) {
-  return {
-    version: 1,
-    haproxy: {
-      defaults: { mode: "http", timeouts: { connect: "2s", client: "10s", server: "10s" } },
-      frontends: [{
-        id: "fe-https",
-        binds: [{ address: `127.0.0.1:${fe}` }],
-        httpRequest: [{ action: "track-sc0 req.hdr_ip(x-client) table rate_per_ip" }],
-        useBackends: [
-          { backend: "slow", cond: "if is_slow" },
-          { backend: "web-pool", cond: "if allowed_hosts" },
-        ],
-        defaultBackend: "web-pool",
-      }],
-      backends: [
-        {
-          id: "web-pool",
-          balance: { algorithm: "roundrobin" },
-          servers: [
-            { name: "web-1", address: web1, check: false },
-            { name: "web-2", address: web2, check: false },
-          ],
-        },
-        { id: "slow", servers: [{ name: "held", address: held, check: false }] },
-        {
-          id: "rate_per_ip",
-          stickTable: { type: "ip", size: 1000, expire: "1m", store: ["http_req_cnt"] },
-        },
-      ],
-    },
-    acls: [
-      { name: "allowed_hosts", criterion: "hdr(host)", flags: ["-i"], values: ["app.example.com"] },
-      { name: "is_slow", criterion: "path_beg", values: ["/hold"] },
-    ],
-  };
-}
-
-/** A loopback backend that starts a chunked response and never finishes it. */
-function startHeldBackend() {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns: Deno.Conn[] = [];
-  const loop = (async () => {
-    for await (const c of l) {
-      conns.push(c);
-      await c.read(new Uint8Array(4096)).catch(() => null);
-      await c.write(new TextEncoder().encode(
-        "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n",
-      )).catch(() => 0);
-    }
-  })();
-  return {
-    address: `127.0.0.1:${(l.addr as Deno.NetAddr).port}`,
-    async close() {
-      l.close();
-      for (const c of conns) c.close();
-      await loop.catch(() => {});
-    },
-  };
-}
-
-/** A daemon with the default plugins over HTTPS, the recipe state applied, and a work dir. */
-async function withRecipeDaemon(
-  fn: (ctx: { d: TestDaemon; work: string; fe: number }) => Promise<void>,
-  config: Record<string, unknown> = {},
-): Promise<void> {
-  const web1 = startBackend("web-1");
-  const web2 = startBackend("web-2");
-  const held = startHeldBackend();
-  const fe = freePort();
-  const work = await Deno.makeTempDir({ prefix: "pp-spec-recipe-" });
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({
-      plugins: defaultPlugins(),
-      config: { https: { enabled: true }, ...config },
-      state: recipeState(fe, web1.address, web2.address, held.address),
-    });
-    await fn({ d, work, fe });
-  } finally {
-    await d?.stop();
-    await web1.close();
-    await web2.close();
-    await held.close();
-    await Deno.remove(work, { recursive: true });
-  }
-}
-
-/** HAProxy's `show info`, straight from the admin socket. */
-async function showInfo(d: TestDaemon): Promise<string> {
-  const info = await d.haproxy.admin("show info");
-  assert.ok(info.ok);
-  return info.output;
-}
+import { through, waitFor } from "./support/daemon.ts";
+import { bash, json, showInfo, withRecipeDaemon } from "./support/recipes.ts";
 
 const SPINE = String.raw`
 # 1. Pull the canonical state
@@ -325,4 +184,197 @@ Deno.test("spec recipes - runtime HAProxy ops: servers, frontends, maxconn, coun
       client.close();
     }
   }, { stats: { intervalMs: 200 } });
+});
+
+const STATS = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+https://patchpanel.example.com:8099/api/stats
+`;
+const HISTORY = String.raw`
+LAST=$(date +%s000 --date '1 minute ago') # epoch ms
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+"https://patchpanel.example.com:8099/api/stats/history?since=$LAST"
+`;
+const SLOWEST = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+"https://patchpanel.example.com:8099/api/stats/slowest-backends?limit=20"
+`;
+const HTTP_CODES = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+https://patchpanel.example.com:8099/api/stats/http-codes
+`;
+const SESSIONS = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+https://patchpanel.example.com:8099/api/stats/sessions
+`;
+
+Deno.test("spec recipes - observability scraping: stats, history since, slowest backends, http codes, sessions", async () => {
+  await withRecipeDaemon(async ({ d, work, fe }) => {
+    for (let i = 0; i < 3; i++) assert.equal((await through(fe)).status, 200);
+    // Wait for a sample taken after the three requests (the first ones predate the state).
+    const pool = (body: any) =>
+      body.stat?.find((r: any) => r.pxname === "web-pool" && r.svname === "BACKEND");
+    assert.ok(
+      await waitFor(async () => pool((await d.api("GET", "/api/stats")).body)?.stot >= 3),
+      "the sampler has a sample with the three requests",
+    );
+    const stats = await json(d, work, STATS);
+    assert.equal(typeof stats.info, "object");
+    assert.equal(stats.info.Name, "HAProxy");
+    assert.ok(pool(stats).stot >= 3);
+
+    const history = await json(d, work, HISTORY);
+    const since = Date.now() - 61_000;
+    assert.ok(history.samples.length >= 1, JSON.stringify(history).slice(0, 300));
+    assert.ok(history.samples.every((s: any) => s.at >= since), "samples are since $LAST");
+
+    const slowest = await json(d, work, SLOWEST);
+    assert.ok(Array.isArray(slowest.backends));
+    assert.ok(slowest.backends.length <= 20);
+    assert.ok(slowest.backends.some((b: any) => b.backend === "web-pool"), JSON.stringify(slowest));
+
+    const codes = await json(d, work, HTTP_CODES);
+    assert.ok(codes.totals["2xx"] >= 3, JSON.stringify(codes));
+    assert.deepEqual(Object.keys(codes.totals).sort(), [
+      "1xx",
+      "2xx",
+      "3xx",
+      "4xx",
+      "5xx",
+      "other",
+    ]);
+    assert.ok(Object.values(codes.totals).every((n) => typeof n === "number"));
+
+    const sessions = await json(d, work, SESSIONS);
+    assert.equal(typeof sessions.current, "number");
+    assert.ok(Array.isArray(sessions.clients));
+  }, { stats: { intervalMs: 200 } });
+});
+
+const AUDIT = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+"https://patchpanel.example.com:8099/api/audit?limit=200&category=auth"
+`;
+
+Deno.test("spec recipes - audit log filtered by category", async () => {
+  await withRecipeDaemon(async ({ d, work }) => {
+    assert.equal((await d.login()).status, 200);
+    assert.equal((await d.login("admin", "wrong-password-123")).status, 401);
+    const { entries } = await json(d, work, AUDIT);
+    assert.ok(entries.length >= 2, JSON.stringify(entries));
+    assert.ok(entries.every((e: any) => e.category === "auth"), JSON.stringify(entries));
+    assert.deepEqual(entries.slice(0, 2).map((e: any) => e.outcome), ["failure", "success"]);
+  });
+});
+
+const SNAPSHOT_LIST = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+https://patchpanel.example.com:8099/api/snapshots
+`;
+const SNAPSHOT_READ = String.raw`
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+https://patchpanel.example.com:8099/api/snapshots/2026-05-17T12-34-56Z-abc1234
+`;
+const SNAPSHOT_RESTORE = String.raw`
+curl -fs -X POST -H "Authorization: Bearer $PP_TOKEN" \
+https://patchpanel.example.com:8099/api/snapshots/2026-05-17T12-34-56Z-abc1234/restore
+`;
+const EXAMPLE_SNAPSHOT = "2026-05-17T12-34-56Z-abc1234";
+
+Deno.test("spec recipes - snapshots: list, read one, restore an older one", async () => {
+  await withRecipeDaemon(async ({ d, work }) => {
+    await json(d, work, SPINE);
+    const { snapshots } = await json(d, work, SNAPSHOT_LIST);
+    assert.ok(snapshots.length >= 2);
+    const [newest, before] = snapshots;
+    assert.deepEqual(Object.keys(newest).sort(), ["actor", "id", "reason", "snapshotAt"]);
+    assert.match(newest.id, /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(\.\d{3})?Z-[0-9a-f]{7}$/);
+    assert.ok(newest.id > before.id, "sortable by id, newest first");
+
+    const one = await json(d, work, SNAPSHOT_READ.replace(EXAMPLE_SNAPSHOT, before.id));
+    assert.deepEqual(Object.keys(one).sort(), ["actor", "id", "reason", "snapshotAt", "state"]);
+    assert.deepEqual(one.state.acls[0].values, ["app.example.com"]);
+
+    const restored = await json(d, work, SNAPSHOT_RESTORE.replace(EXAMPLE_SNAPSHOT, before.id));
+    assert.deepEqual(restored.acls[0].values, ["app.example.com"]);
+    assert.deepEqual((await d.api("GET", "/api/state")).body.acls[0].values, ["app.example.com"]);
+    const latest = (await d.api("GET", "/api/snapshots")).body.snapshots[0];
+    assert.equal(latest.reason, `restore:${before.id}`);
+    const audit = (await d.api("GET", "/api/audit?category=state&limit=5")).body.entries;
+    assert.ok(audit.some((e: any) => e.details?.reason === `restore:${before.id}`), audit);
+  });
+});
+
+/** The spec's "Terraform-style state management" script; only 10.0.0.13 became 127.0.0.13. */
+const TERRAFORM = String.raw`#!/usr/bin/env bash
+set -euo pipefail
+: "${"${PP_HOST:?}"}" "${"${PP_TOKEN:?}"}"
+# 1. Snapshot-before
+ROLLBACK_ID=$(curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+$PP_HOST/api/snapshots | jq -r '.snapshots[0].id')
+# 2. Pull
+curl -fs -H "Authorization: Bearer $PP_TOKEN" \
+$PP_HOST/api/state > state.json
+# 3. Patch (replace with your editor of choice)
+jq '
+.haproxy.backends[] |= (
+if .id == "web-pool" then
+.servers += [{name:"web-3", address:"127.0.0.13:443", weight:100}]
+else . end
+)
+' state.json > state.next.json
+# 4. Push
+HTTP_CODE=$(curl -s -o response.json -w '%{http_code}' \
+-X PUT -H "Authorization: Bearer $PP_TOKEN" \
+-H 'content-type: application/json' \
+-d @state.next.json \
+$PP_HOST/api/state)
+if [ "$HTTP_CODE" != "200" ]; then
+echo "Apply failed (HTTP $HTTP_CODE):" >&2
+cat response.json >&2
+echo "" >&2
+echo "Rolling back to snapshot $ROLLBACK_ID..." >&2
+curl -fs -X POST -H "Authorization: Bearer $PP_TOKEN" \
+"$PP_HOST/api/snapshots/$ROLLBACK_ID/restore"
+exit 1
+fi
+`;
+
+Deno.test("spec recipes - the Terraform-style script applies a change, and rolls back a refused one", async () => {
+  await withRecipeDaemon(async ({ d, work }) => {
+    await Deno.writeTextFile(join(work, "apply.sh"), TERRAFORM);
+    const run = (script = "apply.sh") => bash(d, work, `bash ./${script}`, { PP_HOST: d.url });
+    const ok = await run();
+    assert.equal(ok.code, 0, ok.stderr);
+    const pool = (state: any) => state.haproxy.backends.find((b: any) => b.id === "web-pool");
+    const web3 = pool((await d.api("GET", "/api/state")).body).servers.find((s: any) =>
+      s.name === "web-3"
+    );
+    assert.equal(web3.address, "127.0.0.13:443");
+    assert.equal(web3.check, true, "the schema's default");
+
+    // Refused runs: the same script again (web-3 exists: 422), and one whose jq step (the only
+    // edit) adds a directive haproxy -c refuses (502). Each restores the snapshot it started from.
+    const refusing = TERRAFORM.replace(
+      '.servers += [{name:"web-3", address:"127.0.0.13:443", weight:100}]',
+      '.rawDirectives += ["no-such-keyword"]',
+    );
+    assert.notEqual(refusing, TERRAFORM);
+    await Deno.writeTextFile(join(work, "refused.sh"), refusing);
+    for (const [script, status] of [["apply.sh", 422], ["refused.sh", 502]] as const) {
+      const rollbackId = (await d.api("GET", "/api/snapshots")).body.snapshots[0].id;
+      const failed = await run(script);
+      assert.equal(failed.code, 1, `${script}: ${failed.stderr}`);
+      assert.match(failed.stderr, new RegExp(`^Apply failed \\(HTTP ${status}\\):$`, "m"));
+      assert.ok(failed.stderr.includes(`Rolling back to snapshot ${rollbackId}...`), failed.stderr);
+      const body = JSON.parse(failed.stderr.split("\n")[1]);
+      assert.ok(status === 422 ? Array.isArray(body.issues) : Array.isArray(body.hints), body);
+      assert.equal(pool(JSON.parse(failed.stdout)).servers.length, 3, "restored state printed");
+      const latest = (await d.api("GET", "/api/snapshots")).body.snapshots[0];
+      assert.equal(latest.reason, `restore:${rollbackId}`);
+    }
+    const after = pool((await d.api("GET", "/api/state")).body);
+    assert.deepEqual(after.servers.map((s: any) => s.name), ["web-1", "web-2", "web-3"]);
+    assert.deepEqual(after.rawDirectives, []);
+  });
 });
