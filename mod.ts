@@ -78,3 +78,38 @@ export type { ApplyOptions, ApplyResult, Hint } from "./core/apply/types.ts";
 export type { DataPaths } from "./core/paths.ts";
 export { type Daemon, type DaemonOptions, startDaemon } from "./core/daemon.ts";
 export { runCli } from "./core/cli.ts";
+
+// Types a plugin author meets through the host, the state and the API; the
+// core machinery behind a Daemon (registry, pipeline, stores, auth) is not
+// listed and is tagged `@internal` where it is declared.
+export type { ZodSchema } from "./core/plugin.ts";
+export type { AclModel, HaproxyModel } from "./core/state/haproxy_schema.ts";
+export type { Config } from "./core/config.ts";
+export type { AdoptResult } from "./core/apply/pipeline.ts";
+export type { HintEntity } from "./core/haproxy/hints.ts";
+export type { HaproxyClient, ReloadResult } from "./core/haproxy/client.ts";
+export type { ProcInfo, ReloadOutcome, WorkerInfo } from "./core/haproxy/master.ts";
+export type { SocketErrorKind, SocketResult } from "./core/haproxy/socket.ts";
+export type { CheckResult } from "./core/haproxy/check.ts";
+export type {
+  AuditEntry,
+  AuditInput,
+  AuditLog,
+  AuditOutcome,
+  AuditQuery,
+} from "./core/store/audit.ts";
+export type { Logger } from "./core/log.ts";
+export type { GeoLookup, GeoRecord, Providers } from "./core/providers.ts";
+export { NAV_GROUPS } from "./core/pages.ts";
+export type {
+  ApiReply,
+  Markup,
+  NavEntry,
+  NavGroup,
+  PageBody,
+  PageContext,
+  PageDefinition,
+  PageHandler,
+  PageResult,
+} from "./core/pages.ts";
+export type { Guard, GuardInput, GuardResult, HeaderSink } from "./core/http/server.ts";

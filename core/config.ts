@@ -78,7 +78,12 @@ export const coreConfigShape = {
 
 const coreSchema = z.object(coreConfigShape).strict();
 
-/** The parsed core settings. */
+/**
+ * The parsed core settings, inferred from the Zod schema above (which is
+ * their documentation; `deno doc` cannot render an inferred type).
+ *
+ * @internal
+ */
 export type CoreConfig = z.output<typeof coreSchema>;
 
 /** The whole parsed config: core settings plus plugin sections by key. */

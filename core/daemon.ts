@@ -44,6 +44,7 @@ export interface DaemonOptions {
   config?: Record<string, unknown>;
   /** Or the YAML text of config.yaml. */
   configText?: string;
+  /** Plugins beyond the core's own (usually `defaultPlugins()` plus a build's own). */
   plugins?: Plugin[];
   /** Seed the starter configuration when the data directory has no state. */
   seed?: boolean;
@@ -53,20 +54,33 @@ export interface DaemonOptions {
 
 /** A running daemon. */
 export interface Daemon {
+  /** The parsed, defaulted config the daemon started with. */
   config: Config;
+  /** Where everything lives in the data directory. */
   paths: DataPaths;
+  /** The API's base URL (`https://host:port`, or `http://` without TLS), for clients and tests. */
   url: string;
+  /** The port the API server actually bound (useful when the config asked for 0). */
   port: number;
+  /** Every plugin registration: routes, pages, render hooks, schema fragments. */
   registry: Registry;
+  /** The only way to change the running configuration. */
   pipeline: ApplyPipeline;
+  /** The confirmed state on disk (`state.json`). */
   store: StateStore;
+  /** The HAProxy this daemon drives: binary, master CLI and admin socket. */
   haproxy: HaproxyClient;
+  /** The HAProxy this daemon supervises; null when attached to a systemd-run one. */
   embedded: EmbeddedHaproxy | null;
+  /** The audit log, shared with every plugin. */
   audit: AuditLog;
+  /** State snapshots, one per apply, for restore. */
   snapshots: SnapshotStore;
+  /** The daemon's SQLite database, which the stores and plugins migrate into. */
   db: DatabaseSync;
   /** Users, sessions, API tokens and rate limiters. */
   auth: Auth;
+  /** The daemon's logger; plugins get children of it. */
   log: Logger;
   /** Stops services, the server and (embedded mode) HAProxy. */
   stop(): Promise<void>;

@@ -39,7 +39,9 @@ export type ErrorCode = keyof typeof ErrorCodes;
  * envelope; `headers` lets a limiter add `Retry-After` and the like.
  */
 export class HttpError extends Error {
+  /** The HTTP status, derived from `code` through {@link ErrorCodes}. */
   readonly status: number;
+  /** Builds the error; `body` defaults to the spec's `{error}` envelope. */
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -103,6 +105,7 @@ export type StartupErrorCode =
 
 /** A start-up failure: printed with its code and the process exits non-zero. */
 export class StartupError extends Error {
+  /** Builds the error; the message is prefixed with its `code` for the console. */
   constructor(readonly code: StartupErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = "StartupError";

@@ -7,9 +7,13 @@
 
 /** Log methods every module gets. */
 export interface Logger {
+  /** Logs routine progress; `fields` become structured context. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Logs something an operator should look at that did not stop the work. */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Logs a failure; never pass secrets in `fields`. */
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger whose lines carry `prefix` too, e.g. one per plugin. */
   child(prefix: string): Logger;
 }
 

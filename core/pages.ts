@@ -15,6 +15,15 @@
 import type { VNode } from "preact";
 import type { Principal, Role } from "./plugin.ts";
 
+/**
+ * Preact markup (a `VNode`), as the console's `html` template tag builds it.
+ * Named here so `deno doc` links to Preact rather than asking this package
+ * to document Preact's types.
+ *
+ * @internal
+ */
+export type Markup = VNode;
+
 /** Navigation groups, in the order the console's sidebar shows them. */
 export const NAV_GROUPS = [
   "Overview",
@@ -29,7 +38,9 @@ export type NavGroup = typeof NAV_GROUPS[number];
 
 /** Where a page appears in the sidebar; lower `order` first within a group. */
 export interface NavEntry {
+  /** The sidebar group the link appears in. */
   group: NavGroup;
+  /** Position within the group; lower comes first. */
   order: number;
   /** The link text; the page title when omitted. */
   label?: string;
@@ -37,19 +48,27 @@ export interface NavEntry {
 
 /** A reply of an in-process API call: status, headers and the decoded body. */
 export interface ApiReply<T = unknown> {
+  /** The HTTP status the API answered with. */
   status: number;
+  /** Whether the status is 2xx, so pages can branch without comparing numbers. */
   ok: boolean;
+  /** The reply's headers (e.g. `ETag` for a later `If-Match`). */
   headers: Headers;
   /** Decoded JSON when the reply is JSON, otherwise the text. */
   body: T;
+  /** The body as text, for error messages shown verbatim. */
   text: string;
 }
 
 /** What a page's `render` and `action` receive. */
 export interface PageContext {
+  /** The browser's request. */
   req: Request;
+  /** The parsed request URL, e.g. for query parameters. */
   url: URL;
+  /** The values of the path's `:param` segments. */
   params: Record<string, string>;
+  /** Who is viewing, or null on a public page without a session. */
   principal: Principal | null;
   /** The audit actor string of the caller. */
   actor: string;
@@ -68,15 +87,18 @@ export interface PageContext {
 
 /** A rendered page body with an explicit status (e.g. 422 when a form has errors). */
 export interface PageBody {
+  /** Tells a {@link PageBody} apart from markup and a Response. */
   kind: "page";
+  /** The HTTP status to send, e.g. 422 for a form with errors. */
   status: number;
-  body: VNode;
+  /** The page's markup, shown inside the console layout. */
+  body: Markup;
   /** Overrides the page's title in `<title>` and the heading. */
   title?: string;
 }
 
 /** What render and action return: markup (status 200), markup with a status, or a raw Response. */
-export type PageResult = VNode | PageBody | Response;
+export type PageResult = Markup | PageBody | Response;
 
 /** A page handler. */
 export type PageHandler = (ctx: PageContext) => Promise<PageResult> | PageResult;
@@ -85,9 +107,11 @@ export type PageHandler = (ctx: PageContext) => Promise<PageResult> | PageResult
 export interface PageDefinition {
   /** Absolute path, `:param` segments allowed; never under `/api/`. */
   path: string;
+  /** The page heading and `<title>`. */
   title: string;
   /** Who may see the page (and post its forms). */
   role: Role | "public";
+  /** Where the page appears in the sidebar; omitted for pages reached by link only. */
   nav?: NavEntry;
   /** Renders the page for a GET. */
   render: PageHandler;

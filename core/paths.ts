@@ -8,22 +8,39 @@ import { join } from "node:path";
 
 /** Every path patchpanel reads or writes, derived from the data directory. */
 export interface DataPaths {
+  /** The data directory itself (absolute). */
   dataDir: string;
+  /** `state.json`: the last state HAProxy was confirmed to run. */
   state: string;
+  /** `haproxy.cfg`: the file HAProxy loads (attach mode: wherever the config says). */
   cfg: string;
+  /** The previous cfg, kept for rollback when a reload fails. */
   cfgBackup: string;
+  /** The rendered cfg being checked with `haproxy -c` before it is swapped in. */
   cfgCandidate: string;
+  /** The master CLI socket of the embedded HAProxy (reloads, `show proc`). */
   masterSocket: string;
+  /** The admin (stats) socket for runtime commands: weights, drains, ACL entries. */
   adminSocket: string;
+  /** Where server state is dumped before a reload so workers keep it. */
   serverStateFile: string;
+  /** The embedded HAProxy master's pid file. */
   haproxyPid: string;
+  /** The SQLite database: audit, users, sessions, tokens, snapshots. */
   database: string;
+  /** Directory of file-backed ACL pattern files (`<name>.lst`). */
   acls: string;
+  /** Directory of certificates patchpanel issues or renews. */
   certs: string;
+  /** Directory of uploaded (bring-your-own) certificates, one subdirectory each. */
   byoCerts: string;
+  /** Directory of trusted CA bundles for client and server verification. */
   trustedCas: string;
+  /** Directory of certificate revocation lists. */
   trustedCrls: string;
+  /** Directory of Lua scripts loaded with `lua-load`. */
   lua: string;
+  /** Directory of patchpanel's own HTTPS key pair. */
   tls: string;
 }
 

@@ -24,6 +24,15 @@ import type { Logger } from "./log.ts";
 import type { Providers } from "./providers.ts";
 import type { PageDefinition } from "./pages.ts";
 
+/**
+ * A Zod schema, as plugins write them (`z.object({...})` with the `zod`
+ * import). Named here so `deno doc` links to Zod rather than asking this
+ * package to document Zod's types.
+ *
+ * @internal
+ */
+export type ZodSchema<T = unknown> = z.ZodType<T>;
+
 /** Roles, lowest first. `public` routes need no credential. */
 export type Role = "viewer" | "operator" | "admin";
 
@@ -37,7 +46,9 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 export interface Principal {
   /** How the caller proved who they are. `local` is the pre-auth loopback operator. */
   source: "session" | "token" | "peer" | "local";
+  /** The username (a peer's name for `peer`); the audit actor unless a token acts. */
   user: string;
+  /** What the caller may do; checked against each route's `role`. */
   role: Role;
   /** The API token's key id, when `source` is `token`. */
   keyId?: string;
@@ -55,7 +66,9 @@ export function actorOf(p: Principal | null): string {
 
 /** What every route declares: who may call it and which rate bucket it uses. */
 export interface RouteOptions {
+  /** The least role that may call the route; `public` needs no authentication. */
   role: Role | "public";
+  /** Which rate-limit bucket the route counts against. */
   tier: RateTier;
   /** One line for the route listing and the OpenAPI document. */
   summary?: string;
@@ -63,16 +76,20 @@ export interface RouteOptions {
 
 /** What a handler receives. */
 export interface RequestContext {
+  /** The request, for headers and anything the helpers do not cover. */
   req: Request;
+  /** The parsed request URL, e.g. for query parameters. */
   url: URL;
+  /** The values of the path's `:param` segments. */
   params: Record<string, string>;
+  /** Who is calling, or null on a public route without credentials. */
   principal: Principal | null;
   /** The client's address as the socket saw it. */
   ip: string;
   /** The raw JSON body (`{}` when empty); malformed JSON is a 400. */
   json(): Promise<unknown>;
   /** Parses the JSON body with a schema; a malformed body is a 400. */
-  body<T>(schema: z.ZodType<T>): Promise<T>;
+  body<T>(schema: ZodSchema<T>): Promise<T>;
   /** The actor string for audit entries. */
   actor: string;
 }
@@ -82,10 +99,15 @@ export type Handler = (ctx: RequestContext) => Promise<Response | unknown> | Res
 
 /** A registered route, as data the core can list (OpenAPI, role matrix tests). */
 export interface RouteRecord {
+  /** The HTTP method the route answers. */
   method: Method;
+  /** The path pattern, with `:param` segments. */
   path: string;
+  /** Who may call it and which rate bucket it uses. */
   options: RouteOptions;
+  /** What runs once the guards let the request through. */
   handler: Handler;
+  /** The plugin that registered the route, for listings and errors. */
   plugin: string;
 }
 
@@ -94,8 +116,11 @@ export type RenderHook = (model: ConfigModel, state: State, ctx: RenderContext) 
 
 /** A background loop with a lifecycle: samplers, timers, watchers. */
 export interface Service {
+  /** Names the service in logs and start-up errors. */
   name: string;
+  /** Starts the loop once the daemon is up; a failure is logged and the service skipped. */
   start(): void | Promise<void>;
+  /** Stops the loop on shutdown, before the server closes; the daemon awaits it. */
   stop(): void | Promise<void>;
 }
 
@@ -152,15 +177,16 @@ export interface PluginHost {
 
 /** A plugin: a name, what it needs, what it adds to the state and config, and its setup. */
 export interface Plugin {
+  /** Unique plugin name: the key for dependencies, routes and logs. */
   name: string;
   /** Names of plugins that must be registered too. */
   dependencies?: string[];
   /** Top-level state keys this plugin owns, each with a schema that has a default. */
-  schema?: Record<string, z.ZodType>;
+  schema?: Record<string, ZodSchema>;
   /** Cross-reference checks over the whole state (e.g. a bind naming a missing cert). */
   checks?: StateCheck[];
   /** Top-level `config.yaml` keys this plugin owns, each with a strict schema and a default. */
-  config?: Record<string, z.ZodType>;
+  config?: Record<string, ZodSchema>;
   /** Wires routes, render hooks, listeners and services. */
   setup?(host: PluginHost): void | Promise<void>;
 }

@@ -46,6 +46,7 @@ export interface GeoLookup {
 
 /** Capability key → contract. Extend by declaration merging. */
 export interface Providers {
+  /** Address → location lookups (the geoip plugin provides it). */
   geoip: GeoLookup;
 }
 

@@ -25,7 +25,14 @@ import { ProviderRegistry, type Providers } from "./providers.ts";
 const ROLES = new Set(["public", "viewer", "operator", "admin"]);
 const TIERS = new Set(["read", "write", "auth"]);
 
-/** Everything registered, as plain data the core can list and test. */
+/**
+ * Everything registered, as plain data the core can list and test.
+ *
+ * Core machinery, reachable from a `Daemon` for tests and embedders;
+ * not part of the plugin API (hence `@internal`: `deno doc` does not list it).
+ *
+ * @internal
+ */
 export class Registry {
   readonly plugins: Plugin[];
   readonly routes: RouteRecord[] = [];

@@ -49,12 +49,22 @@ export interface PlanResult {
 
 /** What {@link ApplyPipeline.adoptRuntime} returns: the persisted state, its ETag and snapshot. */
 export interface AdoptResult {
+  /** The state as persisted, now matching what HAProxy runs. */
   state: State;
+  /** The new state's ETag, for the caller's next `If-Match`. */
   etag: string;
+  /** The snapshot recorded for it, so the adoption can be rolled back. */
   snapshotId: string;
 }
 
-/** Owns every change to the running configuration. */
+/**
+ * Owns every change to the running configuration.
+ *
+ * Core machinery, reachable from a `Daemon` for tests and embedders;
+ * not part of the plugin API (hence `@internal`: `deno doc` does not list it).
+ *
+ * @internal
+ */
 export class ApplyPipeline {
   #mutex = new Mutex();
   constructor(private deps: PipelineDeps) {}

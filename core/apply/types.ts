@@ -9,7 +9,9 @@ import type { RenderWarning } from "../render/model.ts";
 
 /** Who applies, and why (`restore:<id>`, `peer:<name>`, or null). */
 export interface ApplyOptions {
+  /** Who the audit entry and snapshot name as the author of the change. */
   actor: string;
+  /** Why it happens, recorded with the snapshot and audit entry; null for an ordinary edit. */
   reason: string | null;
   /** The ETag the caller last read; a mismatch is a 412. */
   ifMatch?: string | null;
@@ -17,8 +19,11 @@ export interface ApplyOptions {
 
 /** What a successful apply returns. */
 export interface ApplyResult {
+  /** The state as stored after defaults were filled in. */
   state: State;
+  /** The new state's ETag, for the caller's next `If-Match`. */
   etag: string;
+  /** The snapshot recorded for this apply, the target of a later restore. */
   snapshotId: string;
   /** Non-fatal observations, e.g. an admin socket exposed on every interface. */
   warnings: RenderWarning[];

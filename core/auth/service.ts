@@ -32,7 +32,14 @@ export type LoginCheck =
   | { kind: "locked"; retryAfterMs: number }
   | { kind: "invalid" };
 
-/** Everything authentication needs, over one database. */
+/**
+ * Everything authentication needs, over one database.
+ *
+ * Core machinery, reachable from a `Daemon` for tests and embedders;
+ * not part of the plugin API (hence `@internal`: `deno doc` does not list it).
+ *
+ * @internal
+ */
 export class Auth {
   readonly users: UserStore;
   readonly sessions: SessionStore;

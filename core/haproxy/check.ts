@@ -11,7 +11,9 @@
 
 /** The verdict of `haproxy -c`: `output` is stdout followed by stderr, verbatim. */
 export interface CheckResult {
+  /** Whether HAProxy accepted the file (exit status 0). */
   ok: boolean;
+  /** What HAProxy printed, for the operator and `parseHints`. */
   output: string;
 }
 

@@ -36,7 +36,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One HAProxy, reached through its binary, master CLI and admin socket. */
 export class HaproxyClient {
+  /** The HAProxy binary, the same one `check()` runs `haproxy -c` with. */
   readonly binary: string;
+  /** The config file HAProxy loads, which the apply pipeline swaps atomically. */
   readonly cfgPath: string;
   #opts: HaproxyClientOptions;
   #master: MasterClient;

@@ -14,17 +14,21 @@
 
 /** A state entity, as the renderer's line map names it (e.g. `{kind: "acl", id: "host_typo"}`). */
 export interface HintEntity {
+  /** The entity's kind as the state names it (`backend`, `frontend`, `acl`, …). */
   kind: string;
+  /** The entity's name within its kind. */
   id: string;
 }
 
 /** One problem HAProxy reported, tied to the entity that caused it when known. */
 export interface Hint {
+  /** Whether HAProxy refused the config (`error`) or only warned about it. */
   severity: "error" | "warning";
   /** Line in the checked file, or null when HAProxy named none. */
   line: number | null;
   /** The message without HAProxy's prefix and location; continuation lines joined by "\n". */
   message: string;
+  /** The state entity at fault, when the line map or a proxy name identifies it. */
   entity: HintEntity | null;
   /** The file HAProxy named, when it is not the checked one (e.g. an included file). */
   file?: string;

@@ -16,6 +16,7 @@ import { sendCommand, type SocketResult } from "./socket.ts";
 
 /** One worker line of `show proc`. */
 export interface WorkerInfo {
+  /** The worker's process id. */
   pid: number;
   /** Reloads this worker has lived through (0 for the newest worker). */
   reloads: number;
@@ -23,11 +24,13 @@ export interface WorkerInfo {
 
 /** What `show proc` says about the master and its workers. */
 export interface ProcInfo {
+  /** The master's process id; it stays the same across reloads. */
   masterPid: number;
   /** Reloads since the master started. */
   reloads: number;
   /** The `[failed: N]` counter: non-zero after a reload whose config failed to load. */
   failed: number;
+  /** The workers in `show proc` order; old ones linger while they drain connections. */
   workers: WorkerInfo[];
 }
 

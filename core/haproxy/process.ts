@@ -77,7 +77,14 @@ type State = "idle" | "starting" | "running" | "stopping";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WORKER_DIED = /(?:Current|Former) worker \((\d+)\) exited with code (\d+)/;
 
-/** Supervises one embedded HAProxy master (and through it, its workers). */
+/**
+ * Supervises one embedded HAProxy master (and through it, its workers).
+ *
+ * Core machinery, reachable from a `Daemon` for tests and embedders;
+ * not part of the plugin API (hence `@internal`: `deno doc` does not list it).
+ *
+ * @internal
+ */
 export class EmbeddedHaproxy {
   readonly master: MasterClient;
   #opts: EmbeddedOptions;

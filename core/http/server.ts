@@ -14,10 +14,15 @@ import { errorResponse, json, Reply } from "./respond.ts";
 
 /** What a guard sees. */
 export interface GuardInput {
+  /** The request, untouched; guards must not consume its body. */
   req: Request;
+  /** The parsed request URL. */
   url: URL;
+  /** The matched route, whose `role` and `tier` the guard enforces. */
   route: RouteRecord;
+  /** The client's address as the socket saw it, for rate limits and audit. */
   ip: string;
+  /** Who an earlier guard identified, or null while still anonymous. */
   principal: Principal | null;
 }
 
@@ -27,12 +32,15 @@ export interface GuardInput {
  * add response headers (rate-limit headers) through `headers`.
  */
 export interface Guard {
+  /** Identifies the guard (`authenticate`, `rate-limit`, …) when guards are listed or replaced. */
   name: string;
+  /** Identifies, refuses or lets through one request; may set response headers. */
   check(input: GuardInput, headers: HeaderSink): GuardResult | Promise<GuardResult>;
 }
 
 /** Where guards put headers for the eventual response (e.g. `RateLimit-*`). */
 export interface HeaderSink {
+  /** Sets a header on the eventual response, replacing an earlier value. */
   set(name: string, value: string): void;
 }
 

@@ -19,6 +19,7 @@ import type { DataPaths } from "../paths.ts";
 
 /** What a render needs besides the state: where files live. */
 export interface RenderContext {
+  /** Where generated files and referenced directories live, for paths in the cfg. */
   paths: DataPaths;
 }
 

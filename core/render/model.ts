@@ -11,14 +11,19 @@
 
 /** The state entity a line came from, e.g. `{kind: "backend", id: "web-pool"}`. */
 export interface Entity {
+  /** The entity's kind as the state names it (`backend`, `frontend`, `acl`, …). */
   kind: string;
+  /** The entity's name within its kind. */
   id: string;
 }
 
 /** One config line: a keyword and its arguments, printed space-separated. */
 export interface Directive {
+  /** The directive's keyword, e.g. `server` or `http-request`. */
   keyword: string;
+  /** The arguments, printed as given: quoting is the caller's. */
   args: string[];
+  /** The entity the line belongs to, so HAProxy's errors map back to the state. */
   entity?: Entity;
 }
 
@@ -43,9 +48,13 @@ export type SectionKind = typeof SECTION_ORDER[number];
 
 /** One config section: its header (`backend web-pool`) and its directives. */
 export interface Section {
+  /** Which kind of section; decides where it prints. */
   kind: SectionKind;
+  /** The section's name (`web-pool`); omitted where HAProxy takes none, as for `global`. */
   name?: string;
+  /** The entity the section stands for, so errors in its header map back to it. */
   entity?: Entity;
+  /** The section's lines, in print order; hooks may append or insert. */
   directives: Directive[];
 }
 
@@ -54,7 +63,9 @@ export interface Section {
  * the apply pipeline writes beside the cfg, transactionally with it.
  */
 export interface GeneratedFile {
+  /** Absolute path the pipeline writes the file to. */
   path: string;
+  /** The file's full content. */
   content: string;
   /** File mode; secrets use 0o600. Defaults to 0o644. */
   mode?: number;
@@ -62,7 +73,9 @@ export interface GeneratedFile {
 
 /** A non-fatal observation made while rendering, returned as `warnings[]`. */
 export interface RenderWarning {
+  /** The entity the warning is about. */
   entity: Entity;
+  /** What is wrong, in one sentence for the operator. */
   message: string;
 }
 
@@ -71,8 +84,11 @@ export interface RenderWarning {
  * their kind; kinds print in {@link SECTION_ORDER}.
  */
 export class ConfigModel {
+  /** Every section added so far, in insertion order. */
   readonly sections: Section[] = [];
+  /** Files to write beside the cfg, in the same transaction. */
   readonly files: GeneratedFile[] = [];
+  /** Non-fatal observations, returned with the apply result. */
   readonly warnings: RenderWarning[] = [];
 
   /** Adds a section and returns it, so callers can keep appending to it. */

@@ -362,11 +362,23 @@ export const Acl = z.object({
   file: z.boolean().default(false),
 }).strict();
 
-/** Inferred types, for the renderer and plugins. */
+// Inferred types, for the renderer and plugins.
+
+/**
+ * The parsed `haproxy` key of the state, inferred from the {@link Haproxy}
+ * schema (which is its documentation: `deno doc` cannot render an inferred type).
+ *
+ * @internal
+ */
 export type HaproxyModel = z.output<typeof Haproxy>;
 export type FrontendModel = z.output<typeof Frontend>;
 export type BackendModel = z.output<typeof Backend>;
 export type ServerModel = z.output<typeof Server>;
+/**
+ * One parsed entry of the state's `acls`, inferred from the {@link Acl} schema.
+ *
+ * @internal
+ */
 export type AclModel = z.output<typeof Acl>;
 export type BindModel = z.output<typeof Bind>;
 export type BindTlsModel = z.output<typeof BindTls>;

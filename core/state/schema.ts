@@ -27,8 +27,11 @@ export interface PluginState {}
 
 /** The keys the core owns. */
 export interface CoreState {
+  /** The document's format version; always 1 so far. */
   version: 1;
+  /** The proxy model: global, defaults, frontends, backends, stats. */
   haproxy: HaproxyModel;
+  /** Named ACLs, used by frontends' conditions. */
   acls: AclModel[];
 }
 
@@ -37,7 +40,9 @@ export type State = CoreState & PluginState;
 
 /** A problem found by a cross-reference check: where, and what is wrong. */
 export interface RefIssue {
+  /** Where in the state the problem is, as Zod's issue path. */
   path: (string | number)[];
+  /** What is wrong there, in one sentence. */
   message: string;
 }
 

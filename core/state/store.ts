@@ -39,7 +39,14 @@ export type LoadedState =
   | { kind: "corrupt"; message: string }
   | { kind: "ok"; raw: unknown };
 
-/** Owns `state.json`: the last state HAProxy was confirmed to run. */
+/**
+ * Owns `state.json`: the last state HAProxy was confirmed to run.
+ *
+ * Core machinery, reachable from a `Daemon` for tests and embedders;
+ * not part of the plugin API (hence `@internal`: `deno doc` does not list it).
+ *
+ * @internal
+ */
 export class StateStore {
   #state: State | null = null;
   #etag = "";

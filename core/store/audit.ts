@@ -38,16 +38,23 @@ export interface AuditEntry {
   target: string | null;
   /** Structured context; never secrets. */
   details: Record<string, unknown> | null;
+  /** Whether the action took effect. */
   outcome: AuditOutcome;
 }
 
 /** What a caller supplies to {@link AuditLog.record}; `ts` defaults to now. */
 export interface AuditInput {
+  /** Who acted: a username, `token:<name>`, `peer:<name>`, or `system`. */
   actor: string;
+  /** The area acted on, e.g. `state`, `cert`, `auth`. */
   category: string;
+  /** What was attempted, e.g. `apply`, `login`, `drain`. */
   action: string;
+  /** The entity acted on, when there is one. */
   target?: string | null;
+  /** Structured context; never secrets. */
   details?: Record<string, unknown> | null;
+  /** Whether the action took effect; failures are audited too. */
   outcome: AuditOutcome;
   /** Override the timestamp (imports, tests); any `Date`-parsable value. */
   ts?: string | Date;
@@ -57,7 +64,9 @@ export interface AuditInput {
 export interface AuditQuery {
   /** Page size; clamped to 0..{@link AUDIT_MAX_LIMIT}. */
   limit: number;
+  /** Only entries in this category. */
   category?: string;
+  /** Only entries by this actor. */
   actor?: string;
   /** Return only entries older than this id (the last id of the previous page). */
   beforeId?: number;
@@ -113,6 +122,7 @@ function toEntry(row: Row): AuditEntry {
 export class AuditLog {
   readonly #db: DatabaseSync;
 
+  /** Opens the log over `db`, creating its table on first use. */
   constructor(db: DatabaseSync) {
     this.#db = db;
     mustMigrate(db, "core.audit", STEPS);

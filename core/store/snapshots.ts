@@ -84,6 +84,11 @@ function toSnapshot(row: (MetaRow & { state: string }) | undefined): Snapshot | 
 /**
  * Snapshots in one database (owner `core.snapshots`). State is stored as its
  * JSON text exactly as given, so a restore reproduces it key for key.
+ *
+ * Core machinery, reachable from a `Daemon` for tests and embedders;
+ * not part of the plugin API (hence `@internal`: `deno doc` does not list it).
+ *
+ * @internal
  */
 export class SnapshotStore {
   readonly #db: DatabaseSync;
