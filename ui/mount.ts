@@ -14,6 +14,7 @@ import type { Registry } from "../core/registry.ts";
 import type { ApiReply, PageContext, PageRecord, PageResult } from "../core/pages.ts";
 import type { RequestContext } from "../core/plugin.ts";
 import { HttpError } from "../core/errors.ts";
+import { readTextCapped } from "../core/http/body.ts";
 import { html, type VNode } from "./html.ts";
 import { Layout } from "./layout.ts";
 import { buildNav } from "./nav.ts";
@@ -63,8 +64,7 @@ async function readForm(req: Request): Promise<URLSearchParams> {
       error: "console pages accept application/x-www-form-urlencoded posts only",
     });
   }
-  const text = req.bodyUsed ? "" : await req.text();
-  if (text.length > MAX_FORM_BYTES) throw new HttpError("PayloadTooLarge", "form too large");
+  const text = req.bodyUsed ? "" : await readTextCapped(req, MAX_FORM_BYTES);
   return new URLSearchParams(text);
 }
 

@@ -11,6 +11,7 @@
  * @module
  */
 import { forbidden } from "../errors.ts";
+import { readTextCapped } from "../http/body.ts";
 import { sameDigest, sha256Bytes } from "./random.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -64,10 +65,19 @@ function sameHost(origin: string, url: URL): boolean {
   }
 }
 
+/** The most of a form body read to find its CSRF token (the page's own form ceiling). */
+const MAX_FORM_SCAN_BYTES = 8 * 1024 * 1024;
+
 async function formToken(req: Request, type: string): Promise<string | null> {
   if (type === "text/plain") return null;
+  // A bounded read of a copy: the handler still reads the original body.
+  const text = await readTextCapped(req.clone(), MAX_FORM_SCAN_BYTES);
   try {
-    const value = (await req.clone().formData()).get(CSRF_FIELD);
+    const form = type === "multipart/form-data"
+      ? await new Response(text, { headers: { "content-type": req.headers.get("content-type")! } })
+        .formData()
+      : new URLSearchParams(text);
+    const value = form.get(CSRF_FIELD);
     return typeof value === "string" ? value : null;
   } catch {
     return null;

@@ -6,9 +6,10 @@
  * @module
  */
 import type { z } from "zod";
-import { badRequest, HttpError } from "../errors.ts";
+import { badRequest } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { actorOf, type Principal, type RequestContext, type RouteRecord } from "../plugin.ts";
+import { readTextCapped } from "./body.ts";
 import type { Router } from "./router.ts";
 import { errorResponse, json, Reply } from "./respond.ts";
 
@@ -159,14 +160,7 @@ function makeContext(
 }
 
 async function readBody(req: Request): Promise<unknown> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES) {
-    throw new HttpError("PayloadTooLarge", "request body too large");
-  }
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) {
-    throw new HttpError("PayloadTooLarge", "request body too large");
-  }
+  const text = await readTextCapped(req, MAX_BODY_BYTES);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);
