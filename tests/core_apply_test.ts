@@ -124,7 +124,7 @@ Deno.test("apply - a 502 from haproxy -c hints at the offending entity and chang
     assert.match(res.body.output, /bogus-keyword/);
     const hint = res.body.hints.find((h: any) => /bogus-keyword/.test(h.message));
     assert.ok(hint, JSON.stringify(res.body.hints));
-    assert.deepEqual(hint.entity, { kind: "backend", id: "app" });
+    assert.deepEqual(hint.entity, { kind: "backend", id: "app", name: "app" });
     assert.equal(hint.severity, "error");
     assert.equal(typeof hint.line, "number");
 

@@ -76,9 +76,11 @@ Deno.test("spec recipes - error envelope: one request per row, each in its docum
     for (const hint of r502.body.hints) {
       assert.deepEqual(Object.keys(hint).sort(), ["entity", "line", "message", "severity"]);
     }
-    // The spec's example entity is {kind, name}; patchpanel names entities {kind, id}.
+    // The spec's example entity is {kind, name}; the issue's is {kind, id}: hints carry both.
     assert.ok(
-      r502.body.hints.some((h: any) => h.entity?.kind === "backend" && h.entity.id === "web-pool"),
+      r502.body.hints.some((h: any) =>
+        h.entity?.kind === "backend" && h.entity.id === "web-pool" && h.entity.name === "web-pool"
+      ),
       JSON.stringify(r502.body.hints),
     );
 

@@ -326,9 +326,12 @@ export class ApplyPipeline {
   }
 
   #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {
-    return parseHints(output, cfgPath, (line) => rendered.lines[line] ?? null, (proxy) => {
+    // The contract's envelope names an entity `{kind, name}`; the issue and our model say
+    // `{kind, id}`. Hints carry both, so clients written against either read it.
+    const named = (e: { kind: string; id: string } | null) => e && { ...e, name: e.id };
+    return parseHints(output, cfgPath, (line) => named(rendered.lines[line] ?? null), (proxy) => {
       for (const e of rendered.lines) {
-        if (e && (e.kind === "frontend" || e.kind === "backend") && e.id === proxy) return e;
+        if (e && (e.kind === "frontend" || e.kind === "backend") && e.id === proxy) return named(e);
       }
       return null;
     });

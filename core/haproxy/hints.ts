@@ -18,6 +18,8 @@ export interface HintEntity {
   kind: string;
   /** The entity's name within its kind. */
   id: string;
+  /** The same name again, under the key the REST contract's 502 example uses. */
+  name?: string;
 }
 
 /** One problem HAProxy reported, tied to the entity that caused it when known. */
