@@ -30,6 +30,11 @@ export const HaproxyConfig = z.discriminatedUnion("mode", [
 export const coreConfigShape = {
   listen: HostPortString.default("127.0.0.1:8099"),
   dataDir: z.string().default("./.patchpanel"),
+  /**
+   * Host names the daemon answers to (DNS-rebinding protection). Empty: a loopback listener
+   * accepts only loopback names; any other listener accepts every name.
+   */
+  allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.:-]+$/)).default([]),
   https: z.object({
     enabled: z.boolean().default(true),
     certFile: z.string().optional(),

@@ -32,6 +32,7 @@ import { authGuards } from "./auth/guards.ts";
 import type { CoreDeps } from "./routes/deps.ts";
 import { Router } from "./http/router.ts";
 import { createHandler, type Guard } from "./http/server.ts";
+import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
@@ -196,9 +197,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const router = new Router();
   for (const route of registry.routes) router.add(route);
   registry.close();
-  const guards = opts.guards ?? authGuards(auth);
-  const handler = createHandler(router, () => guards, log);
   const [hostname, portText] = splitHostPort(config.listen);
+  const hosts = hostPolicy(hostname, config.allowedHosts);
+  const guards = [...(hosts ? [hostGuard(hosts)] : []), ...(opts.guards ?? authGuards(auth))];
+  const handler = createHandler(router, () => guards, log);
   const tls = config.https.enabled ? await loadOrCreateKeyPair(paths.tls, config.https) : null;
   // Bind first: a busy port must fail before HAProxy is started, not leave it orphaned.
   // Until HAProxy runs what state.json says, every request is a 503: /health must not
