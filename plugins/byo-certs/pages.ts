@@ -22,6 +22,7 @@ import { Checkbox, Field, type FieldErrors, Form, TextArea } from "../../ui/comp
 import { ConfirmForm, ConfirmPage, isConfirmed } from "../../ui/components/confirm.ts";
 import { redirect } from "../../ui/respond.ts";
 import { addToState, dnsNames } from "./page_state.ts";
+import type { PairOk } from "./validate.ts";
 
 /** An upload as `GET /api/byo-certs` lists it. */
 interface Upload {
@@ -36,18 +37,8 @@ interface Upload {
   error?: string;
 }
 
-/** What `POST /api/byo-certs/validate` answers for an accepted pair. */
-interface Report {
-  ok: true;
-  subject: string;
-  sans: string[];
-  notBefore: string;
-  notAfter: string;
-  issuer: string;
-  keyType: string;
-  chainLength: number;
-  fingerprint256: string;
-}
+/** What `POST /api/byo-certs/validate` answers for an accepted pair (the files stay server-side). */
+type Report = Omit<PairOk, "files">;
 
 /** A refused pair. */
 interface Refusal {
