@@ -1,5 +1,6 @@
 /**
- * The `patchpanel` command line: `serve`, `render`, `check`, `user-add`, `user-reset`, `version`.
+ * The `patchpanel` command line: `serve`, `render`, `check`, `user-add`, `user-reset`,
+ * `backup-pre`, `backup-post`, `version`.
  * It takes the plugin list from its caller (`main.ts` passes the default
  * set; a custom build passes its own), so nothing here imports a plugin.
  *
@@ -20,6 +21,7 @@ import { writeGenerated } from "./apply/files.ts";
 import { startDaemon } from "./daemon.ts";
 import { readTextOrNull } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
+import { backupPost, backupPre } from "./backup.ts";
 import { USER_USAGE, userCommand } from "./auth/cli.ts";
 
 const USAGE = `usage: patchpanel <command> [options]
@@ -28,6 +30,8 @@ const USAGE = `usage: patchpanel <command> [options]
   render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to
   check    --state FILE                      render into a scratch dir, then haproxy -c
 ${USER_USAGE}
+  backup-pre  [--config FILE] [--data-dir DIR]  quiesce changes; write consistent copies to <data>/backup
+  backup-post [--config FILE] [--data-dir DIR]  resume changes; remove the copies
   version`;
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -46,6 +50,9 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
           const text = await loadConfigText(file, dataDir);
           return parseConfig(text, new Registry(plugins).configFragments, file ?? "config.yaml");
         });
+      case "backup-pre":
+      case "backup-post":
+        return await backupCommand(command, rest, plugins);
       case "version":
         console.log(`patchpanel ${VERSION}`);
         return 0;
@@ -147,4 +154,33 @@ async function renderOrCheck(cmd: string, args: string[], plugins: Plugin[]): Pr
   } finally {
     await Deno.remove(scratch!, { recursive: true });
   }
+}
+
+async function backupCommand(cmd: string, args: string[], plugins: Plugin[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { config: { type: "string" }, "data-dir": { type: "string" } },
+  });
+  const text = await loadConfigText(values.config, values["data-dir"]);
+  const config = parseConfig(
+    text,
+    new Registry(plugins).configFragments,
+    values.config ?? "config.yaml",
+  );
+  const dataDir = resolve(values["data-dir"] ?? config.dataDir);
+  const paths = dataPaths(
+    dataDir,
+    config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
+  );
+  if (cmd === "backup-post") {
+    await backupPost(paths);
+    console.log(`patchpanel: backup finished; changes resume (${dataDir})`);
+    return 0;
+  }
+  const copies = await backupPre(paths);
+  console.log(
+    `patchpanel: changes paused; consistent copies in ${copies.dir}: ` +
+      copies.files.map((f) => f.slice(copies.dir.length + 1)).join(", "),
+  );
+  return 0;
 }

@@ -42,6 +42,12 @@ export interface DataPaths {
   lua: string;
   /** Directory of patchpanel's own HTTPS key pair. */
   tls: string;
+  /** Lock file the apply pipeline and `backup-pre` take in turn (flock), so a backup waits for an apply. */
+  applyLock: string;
+  /** Present while a host backup runs (`backup-pre` … `backup-post`): changes are refused meanwhile. */
+  backupMarker: string;
+  /** Consistent copies `backup-pre` makes for the backup tool (database, state, cfg). */
+  backupDir: string;
 }
 
 /** Derives the layout described in ARCHITECTURE.md ("Data directory"). */
@@ -66,5 +72,8 @@ export function dataPaths(dataDir: string, overrides: { cfg?: string } = {}): Da
     trustedCrls: p("trusted-crls"),
     lua: p("lua"),
     tls: p("tls"),
+    applyLock: p("apply.lock"),
+    backupMarker: p("backup-in-progress"),
+    backupDir: p("backup"),
   };
 }

@@ -23,6 +23,7 @@ import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
 import { writeGenerated } from "./files.ts";
 import { Mutex } from "./mutex.ts";
+import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 
 /** Everything the pipeline touches, injected so tests and plugins share one instance. */
@@ -83,12 +84,12 @@ export class ApplyPipeline {
 
   /** Runs the whole pipeline, one apply at a time. */
   apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
-    return this.#mutex.run(() => this.#apply(input, opts));
+    return this.#exclusive(() => this.#apply(input, opts));
   }
 
   /** Validate → render → `haproxy -c` on a scratch file, and the diff against the live cfg. */
   plan(input: unknown): Promise<PlanResult> {
-    return this.#mutex.run(async () => {
+    return this.#exclusive(async () => {
       const state = this.validate(input);
       const rendered = this.deps.render(state);
       const live = (await readTextOrNull(this.deps.paths.cfg)) ?? "";
@@ -135,7 +136,7 @@ export class ApplyPipeline {
     run: () => Promise<void>,
     opts: ApplyOptions,
   ): Promise<AdoptResult> {
-    return this.#mutex.run(async () => {
+    return this.#exclusive(async () => {
       const { store, paths, audit } = this.deps;
       const current = store.current();
       if (current === null) throw new HttpError("NotInitialized", "state not initialized");
@@ -323,6 +324,20 @@ export class ApplyPipeline {
     if (dump.ok && dump.output.startsWith("1\n")) {
       await writeFileAtomic(this.deps.paths.serverStateFile, dump.output);
     }
+  }
+
+  /**
+   * One change at a time: the in-process mutex orders requests; the apply flock makes a
+   * `patchpanel backup-pre` in another process wait for a change in flight, and the backup
+   * marker then refuses new ones (503) until `backup-post`.
+   */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(() =>
+      withApplyLock(this.deps.paths, () => {
+        refuseDuringBackup(this.deps.paths);
+        return fn();
+      })
+    );
   }
 
   #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {
