@@ -30,6 +30,7 @@ Deno.test("backup hooks - backup-pre pauses changes and leaves consistent copies
     const refused = await d.api("PUT", "/api/state", state);
     assert.equal(refused.status, 503);
     assert.match(refused.body.error, /backup is in progress/);
+    assert.equal((await d.api("GET", "/health")).body.backupInProgress, true);
 
     const copy = `${d.dataDir}/backup`;
     assert.equal(

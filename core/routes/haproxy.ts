@@ -6,6 +6,7 @@
  */
 import { badRequest, HttpError } from "../errors.ts";
 import { readTextOrNull } from "../fsutil.ts";
+import { backupInProgress } from "../backup.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 
@@ -62,6 +63,8 @@ export function haproxyRoutes(host: PluginHost, deps: CoreDeps): void {
           ? { masterPid: proc.masterPid, workers: proc.workers.map((w) => w.pid) }
           : null,
         state: deps.store.current() ? "initialized" : "not-initialized",
+        // A forgotten backup-post leaves changes refused; say so where monitoring looks.
+        backupInProgress: backupInProgress(host.paths),
       }),
       { status: ok ? 200 : 503, headers: { "content-type": "application/json; charset=utf-8" } },
     );
