@@ -190,7 +190,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       })),
   };
   const services = { registry, events, pipeline, store, haproxy, audit, db, paths, log, config };
-  for (const plugin of registry.plugins) await plugin.setup?.(createHost(plugin, services));
+  try {
+    for (const plugin of registry.plugins) await plugin.setup?.(createHost(plugin, services));
+  } catch (error) {
+    db.close(); // a refused registration (a route clash, a bad page) must not leak the database
+    throw error;
+  }
 
   // Console pages become routes behind the same guards; their API calls go through `handler`.
   mountPages(registry, (req, info) => handler(req, info));
