@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 /** `bytes` random bytes as lowercase hex. */
 export function randomHex(bytes: number): string {
@@ -12,14 +12,31 @@ export function randomHex(bytes: number): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-/** SHA-256 of a string, as hex (for ids stored at rest). */
+/**
+ * SHA-256 of a string, as hex (for ids stored at rest, and bearer secrets on
+ * every request). The one-shot `hash()` skips building a stream-shaped Hash
+ * object, which is most of the cost of `createHash` for short inputs.
+ */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** SHA-256 of a string, as raw bytes (for constant-time comparison). */
 export function sha256Bytes(text: string): Uint8Array {
   return createHash("sha256").update(text).digest();
+}
+
+/**
+ * Constant-time equality of two hex digests (false when lengths differ), for
+ * the bearer-token hot path: a hex digest skips allocating a Buffer per
+ * request, and the XOR-accumulate loop has no early exit, like
+ * {@link sameDigest}.
+ */
+export function sameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /**

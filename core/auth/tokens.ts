@@ -10,11 +10,10 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { Buffer } from "node:buffer";
 import type { Principal, Role } from "../plugin.ts";
 import { hashSecret, verifySecret } from "./passwords.ts";
 import { isRole, lowerOf } from "./roles.ts";
-import { randomHex, sameDigest, sha256Bytes } from "./random.ts";
+import { randomHex, sameHex, sha256Hex } from "./random.ts";
 
 /** A token as listed: never the secret or its hash. */
 export interface TokenInfo {
@@ -53,7 +52,8 @@ interface Row {
 }
 
 interface Cached {
-  digest: Uint8Array;
+  /** SHA-256 of the secret, hex (compared with {@link sameHex}, in constant time). */
+  digest: string;
   principal: Principal;
   expiresAt: number | null;
   createdBy: string;
@@ -153,7 +153,7 @@ export class TokenStore {
   ): Principal | null | Promise<Principal | null> {
     const parsed = parseWire(wire);
     if (!parsed) return null;
-    const digest = sha256Bytes(parsed.secret);
+    const digest = sha256Hex(parsed.secret);
     const t = this.now();
     const cached = this.#cache.get(parsed.keyId);
     if (cached) {
@@ -161,12 +161,12 @@ export class TokenStore {
         this.#cache.delete(parsed.keyId);
         return null;
       }
-      if (!sameDigest(cached.digest, digest)) return null;
+      if (!sameHex(cached.digest, digest)) return null;
       this.#touch(parsed.keyId, cached, t);
       return cached.principal;
     }
     if (opts.slow === false) return null;
-    const key = `${parsed.keyId}.${Buffer.from(digest).toString("hex")}`;
+    const key = `${parsed.keyId}.${digest}`;
     let pending = this.#inflight.get(key);
     if (!pending) {
       pending = this.#verifySlow(parsed.keyId, parsed.secret, digest, t)
@@ -179,7 +179,7 @@ export class TokenStore {
   async #verifySlow(
     keyId: string,
     secret: string,
-    digest: Uint8Array,
+    digest: string,
     t: number,
   ): Promise<Principal | null> {
     const row = this.db.prepare(
