@@ -198,7 +198,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
 
   // Console pages become routes behind the same guards; their API calls go through `handler`.
-  mountPages(registry, (req, info) => handler(req, info));
+  mountPages(registry, (req, info) => Promise.resolve(handler(req, info)));
   const router = new Router();
   for (const route of registry.routes) router.add(route);
   registry.close();

@@ -11,7 +11,7 @@
 import { HttpError } from "../errors.ts";
 import { forbidden } from "../errors.ts";
 import type { Guard } from "../http/server.ts";
-import { rateLimitHeaders } from "../http/ratelimit.ts";
+import { rateLimitHeaders, writeRateLimitHeaders } from "../http/ratelimit.ts";
 import { actorOf, type Principal } from "../plugin.ts";
 import { authRequired } from "./challenge.ts";
 import { sessionIdOf } from "./cookies.ts";
@@ -19,6 +19,10 @@ import { checkCrossSite, checkCsrf } from "./csrf.ts";
 import { covers } from "./roles.ts";
 import type { Auth } from "./service.ts";
 import type { Session } from "./sessions.ts";
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+const SLOW_ALLOWED = { slow: true } as const;
+const SLOW_REFUSED = { slow: false } as const;
 
 /** The guards that enforce authentication, rate limits, roles and CSRF. */
 export function authGuards(auth: Auth): Guard[] {
@@ -29,15 +33,20 @@ export function authGuards(auth: Auth): Guard[] {
     check({ req, ip }) {
       const header = req.headers.get("authorization");
       if (header !== null) {
-        const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+        const m = BEARER.exec(header);
         if (!m) return null;
-        const slow = auth.tokenFailures.peek(ip).allowed;
-        const verified = auth.tokens.verify(m[1], { slow });
-        const counted = (p: Principal | null) => {
-          if (!p) auth.tokenFailures.hit(ip);
-          return p;
-        };
-        return verified instanceof Promise ? verified.then(counted) : counted(verified);
+        const verified = auth.tokens.verify(
+          m[1],
+          auth.tokenFailures.allows(ip) ? SLOW_ALLOWED : SLOW_REFUSED,
+        );
+        if (verified instanceof Promise) {
+          return verified.then((p) => {
+            if (!p) auth.tokenFailures.hit(ip);
+            return p;
+          });
+        }
+        if (!verified) auth.tokenFailures.hit(ip);
+        return verified;
       }
       const id = sessionIdOf(req);
       const session = id ? auth.sessions.lookup(id) : null;
@@ -58,9 +67,9 @@ export function authGuards(auth: Auth): Guard[] {
       const tier = route.options.tier;
       const key = tier === "auth" || !principal ? `ip:${ip}` : `principal:${actorOf(principal)}`;
       const decision = auth.limits[tier].hit(key);
-      const h = rateLimitHeaders(decision);
-      for (const [k, v] of Object.entries(h)) headers.set(k, v);
+      writeRateLimitHeaders(decision, headers);
       if (!decision.allowed) {
+        const h = rateLimitHeaders(decision);
         const message = `rate limit exceeded; retry after ${h["retry-after"]} s`;
         throw new HttpError("TooManyRequests", message, { error: message }, h);
       }

@@ -41,11 +41,18 @@ export function hostPolicy(
 
 /** A guard refusing requests whose Host the policy rejects (requests without Host pass). */
 export function hostGuard(allowed: (hostname: string) => boolean): Guard {
+  // The policy never changes, and clients send the same Host over and over:
+  // remembering the last accepted value skips re-parsing it on every request.
+  let lastAccepted: string | null = null;
   return {
     name: "host",
     check({ req }) {
       const header = req.headers.get("host");
-      if (header === null || allowed(hostnameOf(header))) return;
+      if (header === null || header === lastAccepted) return;
+      if (allowed(hostnameOf(header))) {
+        lastAccepted = header;
+        return;
+      }
       const message = `Host '${hostnameOf(header)}' is not one of this daemon's names; ` +
         "add it to allowedHosts in config.yaml if it should be";
       throw new HttpError("ForbiddenError", message, { error: "ForbiddenError", message });

@@ -53,6 +53,12 @@ export class RateLimiter {
     return this.#decision(bucket, bucket.count < this.limit);
   }
 
+  /** Whether `key` has requests left in its window, without counting one or allocating. */
+  allows(key: string): boolean {
+    const bucket = this.#buckets.get(key);
+    return !bucket || this.now() - bucket.start >= this.windowMs || bucket.count < this.limit;
+  }
+
   /** Forgets `key` (a successful login clears its failure count). */
   reset(key: string): void {
     this.#buckets.delete(key);
@@ -87,12 +93,23 @@ export class RateLimiter {
 
 /** The `RateLimit-*` headers (draft-ietf-httpapi-ratelimit-headers) for a decision. */
 export function rateLimitHeaders(d: RateDecision): Record<string, string> {
-  const reset = String(Math.ceil(d.resetMs / 1000));
-  const headers: Record<string, string> = {
-    "ratelimit-limit": String(d.limit),
-    "ratelimit-remaining": String(d.remaining),
-    "ratelimit-reset": reset,
-  };
-  if (!d.allowed) headers["retry-after"] = reset;
+  const headers: Record<string, string> = {};
+  writeRateLimitHeaders(d, { set: (name, value) => headers[name] = value });
   return headers;
+}
+
+/**
+ * Writes the `RateLimit-*` headers (and `Retry-After` when refused) straight
+ * into a header sink: the per-request path, which skips building and
+ * iterating an intermediate record.
+ */
+export function writeRateLimitHeaders(
+  d: RateDecision,
+  sink: { set(name: string, value: string): void },
+): void {
+  const reset = String(Math.ceil(d.resetMs / 1000));
+  sink.set("ratelimit-limit", String(d.limit));
+  sink.set("ratelimit-remaining", String(d.remaining));
+  sink.set("ratelimit-reset", reset);
+  if (!d.allowed) sink.set("retry-after", reset);
 }

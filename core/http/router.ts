@@ -60,19 +60,25 @@ function score(segments: string[]): number {
 
 function matchSegments(pattern: string[], parts: string[]): Record<string, string> | null {
   if (pattern.length !== parts.length) return null;
+  // Static segments first and without allocating: most candidates fail on them.
+  for (let i = 0; i < pattern.length; i++) {
+    const p = pattern[i];
+    if (p.charCodeAt(0) !== COLON && p !== parts[i]) return null;
+  }
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i];
-    if (p.startsWith(":")) {
-      let value: string;
-      try {
-        value = decodeURIComponent(parts[i]);
-      } catch {
-        return null;
-      }
-      if (value === "") return null;
-      params[p.slice(1)] = value;
-    } else if (p !== parts[i]) return null;
+    if (p.charCodeAt(0) !== COLON) continue;
+    let value: string;
+    try {
+      value = decodeURIComponent(parts[i]);
+    } catch {
+      return null;
+    }
+    if (value === "") return null;
+    params[p.slice(1)] = value;
   }
   return params;
 }
+
+const COLON = 58; // ":"

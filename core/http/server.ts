@@ -59,32 +59,47 @@ export type GuardResult = Principal | null | Response | void;
 /** Largest request body accepted, in bytes (state documents with 10k servers fit). */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** Builds the `Deno.serve` handler. */
+/**
+ * Builds the `Deno.serve` handler. It answers synchronously when every guard
+ * and the route do (the common read path), and with a promise otherwise.
+ */
 export function createHandler(
   router: Router,
   guards: () => Guard[],
   log: Logger,
-): (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
-  return async (req, info) => {
+): (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response> {
+  return (req, info) => {
     const url = new URL(req.url);
     const extra = new ExtraHeaders();
-    let result: Response | Reply;
+    let result: Response | Reply | Promise<Response | Reply>;
     try {
-      result = await dispatch(router, guards(), req, url, remoteIp(info), extra);
+      result = dispatch(router, guards(), req, url, remoteIp(info), extra);
     } catch (error) {
-      result = errorResponse(error, log);
+      return finish(errorResponse(error, log), extra);
     }
-    if (result instanceof Reply) {
-      return new Response(result.body, {
-        status: result.status,
-        headers: { ...extra.values, ...result.headers },
-      });
+    if (result instanceof Promise) {
+      return result.then(
+        (r) => finish(r, extra),
+        (error) => finish(errorResponse(error, log), extra),
+      );
     }
-    for (const [k, v] of Object.entries(extra.values)) {
-      if (!result.headers.has(k)) result.headers.set(k, v);
-    }
-    return result;
+    return finish(result, extra);
   };
+}
+
+/** Turns a dispatch result into the Response, adding the guards' headers (the route's win). */
+function finish(result: Response | Reply, extra: ExtraHeaders): Response {
+  if (result instanceof Reply) {
+    const headers = extra.values;
+    const own = result.headers;
+    for (const k in own) headers[k] = own[k];
+    return new Response(result.body, { status: result.status, headers });
+  }
+  const values = extra.values;
+  for (const k in values) {
+    if (!result.headers.has(k)) result.headers.set(k, values[k]);
+  }
+  return result;
 }
 
 function remoteIp(info: Deno.ServeHandlerInfo): string {
@@ -92,14 +107,15 @@ function remoteIp(info: Deno.ServeHandlerInfo): string {
   return addr.hostname ?? "unknown";
 }
 
-async function dispatch(
+/** Routes, runs the guards and the handler; synchronous unless a step returns a promise. */
+function dispatch(
   router: Router,
   guards: Guard[],
   req: Request,
   url: URL,
   ip: string,
   extra: HeaderSink,
-): Promise<Response | Reply> {
+): Response | Reply | Promise<Response | Reply> {
   const found = router.match(req.method, url.pathname);
   if (found.kind === "not-found") return json({ error: `no route for ${url.pathname}` }, 404);
   if (found.kind === "method-not-allowed") {
@@ -108,55 +124,85 @@ async function dispatch(
     });
   }
   const { route, params } = found.match;
-  let principal: Principal | null = null;
-  for (const guard of guards) {
-    // Guards answer synchronously on their fast paths; awaiting only real promises
-    // keeps microtask hops off every request.
-    let out = guard.check({ req, url, route, ip, principal }, extra);
-    if (out instanceof Promise) out = await out;
+  // One input object per request; `principal` is updated as guards identify the caller.
+  const input: GuardInput = { req, url, route, ip, principal: null };
+  for (let i = 0; i < guards.length; i++) {
+    const out = guards[i].check(input, extra);
+    if (out instanceof Promise) return finishAsync(guards, i, out, input, params, extra);
     if (out instanceof Response) return out;
-    if (out) principal = out;
+    if (out) input.principal = out;
   }
-  const ctx = makeContext(req, url, params, principal, ip);
-  let result = route.handler(ctx);
-  if (result instanceof Promise) result = await result;
+  return runRoute(input, params);
+}
+
+/** The rest of {@link dispatch} once guard `i` answered with a promise. */
+async function finishAsync(
+  guards: Guard[],
+  i: number,
+  pending: Promise<GuardResult>,
+  input: GuardInput,
+  params: Record<string, string>,
+  extra: HeaderSink,
+): Promise<Response | Reply> {
+  let out: GuardResult = await pending;
+  for (;;) {
+    if (out instanceof Response) return out;
+    if (out) input.principal = out;
+    if (++i >= guards.length) break;
+    const next = guards[i].check(input, extra);
+    out = next instanceof Promise ? await next : next;
+  }
+  return await runRoute(input, params);
+}
+
+/** Calls the route's handler and normalizes what it returns. */
+function runRoute(
+  input: GuardInput,
+  params: Record<string, string>,
+): Response | Reply | Promise<Response | Reply> {
+  const ctx = new Context(input.req, input.url, params, input.principal, input.ip);
+  const result = input.route.handler(ctx);
+  if (result instanceof Promise) return result.then(toReply);
+  return toReply(result);
+}
+
+function toReply(result: unknown): Response | Reply {
   if (result instanceof Response || result instanceof Reply) return result;
   return Reply.jsonText(JSON.stringify(result ?? { ok: true }));
 }
 
-function makeContext(
-  req: Request,
-  url: URL,
-  params: Record<string, string>,
-  principal: Principal | null,
-  ip: string,
-): RequestContext {
-  let cached: Promise<unknown> | undefined;
-  const readJson = () => {
-    cached ??= readBody(req);
-    return cached;
-  };
-  return {
-    req,
-    url,
-    params,
-    principal,
-    ip,
-    actor: actorOf(principal),
-    json: readJson,
-    async body<T>(schema: z.ZodType<T>): Promise<T> {
-      const raw = await readJson();
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        const where = first?.path.length ? ` at ${first.path.join(".")}` : "";
-        throw badRequest(`invalid request body${where}: ${first?.message ?? "invalid"}`, {
-          issues: parsed.error.issues,
-        });
-      }
-      return parsed.data;
-    },
-  };
+/** The handler's view of a request; methods live on the prototype, not in per-request closures. */
+class Context implements RequestContext {
+  readonly actor: string;
+  #body: Promise<unknown> | undefined;
+
+  constructor(
+    readonly req: Request,
+    readonly url: URL,
+    readonly params: Record<string, string>,
+    readonly principal: Principal | null,
+    readonly ip: string,
+  ) {
+    this.actor = actorOf(principal);
+  }
+
+  json(): Promise<unknown> {
+    this.#body ??= readBody(this.req);
+    return this.#body;
+  }
+
+  async body<T>(schema: z.ZodType<T>): Promise<T> {
+    const raw = await this.json();
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? ` at ${first.path.join(".")}` : "";
+      throw badRequest(`invalid request body${where}: ${first?.message ?? "invalid"}`, {
+        issues: parsed.error.issues,
+      });
+    }
+    return parsed.data;
+  }
 }
 
 async function readBody(req: Request): Promise<unknown> {
