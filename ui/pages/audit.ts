@@ -8,17 +8,10 @@ import type { PageContext, PageDefinition, PageResult } from "../../core/pages.t
 import { html } from "../html.ts";
 import { Table } from "../components/table.ts";
 import { ErrorBox } from "../components/errors.ts";
+import type { AuditEntry } from "../../core/store/audit.ts";
 
-interface Entry {
-  id: number;
-  ts: string;
-  actor: string;
-  category: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown> | null;
-  outcome: "success" | "failure";
-}
+/** An audit row as `GET /api/audit` returns it. */
+type Entry = AuditEntry;
 
 /** Entries per page. */
 export const AUDIT_PAGE = 50;
