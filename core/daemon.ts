@@ -13,16 +13,15 @@ import { createLogger, type Logger } from "./log.ts";
 import { type DataPaths, dataPaths } from "./paths.ts";
 import type { Plugin } from "./plugin.ts";
 import { Registry } from "./registry.ts";
-import { composeStateSchema, type State } from "./state/schema.ts";
-import { StateStore } from "./state/store.ts";
-import { renderState } from "./render/render.ts";
-import { ApplyPipeline } from "./apply/pipeline.ts";
+import type { composeStateSchema } from "./state/schema.ts";
+import type { StateStore } from "./state/store.ts";
+import type { ApplyPipeline } from "./apply/pipeline.ts";
 import { openDatabase } from "./store/db.ts";
-import { AuditLog } from "./store/audit.ts";
-import { SnapshotStore } from "./store/snapshots.ts";
+import type { AuditLog } from "./store/audit.ts";
+import type { SnapshotStore } from "./store/snapshots.ts";
 import { HaproxyClient } from "./haproxy/client.ts";
 import { EmbeddedHaproxy, HaproxyStartError } from "./haproxy/process.ts";
-import { createHost } from "./host.ts";
+import { setupPlugins, wireCore } from "./wiring.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
 import { uiPlugin } from "../ui/plugin.ts";
 import { mountPages } from "../ui/mount.ts";
@@ -115,20 +114,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
   );
   const db = openDatabase(paths.database);
-  const audit = new AuditLog(db);
   auth = new Auth(db, config);
   if (config.auth.bcryptCost < 10 && !config.logging.quiet) {
     log.warn(`auth.bcryptCost is ${config.auth.bcryptCost}; below 10 is for tests only`);
   }
-  const snapshots = new SnapshotStore(db);
   const events = new EventBus((event, error) =>
     log.error(`listener for ${event} failed`, { error: String(error) })
   );
-  const schema = composeStateSchema(registry.stateFragments, registry.checks);
-  const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
-
-  const store = new StateStore(paths.state);
-  await loadInitialState(store, schema, opts.seed ?? false, log);
 
   // HAProxy: embedded (we start and supervise it) or attached (systemd runs it).
   let embedded: EmbeddedHaproxy | null = null;
@@ -138,8 +130,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       cfgPath: paths.cfg,
       masterSocket: paths.masterSocket,
       pidFile: paths.haproxyPid,
+      // Fires only once HAProxy runs, long after `core` below is built.
       onEvent: (e) => {
-        audit.record({
+        core.audit.record({
           actor: "system",
           category: "haproxy",
           action: `process:${e.kind}`,
@@ -160,17 +153,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     cfgPath: paths.cfg,
     embedded: embedded ?? undefined,
   });
-  const pipeline = new ApplyPipeline({
-    schema: () => schema,
-    render,
-    haproxy,
-    store,
-    snapshots,
-    audit,
-    events,
-    paths,
-    log,
-  });
+  const core = wireCore({ registry, config, paths, db, log, events, haproxy });
+  const { audit, snapshots, store, pipeline, render, schema } = core;
+  await loadInitialState(store, schema, opts.seed ?? false, log);
 
   // Plugins register (their setup may read state), then HAProxy starts from the state's render.
   deps = {
@@ -189,9 +174,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         plugin: r.plugin,
       })),
   };
-  const services = { registry, events, pipeline, store, haproxy, audit, db, paths, log, config };
   try {
-    for (const plugin of registry.plugins) await plugin.setup?.(createHost(plugin, services));
+    await setupPlugins(core);
   } catch (error) {
     db.close(); // a refused registration (a route clash, a bad page) must not leak the database
     throw error;

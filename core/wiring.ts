@@ -1,0 +1,70 @@
+/**
+ * Builds the services a plugin host lends (audit, snapshots, state store,
+ * composed schema, renderer, apply pipeline) the same way for a running
+ * daemon and for an offline render (`patchpanel render`/`check`, goldens),
+ * so the two can never drift apart.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { z } from "zod";
+import type { Config } from "./config.ts";
+import type { EventBus } from "./events.ts";
+import type { Logger } from "./log.ts";
+import type { DataPaths } from "./paths.ts";
+import type { Registry } from "./registry.ts";
+import { composeStateSchema, type State } from "./state/schema.ts";
+import { StateStore } from "./state/store.ts";
+import { type Rendered, renderState } from "./render/render.ts";
+import { ApplyPipeline } from "./apply/pipeline.ts";
+import { AuditLog } from "./store/audit.ts";
+import { SnapshotStore } from "./store/snapshots.ts";
+import type { HaproxyClient } from "./haproxy/client.ts";
+import { createHost, type HostServices } from "./host.ts";
+
+/** What the wiring needs from its caller. */
+export interface WiringInput {
+  registry: Registry;
+  config: Config;
+  paths: DataPaths;
+  db: DatabaseSync;
+  log: Logger;
+  events: EventBus;
+  haproxy: HaproxyClient;
+}
+
+/** The host services plus what the core's own routes use. */
+export interface CoreServices extends HostServices {
+  snapshots: SnapshotStore;
+  schema: z.ZodType<State>;
+  render: (state: State) => Rendered;
+}
+
+/** Builds the services from the registry's schema fragments, checks and render hooks. */
+export function wireCore(input: WiringInput): CoreServices {
+  const { registry, paths, db, log, events, haproxy } = input;
+  const audit = new AuditLog(db);
+  const snapshots = new SnapshotStore(db);
+  const schema = composeStateSchema(registry.stateFragments, registry.checks);
+  const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
+  const store = new StateStore(paths.state);
+  const pipeline = new ApplyPipeline({
+    schema: () => schema,
+    render,
+    haproxy,
+    store,
+    snapshots,
+    audit,
+    events,
+    paths,
+    log,
+  });
+  return { ...input, audit, snapshots, schema, render, store, pipeline };
+}
+
+/** Runs every plugin's setup against its own host, in registration order. */
+export async function setupPlugins(services: HostServices): Promise<void> {
+  for (const plugin of services.registry.plugins) {
+    await plugin.setup?.(createHost(plugin, services));
+  }
+}
