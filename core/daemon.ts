@@ -86,12 +86,6 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-/** A guard that makes every caller the local admin: for tests that replace authentication. */
-export const localGuard: Guard = {
-  name: "local",
-  check: () => Promise.resolve({ source: "local", user: "local", role: "admin" }),
-};
-
 /** Starts a daemon; throws a {@link StartupError} on bad config or a failed start. */
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const plugins = opts.plugins ?? [];
