@@ -15,6 +15,7 @@ import { checkConfig, type CheckResult } from "./check.ts";
 import { MasterClient, type ProcInfo, type ReloadOutcome } from "./master.ts";
 import type { EmbeddedHaproxy } from "./process.ts";
 import { sendCommand, type SocketResult } from "./socket.ts";
+import { RuntimeFence } from "./runtime_fence.ts";
 
 /** Where the HAProxy pieces live. Leave out `embedded` to attach to an existing master. */
 export interface HaproxyClientOptions {
@@ -40,6 +41,13 @@ export class HaproxyClient {
   readonly binary: string;
   /** The config file HAProxy loads, which the apply pipeline swaps atomically. */
   readonly cfgPath: string;
+  /**
+   * Closed by the apply pipeline from the server-state dump until the new
+   * worker runs; {@link admin} waits at it. Core machinery, not plugin API.
+   *
+   * @internal
+   */
+  readonly fence: RuntimeFence = new RuntimeFence();
   #opts: HaproxyClientOptions;
   #master: MasterClient;
 
@@ -74,8 +82,12 @@ export class HaproxyClient {
     return { ...outcome, output: embedded.logSince(mark) };
   }
 
-  /** One runtime-API command on the worker's admin socket (drain, weight, maps...). */
-  admin(command: string, timeoutMs?: number): Promise<SocketResult> {
+  /**
+   * One runtime-API command on the worker's admin socket (drain, weight,
+   * maps...). A change waits while {@link fence} is closed by a reload.
+   */
+  async admin(command: string, timeoutMs?: number): Promise<SocketResult> {
+    await this.fence.pass(command);
     return sendCommand(this.#opts.adminSocket, command, { timeoutMs });
   }
 
