@@ -6,12 +6,24 @@
  */
 import { dirname } from "node:path";
 
-/** Writes `content` to a temp file beside `path`, fsyncs it, renames it over `path`, fsyncs the dir. */
-export async function writeFileAtomic(
+/**
+ * A file written and fsynced beside its destination but not yet in place:
+ * the slow part of an atomic write, done ahead (while `haproxy -c` runs) so
+ * that putting it in place later is one rename.
+ */
+export interface StagedFile {
+  /** Renames it over the destination and fsyncs the directory. */
+  commit(): Promise<void>;
+  /** Removes it, leaving the destination untouched. */
+  discard(): Promise<void>;
+}
+
+/** Writes `content` to a temp file beside `path` and fsyncs it; see {@link StagedFile}. */
+export async function stageFile(
   path: string,
   content: string | Uint8Array,
   mode = 0o644,
-): Promise<void> {
+): Promise<StagedFile> {
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true, mode });
@@ -19,12 +31,29 @@ export async function writeFileAtomic(
     let off = 0;
     while (off < bytes.length) off += await file.write(bytes.subarray(off));
     await file.sync();
-  } finally {
+  } catch (e) {
     file.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
   }
+  file.close();
   await Deno.chmod(tmp, mode);
-  await Deno.rename(tmp, path);
-  await syncDir(dirname(path));
+  return {
+    async commit() {
+      await Deno.rename(tmp, path);
+      await syncDir(dirname(path));
+    },
+    discard: () => Deno.remove(tmp).catch(() => {}),
+  };
+}
+
+/** Writes `content` to a temp file beside `path`, fsyncs it, renames it over `path`, fsyncs the dir. */
+export async function writeFileAtomic(
+  path: string,
+  content: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
+  await (await stageFile(path, content, mode)).commit();
 }
 
 /** Fsyncs a directory so a rename in it survives power loss. */

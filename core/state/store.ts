@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { readTextOrNull, writeFileAtomic } from "../fsutil.ts";
+import { readTextOrNull, type StagedFile, stageFile, writeFileAtomic } from "../fsutil.ts";
 import { canonicalJson } from "../store/canonical.ts";
 import type { State } from "./schema.ts";
 
@@ -32,6 +32,9 @@ export interface PreparedState {
   /** Compact JSON, what `GET /api/state` and the apply response send. */
   body: string;
 }
+
+/** A state written beside `state.json`; `commit` puts it in place and makes it current. */
+export type StagedState = StagedFile;
 
 /** Result of reading `state.json` at start-up. */
 export type LoadedState =
@@ -87,7 +90,27 @@ export class StateStore {
   async save(state: State, prepared?: PreparedState): Promise<void> {
     const p = prepared?.state === state ? prepared : this.prepare(state);
     await writeFileAtomic(this.path, p.text, 0o600);
-    this.#state = state;
+    this.#adoptPrepared(p);
+  }
+
+  /**
+   * Writes a prepared state beside `state.json` without replacing it: the
+   * apply pipeline stages it while HAProxy checks the config, then commits
+   * it (rename, then adopt) only once the reload is confirmed, or discards it.
+   */
+  async stage(prepared: PreparedState): Promise<StagedState> {
+    const file = await stageFile(this.path, prepared.text, 0o600);
+    return {
+      commit: async () => {
+        await file.commit();
+        this.#adoptPrepared(prepared);
+      },
+      discard: () => file.discard(),
+    };
+  }
+
+  #adoptPrepared(p: PreparedState): void {
+    this.#state = p.state;
     this.#etag = p.etag;
     this.#body = p.body;
   }

@@ -32,6 +32,27 @@ export interface SnapshotMeta {
   reason: string | null;
 }
 
+/** What a snapshot records besides the state itself. */
+export interface SnapshotInput {
+  actor: string;
+  reason: string | null;
+  /** When it was applied (default now). */
+  at?: Date;
+  /** `canonicalJson(state)`, when the caller already has it. */
+  canonical?: string;
+  /** `JSON.stringify(state)`, when the caller already has it. */
+  json?: string;
+}
+
+/** A snapshot written but not yet visible; see {@link SnapshotStore.stage}. */
+export interface StagedSnapshot {
+  id: string;
+  /** Makes it visible and returns its metadata. */
+  commit(): SnapshotMeta;
+  /** Removes it (a no-op when the same id was already committed). */
+  discard(): void;
+}
+
 /** A snapshot with its state, as `GET /api/snapshots/:id` returns it. */
 export type Snapshot = SnapshotMeta & { state: unknown };
 
@@ -64,6 +85,8 @@ const STEPS = [
     state TEXT NOT NULL
   );
   CREATE INDEX snapshots_at ON snapshots (snapshot_at, id);`,
+  // Written while HAProxy checks the config, kept only once the reload is confirmed.
+  `ALTER TABLE snapshots ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 interface MetaRow {
@@ -96,6 +119,8 @@ export class SnapshotStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     mustMigrate(db, "core.snapshots", STEPS);
+    // A pending row is an apply that never got a confirmed reload (the daemon died mid-way).
+    db.exec("DELETE FROM snapshots WHERE pending = 1");
   }
 
   /**
@@ -103,28 +128,50 @@ export class SnapshotStore {
    * the same millisecond yields the same id; the second write is a no-op and
    * returns the first one's metadata.
    */
-  write(
-    state: unknown,
-    meta: { actor: string; reason: string | null; at?: Date; canonical?: string },
-  ): SnapshotMeta {
+  write(state: unknown, meta: SnapshotInput): SnapshotMeta {
+    return this.stage(state, meta).commit();
+  }
+
+  /**
+   * Stores `state` as pending: invisible to list, get and restore until
+   * `commit`, removed by `discard` or by the next start-up. The apply
+   * pipeline stages while `haproxy -c` runs and commits after the reload.
+   */
+  stage(state: unknown, meta: SnapshotInput): StagedSnapshot {
     const at = meta.at ?? new Date();
     const id = snapshotId(state, at, meta.canonical);
-    this.#db.prepare(
-      `INSERT INTO snapshots (id, snapshot_at, actor, reason, state) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO NOTHING`,
-    ).run(id, at.toISOString(), meta.actor, meta.reason, JSON.stringify(state) ?? "null");
-    const row = this.#db.prepare(
-      "SELECT id, snapshot_at, actor, reason FROM snapshots WHERE id = ?",
-    ).get(id) as MetaRow | undefined;
-    if (!row) throw new Error(`snapshot ${id} vanished after insert`);
-    return toMeta(row);
+    const inserted = this.#db.prepare(
+      `INSERT INTO snapshots (id, snapshot_at, actor, reason, state, pending)
+       VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
+    ).run(
+      id,
+      at.toISOString(),
+      meta.actor,
+      meta.reason,
+      meta.json ?? JSON.stringify(state) ?? "null",
+    );
+    const ours = Number(inserted.changes) === 1;
+    return {
+      id,
+      commit: () => {
+        if (ours) this.#db.prepare("UPDATE snapshots SET pending = 0 WHERE id = ?").run(id);
+        const row = this.#db.prepare(
+          "SELECT id, snapshot_at, actor, reason FROM snapshots WHERE id = ? AND pending = 0",
+        ).get(id) as MetaRow | undefined;
+        if (!row) throw new Error(`snapshot ${id} vanished before its commit`);
+        return toMeta(row);
+      },
+      discard: () => {
+        if (ours) this.#db.prepare("DELETE FROM snapshots WHERE id = ? AND pending = 1").run(id);
+      },
+    };
   }
 
   /** Metadata of the newest `limit` snapshots (default 100), newest first. */
   list(limit = 100): SnapshotMeta[] {
     const rows = this.#db.prepare(
       `SELECT id, snapshot_at, actor, reason FROM snapshots
-       ORDER BY snapshot_at DESC, id DESC LIMIT ?`,
+       WHERE pending = 0 ORDER BY snapshot_at DESC, id DESC LIMIT ?`,
     ).all(Math.max(0, Math.trunc(limit))) as unknown as MetaRow[];
     return rows.map(toMeta);
   }
@@ -133,7 +180,7 @@ export class SnapshotStore {
   get(id: string): Snapshot | null {
     if (!SNAPSHOT_ID_PATTERN.test(id)) return null;
     return toSnapshot(
-      this.#db.prepare("SELECT * FROM snapshots WHERE id = ?").get(id) as
+      this.#db.prepare("SELECT * FROM snapshots WHERE id = ? AND pending = 0").get(id) as
         | (MetaRow & { state: string })
         | undefined,
     );
@@ -142,7 +189,9 @@ export class SnapshotStore {
   /** The most recent snapshot, or `null` before the first apply. */
   latest(): Snapshot | null {
     return toSnapshot(
-      this.#db.prepare("SELECT * FROM snapshots ORDER BY snapshot_at DESC, id DESC LIMIT 1")
+      this.#db.prepare(
+        "SELECT * FROM snapshots WHERE pending = 0 ORDER BY snapshot_at DESC, id DESC LIMIT 1",
+      )
         .get() as (MetaRow & { state: string }) | undefined,
     );
   }
@@ -150,8 +199,8 @@ export class SnapshotStore {
   /** Keep the newest `keep` snapshots and delete the rest; return how many went. */
   prune(keep: number): number {
     const result = this.#db.prepare(
-      `DELETE FROM snapshots WHERE id NOT IN
-       (SELECT id FROM snapshots ORDER BY snapshot_at DESC, id DESC LIMIT ?)`,
+      `DELETE FROM snapshots WHERE pending = 0 AND id NOT IN
+       (SELECT id FROM snapshots WHERE pending = 0 ORDER BY snapshot_at DESC, id DESC LIMIT ?)`,
     ).run(Math.max(0, Math.trunc(keep)));
     return Number(result.changes);
   }

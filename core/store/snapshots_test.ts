@@ -112,3 +112,51 @@ Deno.test("SnapshotStore - persists across reopen of a file database", async () 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("SnapshotStore - a staged snapshot is invisible until commit; discard removes it", () => {
+  const store = new SnapshotStore(openDatabase(":memory:"));
+  const kept = store.stage({ n: 1 }, {
+    actor: "a",
+    reason: null,
+    at: new Date(Date.UTC(2026, 0, 1)),
+  });
+  assert.equal(store.get(kept.id), null);
+  assert.equal(store.latest(), null);
+  assert.deepEqual(store.list(), []);
+  const meta = kept.commit();
+  assert.equal(meta.id, kept.id);
+  assert.deepEqual(store.get(kept.id)?.state, { n: 1 });
+
+  const dropped = store.stage({ n: 2 }, { actor: "a", reason: null });
+  assert.equal(store.prune(0), 1, "prune counts committed snapshots only");
+  dropped.discard();
+  dropped.discard(); // idempotent
+  assert.deepEqual(store.list(), []);
+});
+
+Deno.test("SnapshotStore - discarding a duplicate of a committed snapshot keeps the committed one", () => {
+  const store = new SnapshotStore(openDatabase(":memory:"));
+  const at = new Date();
+  const first = store.write(STATE, { actor: "a", reason: null, at });
+  store.stage(STATE, { actor: "b", reason: null, at }).discard();
+  assert.deepEqual(store.list(), [first]);
+});
+
+Deno.test("SnapshotStore - a pending snapshot left by a crash is gone after reopen", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "patchpanel-snap-" });
+  try {
+    const path = join(dir, "audit.sqlite");
+    const db = openDatabase(path);
+    const staged = new SnapshotStore(db).stage(STATE, { actor: "admin", reason: null });
+    db.close(); // the daemon died between haproxy -c and the confirmed reload
+    const db2 = openDatabase(path);
+    const store = new SnapshotStore(db2); // opening purges what never got a confirmed reload
+    const rows = db2.prepare("SELECT COUNT(*) AS n FROM snapshots").get() as { n: number };
+    assert.equal(Number(rows.n), 0);
+    assert.deepEqual(store.list(), []);
+    db2.close();
+    assert.match(staged.id, SNAPSHOT_ID_PATTERN);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
