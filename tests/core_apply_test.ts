@@ -42,6 +42,12 @@ Deno.test("apply - traffic follows server and weight changes", async () => {
     );
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(await spread(fe, 10), { b: 5, c: 5 });
+    // Where the apply's time went, stage by stage, for operators and the benchmark.
+    const timing = res.headers.get("server-timing") ?? "";
+    const stages = [...timing.matchAll(/(\w+);dur=(\d+\.\d)/g)].map((m) => m[1]);
+    for (const stage of ["parse", "validate", "render", "check", "swap", "reload", "persist"]) {
+      assert.ok(stages.includes(stage), `${stage} in ${timing}`);
+    }
 
     // Weight 0 takes b out of rotation: everything goes to c.
     res = await d.api(
@@ -130,6 +136,9 @@ Deno.test("apply - a 502 from haproxy -c hints at the offending entity and chang
 
     assert.deepEqual(await fingerprint(d), before);
     await assert.rejects(Deno.stat(d.paths.cfgCandidate), Deno.errors.NotFound);
+    const strays = [...Deno.readDirSync(d.dataDir)].filter((e) => e.name.includes(".tmp-"));
+    assert.deepEqual(strays, [], "what was staged during the check is gone");
+    assert.equal((await d.api("GET", "/api/snapshots")).body.snapshots.length, 1, "seed only");
     assert.equal((await hit(fe)).body, "a");
     const audit = await d.api("GET", "/api/audit?category=state&limit=1");
     assert.equal(audit.body.entries[0].outcome, "failure");
@@ -149,6 +158,7 @@ Deno.test("apply - a config that fails at load is rolled back, still serves, and
   try {
     d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
     const before = await fingerprint(d);
+    const snapshotsBefore = (await d.api("GET", "/api/snapshots")).body.snapshots;
     const next: any = simpleState(fe, [{ name: "a", address: a.address }]);
     next.haproxy.frontends.push({
       id: "fe-busy",
@@ -167,6 +177,10 @@ Deno.test("apply - a config that fails at load is rolled back, still serves, and
     assert.ok(after.reloads >= before.reloads + 2, "failed reload, then the restoring reload");
     assert.equal((await d.haproxy.showProc())!.failed, 0, "the restoring reload loaded");
     assert.equal((await hit(fe)).body, "a", "the old config still serves");
+    // What was staged during the check (state.json's successor, the snapshot) is gone.
+    assert.deepEqual((await d.api("GET", "/api/snapshots")).body.snapshots, snapshotsBefore);
+    const strays = [...Deno.readDirSync(d.dataDir)].filter((e) => e.name.includes(".tmp-"));
+    assert.deepEqual(strays, [], "no staged files left in the data directory");
 
     const audit = await d.api("GET", "/api/audit?category=state");
     const actions = audit.body.entries.map((e: any) => `${e.action}:${e.outcome}`);

@@ -10,6 +10,7 @@ import {
   startTestDaemon,
   type TestDaemon,
   through,
+  waitFor,
 } from "./support/daemon.ts";
 
 /** Two backends a and b behind fe-main → app, round robin. */
@@ -131,6 +132,29 @@ Deno.test("runtime servers - drain survives an unrelated apply (server-state-fil
     assert.notEqual((await t.d.haproxy.showProc())!.workers[0].pid, pid, "a new worker runs");
     assert.equal((await serverRow(t.d, "a")).adminState, "drain");
     assert.equal((await serverRow(t.d, "b")).weight, 7);
+    assert.deepEqual(await spread(t.fe, 4), ["b", "b", "b", "b"]);
+  } finally {
+    await t.stop();
+  }
+});
+
+Deno.test("runtime servers - a drain sent while an apply reloads reaches the new worker", async () => {
+  const t = await twoServers();
+  try {
+    const current = (await t.d.api("GET", "/api/state")).body;
+    current.haproxy.backends.push({ id: "other", servers: [] });
+    const pid = (await t.d.haproxy.showProc())!.workers[0].pid;
+    const applying = t.d.api("PUT", "/api/state", current);
+    // The server-state dump for the next worker is under way: a change now would reach the
+    // old worker after the dump and be forgotten by the reload, unless it is held back.
+    assert.ok(await waitFor(() => t.d.haproxy.fence.closed, 5000, 1), "the apply closed the fence");
+    const draining = t.d.api("POST", "/api/haproxy/servers/app/a/state", { state: "drain" });
+    const applied = await applying;
+    const drained = await draining;
+    assert.equal(applied.status, 200, applied.text);
+    assert.equal(drained.status, 200, drained.text);
+    assert.notEqual((await t.d.haproxy.showProc())!.workers[0].pid, pid, "a new worker runs");
+    assert.equal((await serverRow(t.d, "a")).adminState, "drain");
     assert.deepEqual(await spread(t.fe, 4), ["b", "b", "b", "b"]);
   } finally {
     await t.stop();

@@ -6,6 +6,7 @@
  */
 import type { State } from "../state/schema.ts";
 import type { RenderWarning } from "../render/model.ts";
+import type { StageTiming } from "./stage_clock.ts";
 
 /** Who applies, and why (`restore:<id>`, `peer:<name>`, or null). */
 export interface ApplyOptions {
@@ -29,6 +30,8 @@ export interface ApplyResult {
   warnings: RenderWarning[];
   /** The new worker's pid, confirmed through the master CLI. */
   workerPid: number;
+  /** Where the time went, stage by stage (the `Server-Timing` of `PUT /api/state`). */
+  timings: StageTiming[];
 }
 
 export type { Hint } from "../haproxy/hints.ts";

@@ -9,6 +9,7 @@ import { HttpError } from "../errors.ts";
 import { Reply } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
+import { serverTiming } from "../apply/stage_clock.ts";
 
 /** Registers GET/PUT /api/state and POST /api/state/plan. */
 export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
@@ -27,13 +28,18 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "write",
     summary: "Replace the state: validate, render, check, swap, reload, snapshot",
   }, async (ctx) => {
+    const t0 = performance.now();
     const body = await ctx.json();
+    const parse = { name: "parse", ms: performance.now() - t0 };
     const result = await deps.pipeline.apply(body, {
       actor: ctx.actor,
       reason: ctx.url.searchParams.get("reason"),
       ifMatch: ctx.req.headers.get("if-match"),
     });
-    const headers: Record<string, string> = { etag: result.etag };
+    const headers: Record<string, string> = {
+      etag: result.etag,
+      "server-timing": serverTiming([parse, ...result.timings]),
+    };
     if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
     // The body serialized while haproxy -c ran, unless a later apply already replaced it.
     const text = deps.store.current() === result.state ? deps.store.body() : null;

@@ -72,30 +72,52 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
   const master = new MasterClient(d.paths.masterSocket);
   const put: number[] = [];
   const floor: number[] = [];
+  const stages = new Map<string, number[]>();
+  const push = (name: string, ms: number) => stages.set(name, [...stages.get(name) ?? [], ms]);
   try {
     for (let i = 0; i < runs; i++) {
       // A real change each time (one weight moves), same cfg size.
       const body = JSON.stringify(bigState(fe, backends, servers, (i % 2) + 1));
+      // Timed as a client like curl sees it: request sent, whole response received (its JSON
+      // is not parsed: that is the client's business, not the daemon's latency).
       let t = performance.now();
-      const res = await d.api("PUT", "/api/state", body);
+      const res = await fetch(`${d.url}/api/state`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${d.adminToken}`, "content-type": "application/json" },
+        body,
+      });
+      const bytes = await res.arrayBuffer();
       put.push(performance.now() - t);
       if (res.status !== 200) {
-        throw new Error(`PUT failed: ${res.status} ${res.text.slice(0, 500)}`);
+        const text = new TextDecoder().decode(bytes).slice(0, 500);
+        throw new Error(`PUT failed: ${res.status} ${text}`);
+      }
+      for (const m of (res.headers.get("server-timing") ?? "").matchAll(/(\w+);dur=([\d.]+)/g)) {
+        push(m[1], Number(m[2]));
       }
 
       // The floor for the cfg that PUT just installed: check, reload, confirm, directly.
       t = performance.now();
       const check = await checkConfig("haproxy", d.paths.cfg);
       if (!check.ok) throw new Error(`haproxy -c failed: ${check.output}`);
+      const checked = performance.now();
       const reload = await master.reload();
       floor.push(performance.now() - t);
+      push("floor-check", checked - t);
+      push("floor-reload", performance.now() - checked);
       if (!reload.ok) throw new Error(`reload failed: ${reload.message}`);
     }
   } finally {
     await d.stop();
     await Deno.remove(d.dataDir, { recursive: true }).catch(() => {});
   }
-  return { put: median(put), floor: median(floor), ratio: median(put) / median(floor) };
+  const breakdown = [...stages].map(([name, xs]) => `${name} ${median(xs).toFixed(1)}`).join(", ");
+  return {
+    put: median(put),
+    floor: median(floor),
+    ratio: median(put) / median(floor),
+    breakdown,
+  };
 }
 
 async function validateRender(backends: number, servers: number, runs: number) {
@@ -141,7 +163,7 @@ export default async function benchCore(): Promise<void> {
         ` | floor (haproxy -c + reload + new worker) ${ms(r.floor)}` +
         ` | ratio ${r.ratio.toFixed(3)} ${
           r.ratio <= PUT_TARGET ? "ok" : `MISS (target ≤ ${PUT_TARGET})`
-        }`,
+        }\n        PUT stages, median ms (Server-Timing): ${r.breakdown}`,
     );
   }
   const vr = await validateRender(1000, 10, 7);

@@ -1,0 +1,146 @@
+/**
+ * The half of an apply around the reload: what can be done while
+ * `haproxy -c` runs, the atomic swap of the live cfg, and putting the old
+ * one back when the new config does not load.
+ *
+ * `haproxy -c` runs in its own process for most of an apply's wall time, so
+ * everything that does not depend on its verdict happens meanwhile: the
+ * candidate is made durable, the live cfg is kept as `.bak`, `state.json` is
+ * serialized and written beside itself, the snapshot is stored as pending,
+ * and HAProxy's runtime server state is dumped for the next worker. After
+ * the reload only a rename and a flag flip remain.
+ *
+ * @module
+ */
+import { copyFile } from "node:fs/promises";
+import type { State } from "../state/schema.ts";
+import type { PreparedState, StateStore } from "../state/store.ts";
+import type { SnapshotMeta, SnapshotStore, StagedSnapshot } from "../store/snapshots.ts";
+import type { HaproxyClient } from "../haproxy/client.ts";
+import type { DataPaths } from "../paths.ts";
+import { syncDir, writeFileAtomic } from "../fsutil.ts";
+
+/** What {@link prepareSwap} needs. */
+export interface SwapDeps {
+  haproxy: HaproxyClient;
+  store: StateStore;
+  snapshots: SnapshotStore;
+  paths: DataPaths;
+}
+
+/**
+ * An apply ready to swap in: the live cfg backed up, `state.json`'s
+ * successor and the snapshot written but not yet in effect.
+ */
+export interface ReadySwap {
+  prepared: PreparedState;
+  /** Whether there was a live cfg (kept as `.bak`) to roll back to. */
+  hadLive: boolean;
+  /** After a confirmed reload: puts `state.json` in place and makes the snapshot visible. */
+  commit(): Promise<SnapshotMeta>;
+  /** After a refusal or a failed reload: removes what was staged. */
+  discard(): Promise<void>;
+}
+
+/** An outcome as a value, so a failure that lands before anyone awaits it is never unhandled. */
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Everything before the swap that does not need the check's verdict. The
+ * candidate must already be at `paths.cfgCandidate`. Never rejects: a disk
+ * error comes back as `{ok: false}`, with nothing staged left behind.
+ */
+export async function prepareSwap(
+  deps: SwapDeps,
+  state: State,
+  meta: { actor: string; reason: string | null },
+): Promise<Settled<ReadySwap>> {
+  const { paths, store } = deps;
+  // Start the I/O first; serializing the state is CPU work that runs while it is in flight.
+  const dumped = saveServerState(deps);
+  const backedUp = backUpLive(paths);
+  const durable = fsyncFile(paths.cfgCandidate);
+  let prepared: PreparedState;
+  let snapshot: StagedSnapshot;
+  try {
+    prepared = store.prepare(state);
+    snapshot = deps.snapshots.stage(state, {
+      ...meta,
+      canonical: prepared.canonical,
+      json: prepared.body,
+    });
+  } catch (error) {
+    await Promise.allSettled([dumped, backedUp, durable]);
+    return { ok: false, error };
+  }
+  const results = await Promise.allSettled([store.stage(prepared), backedUp, durable, dumped]);
+  const [staged, hadLive] = results;
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure || staged.status !== "fulfilled" || hadLive.status !== "fulfilled") {
+    if (staged.status === "fulfilled") await staged.value.discard();
+    snapshot.discard();
+    return { ok: false, error: failure?.reason };
+  }
+  const file = staged.value;
+  return {
+    ok: true,
+    value: {
+      prepared,
+      hadLive: hadLive.value,
+      async commit() {
+        await file.commit();
+        return snapshot.commit();
+      },
+      async discard() {
+        snapshot.discard();
+        await file.discard();
+      },
+    },
+  };
+}
+
+/** Renames the checked candidate over the live cfg. */
+export async function swapIn(paths: DataPaths): Promise<void> {
+  await Deno.rename(paths.cfgCandidate, paths.cfg);
+  await syncDir(paths.dataDir);
+}
+
+/** Puts the `.bak` copy back as the live cfg (or removes the cfg there was none before). */
+export async function swapBack(paths: DataPaths, hadLive: boolean): Promise<void> {
+  if (!hadLive) return;
+  await copyFile(paths.cfgBackup, paths.cfgCandidate);
+  await Deno.rename(paths.cfgCandidate, paths.cfg);
+  await syncDir(paths.dataDir);
+}
+
+/** Copies the live cfg to `.bak`; false when there is no live cfg yet. */
+async function backUpLive(paths: DataPaths): Promise<boolean> {
+  try {
+    await copyFile(paths.cfg, paths.cfgBackup);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return false;
+    throw e;
+  }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.sync();
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Dumps runtime server state (drain, maint, weights) where the next worker's
+ * `server-state-file` reads it. No dump (HAProxy busy or down) leaves the
+ * previous file; the reload then starts from the cfg's values.
+ */
+async function saveServerState({ haproxy, paths }: SwapDeps): Promise<void> {
+  const dump = await haproxy.admin("show servers state");
+  if (dump.ok && dump.output.startsWith("1\n")) {
+    await writeFileAtomic(paths.serverStateFile, dump.output);
+  }
+}
