@@ -4,7 +4,8 @@
  * carries `RateLimit-*`, refused requests count too) → role (the route's
  * declared role; 401 in the client's shape, or 403) → CSRF (cookie
  * sessions; requests without a credential, i.e. login and setup, are only
- * refused when a browser shows they are cross-site).
+ * refused when a browser shows they are cross-site). Per-address counts key
+ * an IPv6 client by its /64 (client_key.ts).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { HttpError } from "../errors.ts";
 import { forbidden } from "../errors.ts";
 import type { Guard } from "../http/server.ts";
 import { rateLimitHeaders, writeRateLimitHeaders } from "../http/ratelimit.ts";
+import { clientKey } from "../http/client_key.ts";
 import { actorOf, type Principal } from "../plugin.ts";
 import { authRequired } from "./challenge.ts";
 import { sessionIdOf } from "./cookies.ts";
@@ -37,15 +39,15 @@ export function authGuards(auth: Auth): Guard[] {
         if (!m) return null;
         const verified = auth.tokens.verify(
           m[1],
-          auth.tokenFailures.allows(ip) ? SLOW_ALLOWED : SLOW_REFUSED,
+          auth.tokenFailures.allows(clientKey(ip)) ? SLOW_ALLOWED : SLOW_REFUSED,
         );
         if (verified instanceof Promise) {
           return verified.then((p) => {
-            if (!p) auth.tokenFailures.hit(ip);
+            if (!p) auth.tokenFailures.hit(clientKey(ip));
             return p;
           });
         }
-        if (!verified) auth.tokenFailures.hit(ip);
+        if (!verified) auth.tokenFailures.hit(clientKey(ip));
         return verified;
       }
       const id = sessionIdOf(req);
@@ -65,7 +67,9 @@ export function authGuards(auth: Auth): Guard[] {
     name: "rate-limit",
     check({ route, principal, ip }, headers) {
       const tier = route.options.tier;
-      const key = tier === "auth" || !principal ? `ip:${ip}` : `principal:${actorOf(principal)}`;
+      const key = tier === "auth" || !principal
+        ? `ip:${clientKey(ip)}`
+        : `principal:${actorOf(principal)}`;
       const decision = auth.limits[tier].hit(key);
       writeRateLimitHeaders(decision, headers);
       if (!decision.allowed) {
