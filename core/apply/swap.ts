@@ -105,7 +105,10 @@ export async function swapIn(paths: DataPaths): Promise<void> {
   await syncDir(paths.dataDir);
 }
 
-/** Puts the `.bak` copy back as the live cfg (or removes the cfg there was none before). */
+/**
+ * Puts the `.bak` copy back as the live cfg. Without a previous cfg (a first
+ * apply on an empty data directory) there is nothing to put back.
+ */
 export async function swapBack(paths: DataPaths, hadLive: boolean): Promise<void> {
   if (!hadLive) return;
   await copyFile(paths.cfgBackup, paths.cfgCandidate);
