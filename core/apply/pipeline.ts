@@ -272,9 +272,10 @@ export class ApplyPipeline {
         );
       }
       ready = prepared.value;
-      await swapIn(paths);
+      const { durable } = await swapIn(paths);
       clock.lap("swap");
       reload = await haproxy.reload();
+      await durable;
       clock.lap("reload");
       if (!reload.ok) {
         await ready.discard();

@@ -66,7 +66,7 @@ export async function prepareSwap(
     prepared = store.prepare(state);
     snapshot = deps.snapshots.stage(state, {
       ...meta,
-      canonical: prepared.canonical,
+      canonical: prepared.body,
       json: prepared.body,
     });
   } catch (error) {
@@ -99,10 +99,15 @@ export async function prepareSwap(
   };
 }
 
-/** Renames the checked candidate over the live cfg. */
-export async function swapIn(paths: DataPaths): Promise<void> {
+/**
+ * Renames the checked candidate over the live cfg: HAProxy reads the new
+ * file from the moment this resolves. `durable` settles once the rename is
+ * fsynced, which can overlap the reload (a crash before it leaves the old
+ * cfg with the old `state.json`, a consistent pair).
+ */
+export async function swapIn(paths: DataPaths): Promise<{ durable: Promise<void> }> {
   await Deno.rename(paths.cfgCandidate, paths.cfg);
-  await syncDir(paths.dataDir);
+  return { durable: syncDir(paths.dataDir) };
 }
 
 /**

@@ -38,7 +38,11 @@ export interface SnapshotInput {
   reason: string | null;
   /** When it was applied (default now). */
   at?: Date;
-  /** `canonicalJson(state)`, when the caller already has it. */
+  /**
+   * A canonical serialization of `state`, when the caller has one:
+   * `canonicalJson(state)`, or the JSON of a schema-validated state (whose
+   * key order the schema fixes). Default: `canonicalJson(state)`.
+   */
   canonical?: string;
   /** `JSON.stringify(state)`, when the caller already has it. */
   json?: string;
