@@ -109,7 +109,7 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
   const bodyFile = `${d.dataDir}/bench-body.json`;
   const headerFile = `${d.dataDir}/bench-headers.txt`;
   try {
-    for (let i = 0; i < runs; i++) {
+    const putOnce = async (i: number) => {
       // A real change each time (one weight moves), same cfg size.
       const body = JSON.stringify(bigState(fe, backends, servers, (i % 2) + 1));
       // Timed by curl itself (%{time_total}: connect, send, wait, receive the whole answer), as
@@ -118,11 +118,12 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
       const res = await curlPut(`${d.url}/api/state`, bodyFile, d.adminToken, headerFile);
       put.push(res.totalMs);
       if (res.status !== 200) throw new Error(`PUT failed: ${res.status}`);
-      const timing = /^server-timing:\s*(.*)$/im.exec(await Deno.readTextFile(headerFile))?.[1] ??
-        "";
+      const headers = await Deno.readTextFile(headerFile);
+      const timing = /^server-timing:\s*(.*)$/im.exec(headers)?.[1] ?? "";
       for (const m of timing.matchAll(/(\w+);dur=([\d.]+)/g)) push(m[1], Number(m[2]));
-
-      // The floor for the cfg that PUT just installed: check, reload, confirm, directly.
+    };
+    // The floor for the same cfg (the one live now): check, reload, confirm, directly.
+    const floorOnce = async () => {
       const t = performance.now();
       const check = await checkConfig("haproxy", d.paths.cfg);
       if (!check.ok) throw new Error(`haproxy -c failed: ${check.output}`);
@@ -132,6 +133,16 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
       push("floor-check", checked - t);
       push("floor-reload", performance.now() - checked);
       if (!reload.ok) throw new Error(`reload failed: ${reload.message}`);
+    };
+    for (let i = 0; i < runs; i++) {
+      // Alternate which goes first, so neither always follows the other's reload.
+      if (i % 2) {
+        await floorOnce();
+        await putOnce(i);
+      } else {
+        await putOnce(i);
+        await floorOnce();
+      }
     }
   } finally {
     await d.stop();
