@@ -35,6 +35,7 @@ import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
+import { removeStaleTemps } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import type { DatabaseSync } from "node:sqlite";
 
@@ -149,6 +150,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   });
   const core = wireCore({ registry, config, paths, db, log, events, haproxy });
   const { audit, snapshots, store, pipeline, render, schema } = core;
+  // A daemon killed mid-apply may have left staged files beside these (the snapshot
+  // store drops its pending rows likewise).
+  for (const file of [paths.state, paths.cfg, paths.serverStateFile]) {
+    await removeStaleTemps(file);
+  }
   await loadInitialState(store, schema, opts.seed ?? false, log);
 
   // Plugins register (their setup may read state), then HAProxy starts from the state's render.

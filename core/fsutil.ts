@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 
 /**
  * A file written and fsynced beside its destination but not yet in place:
@@ -54,6 +54,24 @@ export async function writeFileAtomic(
   mode = 0o644,
 ): Promise<void> {
   await (await stageFile(path, content, mode)).commit();
+}
+
+/**
+ * Removes the `<name>.tmp-*` files beside `path` that a killed process left
+ * (a write or a staged file in flight). Run at start-up, before anything
+ * writes there again.
+ */
+export async function removeStaleTemps(path: string): Promise<void> {
+  const prefix = `${basename(path)}.tmp-`;
+  try {
+    for await (const entry of Deno.readDir(dirname(path))) {
+      if (entry.isFile && entry.name.startsWith(prefix)) {
+        await Deno.remove(`${dirname(path)}/${entry.name}`).catch(() => {});
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
 }
 
 /** Fsyncs a directory so a rename in it survives power loss. */

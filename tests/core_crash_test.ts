@@ -219,6 +219,8 @@ Deno.test("crash - kill -9 during applies leaves a complete old or new cfg, and 
       assert.notEqual(proc2.masterPid, masterBefore, "the orphaned master still answers");
       assert.equal(await isAlive(masterBefore), false, "the orphaned HAProxy master survived");
       await assertConsistent(`restart after kill ${kills}`);
+      const strays = [...Deno.readDirSync(dataDir)].filter((e) => e.name.includes(".tmp-"));
+      assert.deepEqual(strays, [], "files staged by the killed daemon are cleaned up at start");
     }
     assert.ok(kills >= 5, `only ${kills} kills`);
     console.log(log.join("\n"));

@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { removeStaleTemps, stageFile } from "./fsutil.ts";
+
+Deno.test("stageFile - commit puts it in place, discard leaves the destination untouched", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pp-fsutil-" });
+  try {
+    const path = `${dir}/state.json`;
+    await Deno.writeTextFile(path, "old");
+    const dropped = await stageFile(path, "dropped");
+    await dropped.discard();
+    assert.equal(await Deno.readTextFile(path), "old");
+    const kept = await stageFile(path, "new", 0o600);
+    assert.equal(await Deno.readTextFile(path), "old", "not in place before commit");
+    await kept.commit();
+    assert.equal(await Deno.readTextFile(path), "new");
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["state.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("removeStaleTemps - removes only <name>.tmp-* beside the path", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pp-fsutil-" });
+  try {
+    for (const name of ["state.json", "state.json.tmp-1a2b3c4d", "haproxy.cfg.tmp-x", "other"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, name);
+    }
+    await removeStaleTemps(`${dir}/state.json`);
+    const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(left, ["haproxy.cfg.tmp-x", "other", "state.json"]);
+    await removeStaleTemps(`${dir}/missing/state.json`); // no directory: nothing to do
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
