@@ -149,13 +149,14 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     embedded: embedded ?? undefined,
   });
   const core = wireCore({ registry, config, paths, db, log, events, haproxy });
-  const { audit, snapshots, store, pipeline, render, schema } = core;
+  const { audit, snapshots, store, pipeline, render, schema, validating } = core;
   // A daemon killed mid-apply may have left staged files beside these (the snapshot
   // store drops its pending rows likewise).
   for (const file of [paths.state, paths.cfg, paths.serverStateFile]) {
     await removeStaleTemps(file);
   }
-  await loadInitialState(store, schema, opts.seed ?? false, log);
+  // Through the apply path's schema, so the first apply after a start finds its backends known.
+  await loadInitialState(store, validating, opts.seed ?? false, log);
 
   // Plugins register (their setup may read state), then HAProxy starts from the state's render.
   deps = {

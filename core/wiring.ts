@@ -14,6 +14,7 @@ import type { Logger } from "./log.ts";
 import type { DataPaths } from "./paths.ts";
 import type { Registry } from "./registry.ts";
 import { composeStateSchema, type State } from "./state/schema.ts";
+import { BackendMemo } from "./state/backend_memo.ts";
 import { StateStore } from "./state/store.ts";
 import { type Rendered, renderState } from "./render/render.ts";
 import { ApplyPipeline } from "./apply/pipeline.ts";
@@ -36,7 +37,10 @@ export interface WiringInput {
 /** The host services plus what the core's own routes use. */
 export interface CoreServices extends HostServices {
   snapshots: SnapshotStore;
+  /** The composed state schema, plain Zod: what `/api/state/schema` exports. */
   schema: z.ZodType<State>;
+  /** The same verdicts and output, remembering validated backends between calls (applies). */
+  validating: z.ZodType<State>;
   render: (state: State) => Rendered;
 }
 
@@ -46,10 +50,15 @@ export function wireCore(input: WiringInput): CoreServices {
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
   const schema = composeStateSchema(registry.stateFragments, registry.checks);
+  const validating = composeStateSchema(
+    registry.stateFragments,
+    registry.checks,
+    new BackendMemo(),
+  );
   const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
   const store = new StateStore(paths.state);
   const pipeline = new ApplyPipeline({
-    schema: () => schema,
+    schema: () => validating,
     render,
     haproxy,
     store,
@@ -59,7 +68,7 @@ export function wireCore(input: WiringInput): CoreServices {
     paths,
     log,
   });
-  return { ...input, audit, snapshots, schema, render, store, pipeline };
+  return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
 }
 
 /** Runs every plugin's setup against its own host, in registration order. */

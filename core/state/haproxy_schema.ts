@@ -337,13 +337,24 @@ export const StatsListener = z.object({
 }).strict();
 
 /** The `haproxy` key of the state: the proxy model itself. */
-export const Haproxy = z.object({
-  global: Global,
-  defaults: Defaults,
-  frontends: z.array(Frontend).default([]),
-  backends: z.array(Backend).default([]),
-  stats: StatsListener.nullable().default(null),
-}).strict();
+export const Haproxy = haproxyWith(Backend);
+
+/**
+ * The `haproxy` key's schema with `backend` validating each backend: the
+ * apply path passes a memoizing one (backend_memo.ts), which must give the
+ * same verdicts and output as {@link Backend}.
+ *
+ * @internal
+ */
+export function haproxyWith<B extends z.ZodType<z.output<typeof Backend>>>(backend: B) {
+  return z.object({
+    global: Global,
+    defaults: Defaults,
+    frontends: z.array(Frontend).default([]),
+    backends: z.array(backend).default([]),
+    stats: StatsListener.nullable().default(null),
+  }).strict();
+}
 
 /**
  * A named ACL. Frontends use it by name in conditions; it is declared in each

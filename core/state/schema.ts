@@ -10,7 +10,15 @@
  * @module
  */
 import { z } from "zod";
-import { Acl, type AclModel, Haproxy, type HaproxyModel } from "./haproxy_schema.ts";
+import {
+  Acl,
+  type AclModel,
+  Backend,
+  type BackendModel,
+  haproxyWith,
+  type HaproxyModel,
+} from "./haproxy_schema.ts";
+import type { BackendMemo } from "./backend_memo.ts";
 import { aclNamesIn, PREDEFINED_ACLS } from "./condition.ts";
 
 /**
@@ -52,9 +60,10 @@ export type StateCheck = (state: State) => RefIssue[];
 /** The core's own top-level keys, which no plugin may claim. */
 export const CORE_KEYS = ["version", "haproxy", "acls"] as const;
 
-const coreShape = {
+/** The core keys' schemas, with `backend` validating each backend. */
+const coreShape = (backend: z.ZodType<BackendModel>) => ({
   version: z.literal(1).default(1),
-  haproxy: Haproxy.default({
+  haproxy: haproxyWith(backend).default({
     global: { logs: [], tune: {}, statsSockets: [], rawDirectives: [] },
     defaults: {
       mode: "http",
@@ -68,25 +77,34 @@ const coreShape = {
     stats: null,
   }),
   acls: z.array(Acl).default([]),
-};
+});
 
 /**
  * Builds the validating schema: the core keys plus each plugin fragment
- * (already checked for clashes by the plugin host), then every check.
+ * (already checked for clashes by the plugin host), then every check. With
+ * a {@link BackendMemo}, backends validated by recent calls are looked up
+ * instead of validated again (the apply path); without one the schema is
+ * plain Zod throughout (JSON Schema export, offline checks).
  */
 export function composeStateSchema(
   fragments: Record<string, z.ZodType>,
   checks: StateCheck[],
+  memo?: BackendMemo,
 ): z.ZodType<State> {
-  const object = z.object({ ...coreShape, ...fragments }).strict();
+  const object = z.object({ ...coreShape(memo?.schema ?? Backend), ...fragments }).strict();
   const all = [coreChecks, ...checks];
-  return object.superRefine((value, ctx) => {
+  const checked = object.superRefine((value, ctx) => {
     for (const check of all) {
       for (const issue of check(value as unknown as State)) {
         ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
       }
     }
-  }) as unknown as z.ZodType<State>;
+  });
+  if (!memo) return checked as unknown as z.ZodType<State>;
+  return z.preprocess((raw) => {
+    memo.begin();
+    return raw;
+  }, checked) as unknown as z.ZodType<State>;
 }
 
 /** Reports the second and later occurrences of each key in a list. */
