@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import { canonicalJson } from "./canonical.ts";
-import { mustMigrate } from "./db.ts";
+import { mustMigrate, withTransaction } from "./db.ts";
 
 /** A snapshot without its state, as `GET /api/snapshots` lists it. */
 export interface SnapshotMeta {
@@ -89,9 +89,13 @@ const STEPS = [
     state TEXT NOT NULL
   );
   CREATE INDEX snapshots_at ON snapshots (snapshot_at, id);`,
-  // Written while HAProxy checks the config, kept only once the reload is confirmed.
-  `ALTER TABLE snapshots ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;`,
+  // Snapshots written while HAProxy checks the config, until the reload is confirmed. A table
+  // of their ids (not a flag column): confirming must not rewrite a row holding a whole state.
+  `CREATE TABLE snapshot_pending (id TEXT PRIMARY KEY);`,
 ];
+
+/** SQL: the snapshot row is not pending (staged by an apply whose reload is unconfirmed). */
+const VISIBLE = "id NOT IN (SELECT id FROM snapshot_pending)";
 
 interface MetaRow {
   id: string;
@@ -123,8 +127,9 @@ export class SnapshotStore {
   constructor(db: DatabaseSync) {
     this.#db = db;
     mustMigrate(db, "core.snapshots", STEPS);
-    // A pending row is an apply that never got a confirmed reload (the daemon died mid-way).
-    db.exec("DELETE FROM snapshots WHERE pending = 1");
+    // A pending snapshot is an apply that never got a confirmed reload (the daemon died).
+    db.exec(`DELETE FROM snapshots WHERE id IN (SELECT id FROM snapshot_pending);
+      DELETE FROM snapshot_pending;`);
   }
 
   /**
@@ -144,29 +149,42 @@ export class SnapshotStore {
   stage(state: unknown, meta: SnapshotInput): StagedSnapshot {
     const at = meta.at ?? new Date();
     const id = snapshotId(state, at, meta.canonical);
-    const inserted = this.#db.prepare(
-      `INSERT INTO snapshots (id, snapshot_at, actor, reason, state, pending)
-       VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO NOTHING`,
-    ).run(
-      id,
-      at.toISOString(),
-      meta.actor,
-      meta.reason,
-      meta.json ?? JSON.stringify(state) ?? "null",
-    );
-    const ours = Number(inserted.changes) === 1;
+    const ours = withTransaction(this.#db, () => {
+      const inserted = this.#db.prepare(
+        `INSERT INTO snapshots (id, snapshot_at, actor, reason, state) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      ).run(
+        id,
+        at.toISOString(),
+        meta.actor,
+        meta.reason,
+        meta.json ?? JSON.stringify(state) ?? "null",
+      );
+      if (Number(inserted.changes) !== 1) return false;
+      this.#db.prepare("INSERT INTO snapshot_pending (id) VALUES (?)").run(id);
+      return true;
+    });
+    let settled = false;
     return {
       id,
       commit: () => {
-        if (ours) this.#db.prepare("UPDATE snapshots SET pending = 0 WHERE id = ?").run(id);
+        if (ours && !settled) {
+          this.#db.prepare("DELETE FROM snapshot_pending WHERE id = ?").run(id);
+          settled = true;
+        }
         const row = this.#db.prepare(
-          "SELECT id, snapshot_at, actor, reason FROM snapshots WHERE id = ? AND pending = 0",
+          `SELECT id, snapshot_at, actor, reason FROM snapshots WHERE id = ? AND ${VISIBLE}`,
         ).get(id) as MetaRow | undefined;
         if (!row) throw new Error(`snapshot ${id} vanished before its commit`);
         return toMeta(row);
       },
       discard: () => {
-        if (ours) this.#db.prepare("DELETE FROM snapshots WHERE id = ? AND pending = 1").run(id);
+        if (!ours || settled) return;
+        withTransaction(this.#db, () => {
+          this.#db.prepare("DELETE FROM snapshots WHERE id = ?").run(id);
+          this.#db.prepare("DELETE FROM snapshot_pending WHERE id = ?").run(id);
+        });
+        settled = true;
       },
     };
   }
@@ -175,7 +193,7 @@ export class SnapshotStore {
   list(limit = 100): SnapshotMeta[] {
     const rows = this.#db.prepare(
       `SELECT id, snapshot_at, actor, reason FROM snapshots
-       WHERE pending = 0 ORDER BY snapshot_at DESC, id DESC LIMIT ?`,
+       WHERE ${VISIBLE} ORDER BY snapshot_at DESC, id DESC LIMIT ?`,
     ).all(Math.max(0, Math.trunc(limit))) as unknown as MetaRow[];
     return rows.map(toMeta);
   }
@@ -184,7 +202,7 @@ export class SnapshotStore {
   get(id: string): Snapshot | null {
     if (!SNAPSHOT_ID_PATTERN.test(id)) return null;
     return toSnapshot(
-      this.#db.prepare("SELECT * FROM snapshots WHERE id = ? AND pending = 0").get(id) as
+      this.#db.prepare(`SELECT * FROM snapshots WHERE id = ? AND ${VISIBLE}`).get(id) as
         | (MetaRow & { state: string })
         | undefined,
     );
@@ -194,7 +212,7 @@ export class SnapshotStore {
   latest(): Snapshot | null {
     return toSnapshot(
       this.#db.prepare(
-        "SELECT * FROM snapshots WHERE pending = 0 ORDER BY snapshot_at DESC, id DESC LIMIT 1",
+        `SELECT * FROM snapshots WHERE ${VISIBLE} ORDER BY snapshot_at DESC, id DESC LIMIT 1`,
       )
         .get() as (MetaRow & { state: string }) | undefined,
     );
@@ -203,8 +221,8 @@ export class SnapshotStore {
   /** Keep the newest `keep` snapshots and delete the rest; return how many went. */
   prune(keep: number): number {
     const result = this.#db.prepare(
-      `DELETE FROM snapshots WHERE pending = 0 AND id NOT IN
-       (SELECT id FROM snapshots WHERE pending = 0 ORDER BY snapshot_at DESC, id DESC LIMIT ?)`,
+      `DELETE FROM snapshots WHERE ${VISIBLE} AND id NOT IN
+       (SELECT id FROM snapshots WHERE ${VISIBLE} ORDER BY snapshot_at DESC, id DESC LIMIT ?)`,
     ).run(Math.max(0, Math.trunc(keep)));
     return Number(result.changes);
   }
