@@ -15,8 +15,8 @@ import {
   type AclModel,
   Backend,
   type BackendModel,
-  haproxyWith,
   type HaproxyModel,
+  haproxyWith,
 } from "./haproxy_schema.ts";
 import type { BackendMemo } from "./backend_memo.ts";
 import { aclNamesIn, PREDEFINED_ACLS } from "./condition.ts";
