@@ -27,7 +27,7 @@ function etagOfJson(json: string): string {
  */
 export interface PreparedState {
   state: State;
-  /** Pretty JSON, what `state.json` holds. */
+  /** What `state.json` holds: the compact JSON and a newline. */
   text: string;
   etag: string;
   /**
@@ -82,8 +82,10 @@ export class StateStore {
 
   /** Serializes a validated state for a later {@link save}. */
   prepare(state: State): PreparedState {
+    // state.json holds exactly what GET /api/state sends (plus a newline): one serialization,
+    // and the file's bytes are the document the ETag names. `jq . state.json` pretty-prints it.
     const body = JSON.stringify(state);
-    return { state, text: JSON.stringify(state, null, 2) + "\n", etag: etagOfJson(body), body };
+    return { state, text: body + "\n", etag: etagOfJson(body), body };
   }
 
   /** Persists and adopts a validated state (serialized now, or by {@link prepare}). */
