@@ -144,7 +144,11 @@ export interface PluginHost {
   provide<K extends keyof Providers>(key: K, impl: Providers[K]): void;
   /** Another plugin's capability, or undefined when none provides it. Call it late (per use). */
   use<K extends keyof Providers>(key: K): Providers[K] | undefined;
-  /** The current persisted state. */
+  /**
+   * The current persisted state. Read-only: parts of it are shared with the
+   * next apply's validation and frozen; derive a new state from a copy
+   * (`structuredClone`).
+   */
   state(): State;
   /** Runs the apply pipeline with a new state document. */
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
