@@ -91,7 +91,10 @@ Deno.test("EmbeddedHaproxy - start ends a stale haproxy named by the pid file", 
     stderr: "null",
   });
   assert.ok((await orphan.output()).success);
-  const stalePid = Number((await Deno.readTextFile(l.pidFile)).trim());
+  // The daemonized master writes its pid file on its own time, after the launcher exits.
+  const readPid = async () => Number((await Deno.readTextFile(l.pidFile).catch(() => "")).trim());
+  assert.ok(await waitFor(async () => (await readPid()) > 0, 5000), "no pid file");
+  const stalePid = await readPid();
   const hx = new EmbeddedHaproxy({
     binary: HAPROXY_BIN,
     cfgPath: l.cfgPath,
