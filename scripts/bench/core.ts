@@ -120,7 +120,12 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
       if (res.status !== 200) throw new Error(`PUT failed: ${res.status}`);
       const headers = await Deno.readTextFile(headerFile);
       const timing = /^server-timing:\s*(.*)$/im.exec(headers)?.[1] ?? "";
-      for (const m of timing.matchAll(/(\w+);dur=([\d.]+)/g)) push(m[1], Number(m[2]));
+      let sum = 0;
+      for (const m of timing.matchAll(/(\w+);dur=([\d.]+)/g)) {
+        push(m[1], Number(m[2]));
+        sum += Number(m[2]);
+      }
+      push("http", res.totalMs - sum); // curl's total minus the stages: transfer and routing
     };
     // The floor for the same cfg (the one live now): check, reload, confirm, directly.
     const floorOnce = async () => {
