@@ -260,8 +260,11 @@ export class ApplyPipeline {
         if (prepared.ok) await prepared.value.discard();
         await Deno.remove(paths.cfgCandidate).catch(() => {});
         await files.restore();
-        // A disk error while staging is ours (500); the check's verdict, when it refused, is not.
-        if (check.ok && !prepared.ok) throw prepared.error;
+        if (check.ok && !prepared.ok) {
+          // A disk error while staging is ours (500), but still a failed apply to audit.
+          this.deps.log.error("staging the apply failed", { error: String(prepared.error) });
+          throw await fail("check", new HttpError("InternalError", "could not stage the apply"));
+        }
         throw await fail(
           "check",
           new HttpError("HaproxyRejected", "haproxy -c rejected the rendered config", {
@@ -272,7 +275,15 @@ export class ApplyPipeline {
         );
       }
       ready = prepared.value;
-      const { durable } = await swapIn(paths);
+      let durable: Promise<void>;
+      try {
+        ({ durable } = await swapIn(paths));
+      } catch (error) {
+        await ready.discard();
+        await Deno.remove(paths.cfgCandidate).catch(() => {});
+        await files.restore();
+        throw error;
+      }
       clock.lap("swap");
       reload = await haproxy.reload();
       await durable;
