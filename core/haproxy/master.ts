@@ -82,7 +82,7 @@ export function parseShowProc(text: string): ProcInfo | null {
 export interface ReloadOptions {
   /** How long to wait for the master to report the reload (default 15000 ms). */
   timeoutMs?: number;
-  /** How often to poll `show proc` (default 10 ms). */
+  /** How often to poll `show proc` (default 5 ms). */
   pollMs?: number;
 }
 
@@ -114,7 +114,7 @@ export class MasterClient {
    */
   async reload(opts: ReloadOptions = {}): Promise<ReloadOutcome> {
     const timeoutMs = opts.timeoutMs ?? 15000;
-    const pollMs = opts.pollMs ?? 10;
+    const pollMs = opts.pollMs ?? 5;
     const deadline = Date.now() + timeoutMs;
     const before = await this.showProc();
     if (!before) {

@@ -195,11 +195,11 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 /** Prints the PUT/floor ratios and the 10k-server validate + render time. */
 export default async function benchCore(): Promise<void> {
   // Reload times on a shared 2-core VM wander by tens of ms: enough runs for a steady median.
-  const runs = Number(Deno.env.get("BENCH_CORE_RUNS") ?? 21);
+  const runs = Number(Deno.env.get("BENCH_CORE_RUNS") ?? 25);
   const rows: string[] = [];
   let worst = 0;
   for (const backends of [10, 1000]) {
-    const r = await putVersusFloor(backends, 10, backends >= 1000 ? Math.max(5, runs - 6) : runs);
+    const r = await putVersusFloor(backends, 10, runs);
     worst = Math.max(worst, r.ratio);
     rows.push(
       `${String(backends).padStart(5)} backends × 10 servers: PUT /api/state ${ms(r.put)}` +
