@@ -23,8 +23,6 @@ import type { Auth } from "./service.ts";
 import type { Session } from "./sessions.ts";
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
-const SLOW_ALLOWED = { slow: true } as const;
-const SLOW_REFUSED = { slow: false } as const;
 
 /** The guards that enforce authentication, rate limits, roles and CSRF. */
 export function authGuards(auth: Auth): Guard[] {
@@ -32,22 +30,23 @@ export function authGuards(auth: Auth): Guard[] {
 
   const authenticate: Guard = {
     name: "authenticate",
-    check({ req, ip }) {
+    check(input) {
+      const { req } = input;
       const header = req.headers.get("authorization");
       if (header !== null) {
         const m = BEARER.exec(header);
         if (!m) return null;
         const verified = auth.tokens.verify(
           m[1],
-          auth.tokenFailures.allows(clientKey(ip)) ? SLOW_ALLOWED : SLOW_REFUSED,
+          () => auth.tokenFailures.allows(clientKey(input.ip)),
         );
         if (verified instanceof Promise) {
           return verified.then((p) => {
-            if (!p) auth.tokenFailures.hit(clientKey(ip));
+            if (!p) auth.tokenFailures.hit(clientKey(input.ip));
             return p;
           });
         }
-        if (!verified) auth.tokenFailures.hit(clientKey(ip));
+        if (!verified) auth.tokenFailures.hit(clientKey(input.ip));
         return verified;
       }
       const id = sessionIdOf(req);
@@ -65,10 +64,11 @@ export function authGuards(auth: Auth): Guard[] {
 
   const rateLimit: Guard = {
     name: "rate-limit",
-    check({ route, principal, ip }, headers) {
+    check(input, headers) {
+      const { route, principal } = input;
       const tier = route.options.tier;
       const key = tier === "auth" || !principal
-        ? `ip:${clientKey(ip)}`
+        ? `ip:${clientKey(input.ip)}`
         : `principal:${actorOf(principal)}`;
       const decision = auth.limits[tier].hit(key);
       writeRateLimitHeaders(decision, headers);
@@ -82,10 +82,11 @@ export function authGuards(auth: Auth): Guard[] {
 
   const role: Guard = {
     name: "role",
-    check({ req, url, route, principal }) {
+    check(input) {
+      const { req, route, principal } = input;
       const need = route.options.role;
       if (need === "public") return;
-      if (!principal) return authRequired(req, url);
+      if (!principal) return authRequired(req, input.url);
       if (!covers(principal.role, need)) {
         throw forbidden(`this needs the ${need} role; you have ${principal.role}`);
       }
@@ -94,12 +95,13 @@ export function authGuards(auth: Auth): Guard[] {
 
   const csrf: Guard = {
     name: "csrf",
-    check({ req, url, principal }) {
+    check(input) {
+      const { req, principal } = input;
       if (req.method === "GET") return;
-      if (principal === null) return checkCrossSite(req, url);
+      if (principal === null) return checkCrossSite(req, input.url);
       if (principal.source !== "session") return;
       const session = sessions.get(req);
-      if (session) return checkCsrf(req, url, session.csrf);
+      if (session) return checkCsrf(req, input.url, session.csrf);
     },
   };
 

@@ -142,14 +142,15 @@ export class TokenStore {
 
   /**
    * Resolves a wire value to a principal, or null when unknown, wrong,
-   * expired or malformed. With `slow: false` a token not yet in the cache is
-   * refused instead of paying bcrypt (the caller has seen too many failures
-   * from this client). Answers synchronously from the cache, and with a
+   * expired or malformed. A token not yet in the cache costs bcrypt: it is
+   * refused instead when `mayRunBcrypt` says no (the caller has seen too
+   * many failures from this client; asked only then, so the hot path never
+   * looks the client up). Answers synchronously from the cache, and with a
    * promise only when bcrypt has to run.
    */
   verify(
     wire: string,
-    opts: { slow?: boolean } = {},
+    mayRunBcrypt: () => boolean = () => true,
   ): Principal | null | Promise<Principal | null> {
     const parsed = parseWire(wire);
     if (!parsed) return null;
@@ -165,7 +166,7 @@ export class TokenStore {
       this.#touch(parsed.keyId, cached, t);
       return cached.principal;
     }
-    if (opts.slow === false) return null;
+    if (!mayRunBcrypt()) return null;
     const key = `${parsed.keyId}.${digest}`;
     let pending = this.#inflight.get(key);
     if (!pending) {

@@ -10,6 +10,7 @@ import { badRequest } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { actorOf, type Principal, type RequestContext, type RouteRecord } from "../plugin.ts";
 import { readTextCapped } from "./body.ts";
+import { pathOf } from "./request_path.ts";
 import type { Router } from "./router.ts";
 import { errorResponse, json, Reply } from "./respond.ts";
 
@@ -17,12 +18,12 @@ import { errorResponse, json, Reply } from "./respond.ts";
 export interface GuardInput {
   /** The request, untouched; guards must not consume its body. */
   req: Request;
-  /** The parsed request URL. */
-  url: URL;
+  /** The parsed request URL (parsed on first read: read it only when needed). */
+  readonly url: URL;
   /** The matched route, whose `role` and `tier` the guard enforces. */
   route: RouteRecord;
-  /** The client's address as the socket saw it, for rate limits and audit. */
-  ip: string;
+  /** The client's address as the socket saw it, for rate limits and audit (read on first use). */
+  readonly ip: string;
   /** Who an earlier guard identified, or null while still anonymous. */
   principal: Principal | null;
 }
@@ -69,11 +70,10 @@ export function createHandler(
   log: Logger,
 ): (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response> {
   return (req, info) => {
-    const url = new URL(req.url);
     const extra = new ExtraHeaders();
     let result: Response | Reply | Promise<Response | Reply>;
     try {
-      result = dispatch(router, guards(), req, url, remoteIp(info), extra);
+      result = dispatch(router, guards(), req, info, extra);
     } catch (error) {
       return finish(errorResponse(error, log), extra);
     }
@@ -112,12 +112,13 @@ function dispatch(
   router: Router,
   guards: Guard[],
   req: Request,
-  url: URL,
-  ip: string,
+  info: Deno.ServeHandlerInfo,
   extra: HeaderSink,
 ): Response | Reply | Promise<Response | Reply> {
-  const found = router.match(req.method, url.pathname);
-  if (found.kind === "not-found") return json({ error: `no route for ${url.pathname}` }, 404);
+  const href = req.url;
+  const path = pathOf(href);
+  const found = router.match(req.method, path);
+  if (found.kind === "not-found") return json({ error: `no route for ${path}` }, 404);
   if (found.kind === "method-not-allowed") {
     return json({ error: `method ${req.method} not allowed` }, 405, {
       allow: found.allow.join(", "),
@@ -125,7 +126,7 @@ function dispatch(
   }
   const { route, params } = found.match;
   // One input object per request; `principal` is updated as guards identify the caller.
-  const input: GuardInput = { req, url, route, ip, principal: null };
+  const input = new Incoming(req, href, info, route);
   for (let i = 0; i < guards.length; i++) {
     const out = guards[i].check(input, extra);
     if (out instanceof Promise) return finishAsync(guards, i, out, input, params, extra);
@@ -140,7 +141,7 @@ async function finishAsync(
   guards: Guard[],
   i: number,
   pending: Promise<GuardResult>,
-  input: GuardInput,
+  input: Incoming,
   params: Record<string, string>,
   extra: HeaderSink,
 ): Promise<Response | Reply> {
@@ -157,10 +158,10 @@ async function finishAsync(
 
 /** Calls the route's handler and normalizes what it returns. */
 function runRoute(
-  input: GuardInput,
+  input: Incoming,
   params: Record<string, string>,
 ): Response | Reply | Promise<Response | Reply> {
-  const ctx = new Context(input.req, input.url, params, input.principal, input.ip);
+  const ctx = new Context(input, params);
   const result = input.route.handler(ctx);
   if (result instanceof Promise) return result.then(toReply);
   return toReply(result);
@@ -171,19 +172,51 @@ function toReply(result: unknown): Response | Reply {
   return Reply.jsonText(JSON.stringify(result ?? { ok: true }));
 }
 
-/** The handler's view of a request; methods live on the prototype, not in per-request closures. */
-class Context implements RequestContext {
-  readonly actor: string;
-  #body: Promise<unknown> | undefined;
+/**
+ * What the guards see of a request. The URL and the client address cost an
+ * op each to read, and most requests need neither (routing uses the path,
+ * a known principal keys the rate limit): both are read on first use.
+ */
+class Incoming implements GuardInput {
+  principal: Principal | null = null;
+  #url: URL | undefined;
+  #ip: string | undefined;
 
   constructor(
     readonly req: Request,
-    readonly url: URL,
-    readonly params: Record<string, string>,
-    readonly principal: Principal | null,
-    readonly ip: string,
-  ) {
-    this.actor = actorOf(principal);
+    readonly href: string,
+    readonly info: Deno.ServeHandlerInfo,
+    readonly route: RouteRecord,
+  ) {}
+
+  get url(): URL {
+    return this.#url ??= new URL(this.href);
+  }
+
+  get ip(): string {
+    return this.#ip ??= remoteIp(this.info);
+  }
+}
+
+/** The handler's view of a request; methods live on the prototype, not in per-request closures. */
+class Context implements RequestContext {
+  readonly req: Request;
+  readonly principal: Principal | null;
+  readonly actor: string;
+  #body: Promise<unknown> | undefined;
+
+  constructor(private readonly input: Incoming, readonly params: Record<string, string>) {
+    this.req = input.req;
+    this.principal = input.principal;
+    this.actor = actorOf(input.principal);
+  }
+
+  get url(): URL {
+    return this.input.url;
+  }
+
+  get ip(): string {
+    return this.input.ip;
   }
 
   json(): Promise<unknown> {
