@@ -32,16 +32,26 @@ function split(path: string): string[] {
 /** A path router: static segments beat `:param` segments. */
 export class Router {
   #compiled: Compiled[] = [];
+  /** Routes without params by "METHOD path": one lookup answers most requests. */
+  #exact = new Map<string, MatchResult>();
 
   /** Adds a route; duplicate detection is the plugin host's job. */
   add(route: RouteRecord): void {
-    this.#compiled.push({ route, segments: split(route.path) });
+    const segments = split(route.path);
+    this.#compiled.push({ route, segments });
     // Static routes first, so /api/snapshots/latest would beat /api/snapshots/:id.
     this.#compiled.sort((a, b) => score(b.segments) - score(a.segments));
+    if (!segments.some((s) => s.charCodeAt(0) === COLON)) {
+      const found: MatchResult = { kind: "found", match: { route, params: NO_PARAMS } };
+      this.#exact.set(`${route.method} /${segments.join("/")}`, found);
+    }
   }
 
   /** Finds the route for a request. */
   match(method: string, path: string): MatchResult {
+    const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+    const exact = this.#exact.get(`${method} ${trimmed}`);
+    if (exact) return exact;
     const parts = split(path);
     const allow: Method[] = [];
     for (const c of this.#compiled) {
@@ -53,6 +63,9 @@ export class Router {
     return allow.length ? { kind: "method-not-allowed", allow } : { kind: "not-found" };
   }
 }
+
+/** The params of a route without `:param` segments, shared and frozen. */
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function score(segments: string[]): number {
   return segments.reduce((n, s) => n * 2 + (s.startsWith(":") ? 0 : 1), 1);

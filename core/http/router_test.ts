@@ -34,6 +34,20 @@ Deno.test("Router - a static segment beats a param whatever the registration ord
   }
 });
 
+Deno.test("Router - a static path under another method falls through to a param route", () => {
+  const r = router(route("GET", "/api/snapshots/latest"), route("DELETE", "/api/snapshots/:id"));
+  const del = r.match("DELETE", "/api/snapshots/latest");
+  assert.equal(del.kind, "found");
+  if (del.kind === "found") assert.deepEqual(del.match.params, { id: "latest" });
+  const get = r.match("GET", "/api/snapshots/latest/");
+  assert.equal(get.kind, "found");
+  if (get.kind === "found") assert.equal(get.match.route.method, "GET");
+  assert.deepEqual(r.match("PUT", "/api/snapshots/latest"), {
+    kind: "method-not-allowed",
+    allow: ["GET", "DELETE"],
+  });
+});
+
 Deno.test("Router - params are decoded; empty or malformed segments do not match", () => {
   const r = router(route("GET", "/api/backends/:backend/servers/:server"));
   const hit = r.match("GET", "/api/backends/web%2Dpool/servers/s%3A1");
