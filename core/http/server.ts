@@ -103,8 +103,13 @@ function finish(result: Response | Reply, extra: ExtraHeaders): Response {
 }
 
 function remoteIp(info: Deno.ServeHandlerInfo): string {
-  const addr = info.remoteAddr as Deno.NetAddr;
-  return addr.hostname ?? "unknown";
+  try {
+    const addr = info.remoteAddr as Deno.NetAddr;
+    return addr.hostname ?? "unknown";
+  } catch {
+    // Read late (after the response, from a stream), the connection may be gone.
+    return "unknown";
+  }
 }
 
 /** Routes, runs the guards and the handler; synchronous unless a step returns a promise. */
