@@ -18,14 +18,11 @@ import { startDaemon } from "../../core/daemon.ts";
 import { openDatabase } from "../../core/store/db.ts";
 import { parseConfig } from "../../core/config.ts";
 import { Auth } from "../../core/auth/service.ts";
+import { median } from "./_util.ts";
 
 const WRK_SECONDS = Number(Deno.env.get("BENCH_WRK_SECONDS") ?? 3);
 const ROUNDS = Number(Deno.env.get("BENCH_WRK_ROUNDS") ?? 5);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
 const WRK_CONNECTIONS = 32;
 
 /** This process's CPU time so far (user + system), in microseconds, from /proc. */

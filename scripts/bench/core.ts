@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { startTestDaemon } from "../../tests/support/daemon.ts";
+import { freePort, startTestDaemon } from "../../tests/support/daemon.ts";
+import { bigState, median } from "./_util.ts";
 import { checkConfig } from "../../core/haproxy/check.ts";
 import { MasterClient } from "../../core/haproxy/master.ts";
 import { offlineRenderer } from "../../core/offline.ts";
@@ -24,50 +25,6 @@ import { defaultPlugins } from "../../plugins/mod.ts";
 
 const PUT_TARGET = 1.10;
 const RENDER_TARGET_MS = 100;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-/** A state with `backends` × `servers` loopback servers (no health checks); `variant` moves one weight. */
-export function bigState(
-  frontendPort: number,
-  backends: number,
-  servers: number,
-  variant = 0,
-): Record<string, unknown> {
-  return {
-    version: 1,
-    haproxy: {
-      defaults: { mode: "http", timeouts: { connect: "2s", client: "10s", server: "10s" } },
-      frontends: [{
-        id: "fe-bench",
-        binds: [{ address: `127.0.0.1:${frontendPort}` }],
-        defaultBackend: "be-0",
-      }],
-      backends: Array.from({ length: backends }, (_, b) => ({
-        id: `be-${b}`,
-        balance: { algorithm: "roundrobin" },
-        servers: Array.from({ length: servers }, (_, s) => ({
-          name: `s${s}`,
-          address: `127.0.${(b >> 8) & 255}.${(b & 255) || 1}:${10000 + s}`,
-          weight: b === 0 && s === 0 ? 100 + variant : 100,
-          check: false,
-        })),
-      })),
-    },
-    acls: [],
-  };
-}
 
 /** PUTs a file with curl; the status and curl's own measure of the request's total time. */
 async function curlPut(url: string, file: string, token: string, headerFile: string) {
@@ -197,10 +154,8 @@ export default async function benchCore(): Promise<void> {
   // Reload times on a shared 2-core VM wander by tens of ms: enough runs for a steady median.
   const runs = Number(Deno.env.get("BENCH_CORE_RUNS") ?? 25);
   const rows: string[] = [];
-  let worst = 0;
   for (const backends of [10, 1000]) {
     const r = await putVersusFloor(backends, 10, runs);
-    worst = Math.max(worst, r.ratio);
     rows.push(
       `${String(backends).padStart(5)} backends × 10 servers: PUT /api/state ${ms(r.put)}` +
         ` | floor (haproxy -c + reload + new worker) ${ms(r.floor)}` +

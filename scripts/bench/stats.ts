@@ -19,34 +19,11 @@ import process from "node:process";
 import { freePort, startTestDaemon } from "../../tests/support/daemon.ts";
 import { stats } from "../../plugins/stats/mod.ts";
 import { Sampler } from "../../plugins/stats/sampler.ts";
+import { bigState } from "./_util.ts";
 
 const TARGET_PCT = 2;
 const WINDOW_MS = Number(Deno.env.get("STATS_BENCH_WINDOW_MS") ?? 10_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function state(port: number): Record<string, unknown> {
-  return {
-    version: 1,
-    haproxy: {
-      defaults: { mode: "http", timeouts: { connect: "2s", client: "10s", server: "10s" } },
-      frontends: [{
-        id: "fe-bench",
-        binds: [{ address: `127.0.0.1:${port}` }],
-        defaultBackend: "be-0",
-      }],
-      backends: Array.from({ length: 10 }, (_, b) => ({
-        id: `be-${b}`,
-        balance: { algorithm: "roundrobin" },
-        servers: Array.from({ length: 100 }, (_, s) => ({
-          name: `s${s}`,
-          address: `127.0.1.${b + 1}:${20000 + s}`,
-          check: false,
-        })),
-      })),
-    },
-    acls: [],
-  };
-}
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -72,7 +49,7 @@ export default async function bench(): Promise<void> {
   const d = await startTestDaemon({
     plugins: [stats()],
     config: { stats: { intervalMs: 1000 } },
-    state: state(freePort()),
+    state: bigState(freePort(), 10, 100),
   });
   try {
     await sleep(1200);
