@@ -15,7 +15,7 @@ import {
   startTestDaemon,
   type TestDaemon,
 } from "./support/daemon.ts";
-import { fingerprint, hit, spread, teardown } from "./support/core_probe.ts";
+import { fingerprint, hit, spread, teardown, withOneServer } from "./support/core_probe.ts";
 
 async function closeAll(backends: Backend[]): Promise<void> {
   for (const b of backends) await b.close();
@@ -79,12 +79,8 @@ Deno.test("apply - traffic follows server and weight changes", async () => {
   }
 });
 
-Deno.test("apply - a 422 names the path and changes nothing", async () => {
-  const a = startBackend("a");
-  const fe = freePort();
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+Deno.test("apply - a 422 names the path and changes nothing", () =>
+  withOneServer(async ({ d, fe, a }) => {
     const before = await fingerprint(d);
     const bad: any = simpleState(fe, [{ name: "a", address: a.address }]);
     bad.haproxy.frontends[0].useBackends = [{ backend: "missing", cond: "if TRUE" }];
@@ -109,18 +105,10 @@ Deno.test("apply - a 422 names the path and changes nothing", async () => {
     const failures = audit.body.entries.filter((e: any) => e.outcome === "failure");
     assert.equal(failures.length, 2);
     assert.equal(failures[0].details.stage, "validate");
-  } finally {
-    await teardown(d);
-    await a.close();
-  }
-});
+  }));
 
-Deno.test("apply - a 502 from haproxy -c hints at the offending entity and changes nothing", async () => {
-  const a = startBackend("a");
-  const fe = freePort();
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+Deno.test("apply - a 502 from haproxy -c hints at the offending entity and changes nothing", () =>
+  withOneServer(async ({ d, fe, a }) => {
     const before = await fingerprint(d);
     const bad: any = simpleState(fe, [{ name: "a", address: a.address }]);
     bad.haproxy.backends[0].rawDirectives = ["bogus-keyword on"];
@@ -143,11 +131,7 @@ Deno.test("apply - a 502 from haproxy -c hints at the offending entity and chang
     const audit = await d.api("GET", "/api/audit?category=state&limit=1");
     assert.equal(audit.body.entries[0].outcome, "failure");
     assert.equal(audit.body.entries[0].details.stage, "check");
-  } finally {
-    await teardown(d);
-    await a.close();
-  }
-});
+  }));
 
 Deno.test("apply - a config that fails at load is rolled back, still serves, and is audited", async () => {
   const a = startBackend("a");
@@ -201,12 +185,8 @@ Deno.test("apply - a config that fails at load is rolled back, still serves, and
   }
 });
 
-Deno.test("plan - returns a diff and hints and changes nothing", async () => {
-  const a = startBackend("a");
-  const fe = freePort();
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+Deno.test("plan - returns a diff and hints and changes nothing", () =>
+  withOneServer(async ({ d, fe, a }) => {
     const before = await fingerprint(d);
     const snapshotsBefore = (await d.api("GET", "/api/snapshots")).body.snapshots.length;
 
@@ -240,18 +220,10 @@ Deno.test("plan - returns a diff and hints and changes nothing", async () => {
     assert.equal((await d.api("GET", "/api/snapshots")).body.snapshots.length, snapshotsBefore);
     const dir = [...Deno.readDirSync(d.dataDir)].map((e) => e.name);
     assert.ok(!dir.some((n) => n.endsWith(".plan") || n.endsWith(".candidate")), dir.join(" "));
-  } finally {
-    await teardown(d);
-    await a.close();
-  }
-});
+  }));
 
-Deno.test("haproxy routes - cfg from disk and state, manual reload, health", async () => {
-  const a = startBackend("a");
-  const fe = freePort();
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+Deno.test("haproxy routes - cfg from disk and state, manual reload, health", () =>
+  withOneServer(async ({ d, fe }) => {
     const disk = await d.api("GET", "/api/haproxy/cfg?source=disk");
     assert.equal(disk.status, 200);
     assert.equal(disk.text, await Deno.readTextFile(d.paths.cfg));
@@ -278,11 +250,7 @@ Deno.test("haproxy routes - cfg from disk and state, manual reload, health", asy
     assert.equal(health.body.ok, true);
     assert.equal(health.body.state, "initialized");
     assert.equal(health.body.haproxy.masterPid, after!.masterPid);
-  } finally {
-    await teardown(d);
-    await a.close();
-  }
-});
+  }));
 
 Deno.test("state - malformed JSON is a 400 and a corrupt state.json means 409 until fixed", async () => {
   let d: TestDaemon | null = await startTestDaemon();

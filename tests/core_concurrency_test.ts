@@ -13,14 +13,10 @@ import {
   startTestDaemon,
   type TestDaemon,
 } from "./support/daemon.ts";
-import { fingerprint, hit, teardown } from "./support/core_probe.ts";
+import { fingerprint, hit, teardown, withOneServer } from "./support/core_probe.ts";
 
-Deno.test("apply - 10 concurrent PUTs are serialized, each audited and snapshotted once", async () => {
-  const a = startBackend("a");
-  const fe = freePort();
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+Deno.test("apply - 10 concurrent PUTs are serialized, each audited and snapshotted once", () =>
+  withOneServer(async ({ d, fe, a }) => {
     const before = await fingerprint(d);
     const auditBefore = (await d.api("GET", "/api/audit?category=state")).body.entries.length;
     const snapsBefore = (await d.api("GET", "/api/snapshots")).body.snapshots.length;
@@ -64,18 +60,10 @@ Deno.test("apply - 10 concurrent PUTs are serialized, each audited and snapshott
     assert.equal(newest.body.reason, `concurrent-${weight - 1}`);
     assert.match(after.cfg, new RegExp(`server a ${a.address} weight ${weight}\\b`));
     assert.equal((await hit(fe)).body, "a");
-  } finally {
-    await teardown(d);
-    await a.close();
-  }
-});
+  }));
 
-Deno.test("state - ETag / If-Match: a stale If-Match is a 412 that changes nothing", async () => {
-  const a = startBackend("a");
-  const fe = freePort();
-  let d: TestDaemon | null = null;
-  try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+Deno.test("state - ETag / If-Match: a stale If-Match is a 412 that changes nothing", () =>
+  withOneServer(async ({ d, fe, a }) => {
     const got = await d.api("GET", "/api/state");
     const etag = got.headers.get("etag")!;
     assert.match(etag, /^"[0-9a-f]+"$/);
@@ -106,11 +94,7 @@ Deno.test("state - ETag / If-Match: a stale If-Match is a 412 that changes nothi
     const none = await d.api("PUT", "/api/state", next);
     assert.equal(none.status, 200);
     assert.equal(none.headers.get("etag"), newEtag, "same document, same ETag");
-  } finally {
-    await teardown(d);
-    await a.close();
-  }
-});
+  }));
 
 Deno.test("state - PUTting the same document twice renders identical cfg and state", async () => {
   const a = startBackend("a");

@@ -6,7 +6,14 @@
  *
  * @module
  */
-import type { TestDaemon } from "./daemon.ts";
+import {
+  type Backend,
+  freePort,
+  simpleState,
+  startBackend,
+  startTestDaemon,
+  type TestDaemon,
+} from "./daemon.ts";
 
 /** One GET through HAProxy on a new connection; status 0 when refused or reset. */
 export async function hit(
@@ -80,4 +87,30 @@ export async function teardown(d: TestDaemon | null): Promise<void> {
   if (!d) return;
   await d.stop();
   await Deno.remove(d.dataDir, { recursive: true }).catch(() => {});
+}
+
+/** What {@link withOneServer} hands its test. */
+export interface OneServer {
+  d: TestDaemon;
+  /** The frontend's port (`fe-main` → backend `app`). */
+  fe: number;
+  /** The one server `a`, answering "a". */
+  a: Backend;
+}
+
+/**
+ * The common end-to-end set-up: a real backend `a`, a daemon whose state
+ * sends a frontend on a free port to it, torn down whatever the test does.
+ */
+export async function withOneServer(test: (t: OneServer) => Promise<void>): Promise<void> {
+  const a = startBackend("a");
+  const fe = freePort();
+  let d: TestDaemon | null = null;
+  try {
+    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+    await test({ d, fe, a });
+  } finally {
+    await teardown(d);
+    await a.close();
+  }
 }
