@@ -152,9 +152,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const { audit, snapshots, store, pipeline, render, schema, validating } = core;
   // A daemon killed mid-apply may have left staged files beside these (the snapshot
   // store drops its pending rows likewise).
-  for (const file of [paths.state, paths.cfg, paths.serverStateFile]) {
-    await removeStaleTemps(file);
-  }
+  await removeStaleTemps([paths.state, paths.cfg, paths.serverStateFile]);
   // Through the apply path's schema, so the first apply after a start finds its backends known.
   await loadInitialState(store, validating, opts.seed ?? false, log);
 

@@ -57,20 +57,25 @@ export async function writeFileAtomic(
 }
 
 /**
- * Removes the `<name>.tmp-*` files beside `path` that a killed process left
- * (a write or a staged file in flight). Run at start-up, before anything
- * writes there again.
+ * Removes the `<name>.tmp-*` files beside each of `paths` that a killed
+ * process left (a write or a staged file in flight). Run at start-up, before
+ * anything writes there again; each directory is read once.
  */
-export async function removeStaleTemps(path: string): Promise<void> {
-  const prefix = `${basename(path)}.tmp-`;
-  try {
-    for await (const entry of Deno.readDir(dirname(path))) {
-      if (entry.isFile && entry.name.startsWith(prefix)) {
-        await Deno.remove(`${dirname(path)}/${entry.name}`).catch(() => {});
+export async function removeStaleTemps(paths: string[]): Promise<void> {
+  const byDir = new Map<string, string[]>();
+  for (const path of paths) {
+    byDir.set(dirname(path), [...byDir.get(dirname(path)) ?? [], `${basename(path)}.tmp-`]);
+  }
+  for (const [dir, prefixes] of byDir) {
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        if (entry.isFile && prefixes.some((p) => entry.name.startsWith(p))) {
+          await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
+        }
       }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
 }
 

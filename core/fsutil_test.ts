@@ -26,10 +26,12 @@ Deno.test("removeStaleTemps - removes only <name>.tmp-* beside the path", async 
     for (const name of ["state.json", "state.json.tmp-1a2b3c4d", "haproxy.cfg.tmp-x", "other"]) {
       await Deno.writeTextFile(`${dir}/${name}`, name);
     }
-    await removeStaleTemps(`${dir}/state.json`);
+    await removeStaleTemps([`${dir}/state.json`]);
     const left = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
     assert.deepEqual(left, ["haproxy.cfg.tmp-x", "other", "state.json"]);
-    await removeStaleTemps(`${dir}/missing/state.json`); // no directory: nothing to do
+    await removeStaleTemps([`${dir}/state.json`, `${dir}/haproxy.cfg`]);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), ["other", "state.json"]);
+    await removeStaleTemps([`${dir}/missing/state.json`]); // no directory: nothing to do
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -33,7 +33,6 @@ export interface SwapDeps {
  * successor and the snapshot written but not yet in effect.
  */
 export interface ReadySwap {
-  prepared: PreparedState;
   /** Whether there was a live cfg (kept as `.bak`) to roll back to. */
   hadLive: boolean;
   /** After a confirmed reload: puts `state.json` in place and makes the snapshot visible. */
@@ -85,7 +84,6 @@ export async function prepareSwap(
   return {
     ok: true,
     value: {
-      prepared,
       hadLive: hadLive.value,
       async commit() {
         await file.commit();
