@@ -56,32 +56,27 @@ export function consoleRoutes(host: PluginHost, api: RuntimeApi, maxLength: numb
     const level = LEVEL_OF_ROLE[role];
     const commands = splitCommands(command);
     if (commands.length === 0) throw badRequest("command is empty");
-    let output: string;
-    try {
-      output = await api.raw(consoleLine(role, command));
-    } catch (error) {
+    // One audit entry per command of the line, with the line's outcome.
+    const record = (error?: Error) => {
       for (const c of commands) {
         host.audit.record({
           actor: ctx.actor,
           category: "haproxy",
           action: "command",
           target: null,
-          details: { command: c, level, error: (error as Error).message },
-          outcome: "failure",
+          details: error ? { command: c, level, error: error.message } : { command: c, level },
+          outcome: error ? "failure" : "success",
         });
       }
+    };
+    let output: string;
+    try {
+      output = await api.raw(consoleLine(role, command));
+    } catch (error) {
+      record(error as Error);
       throw error;
     }
-    for (const c of commands) {
-      host.audit.record({
-        actor: ctx.actor,
-        category: "haproxy",
-        action: "command",
-        target: null,
-        details: { command: c, level },
-        outcome: "success",
-      });
-    }
+    record();
     // The level command answers an empty line of its own; drop it so the output is the caller's.
     const shown = level === "admin" ? output : output.replace(/^\n/, "");
     return { level, commands, output: shown };
