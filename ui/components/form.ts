@@ -87,6 +87,13 @@ function fieldId(name: string): string {
   return `f-${name.replace(/[^A-Za-z0-9_-]/g, "-")}`;
 }
 
+/** A field's label, with its hint after it when there is one. */
+function FieldLabel(props: { id: string; label: string; hint?: string }): VNode {
+  return html`<label for=${props.id}>${props.label}${
+    props.hint ? [" ", html`<span class="hint">${props.hint}</span>`] : null
+  }</label>`;
+}
+
 /** A labelled text/number/password input with its errors. */
 export function Field(
   props: FieldProps & {
@@ -100,9 +107,7 @@ export function Field(
   const errors = errorsFor(props.errors, props.name);
   return html`
     <div class=${errors.length ? "field invalid" : "field"}>
-      <label for=${id}>${props.label}${props.hint
-        ? [" ", html`<span class="hint">${props.hint}</span>`]
-        : null}</label>
+      <${FieldLabel} id=${id} label=${props.label} hint=${props.hint} />
       <input id=${id} name=${props.name} type=${props.type ?? "text"} value=${props.value ?? ""}
         required=${props.required} autocomplete=${props.autocomplete} min=${props.min} max=${props
           .max}
@@ -157,9 +162,7 @@ export function TextArea(props: FieldProps & { code?: boolean; rows?: number }):
   const errors = errorsFor(props.errors, props.name);
   return html`
     <div class=${errors.length ? "field invalid" : "field"}>
-      <label for=${id}>${props.label}${props.hint
-        ? [" ", html`<span class="hint">${props.hint}</span>`]
-        : null}</label>
+      <${FieldLabel} id=${id} label=${props.label} hint=${props.hint} />
       <textarea id=${id} name=${props.name} class=${props.code ? "code" : undefined}
         rows=${props.rows} spellcheck="false"
         aria-invalid=${errors.length ? "true" : undefined}
