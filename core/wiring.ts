@@ -16,6 +16,7 @@ import type { Registry } from "./registry.ts";
 import { composeStateSchema, type State } from "./state/schema.ts";
 import { BackendMemo } from "./state/backend_memo.ts";
 import { StateStore } from "./state/store.ts";
+import { stateJson } from "./state/state_json.ts";
 import { type Rendered, renderState } from "./render/render.ts";
 import { ApplyPipeline } from "./apply/pipeline.ts";
 import { AuditLog } from "./store/audit.ts";
@@ -50,13 +51,10 @@ export function wireCore(input: WiringInput): CoreServices {
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
   const schema = composeStateSchema(registry.stateFragments, registry.checks);
-  const validating = composeStateSchema(
-    registry.stateFragments,
-    registry.checks,
-    new BackendMemo(),
-  );
+  const memo = new BackendMemo();
+  const validating = composeStateSchema(registry.stateFragments, registry.checks, memo);
   const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
-  const store = new StateStore(paths.state);
+  const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
   const pipeline = new ApplyPipeline({
     schema: () => validating,
     render,

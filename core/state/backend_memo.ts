@@ -32,6 +32,8 @@ interface Entry {
 export class BackendMemo {
   #entries = new Map<string, Entry>();
   #generation = 0;
+  /** Backends this memo handed out (deep-frozen) → their JSON text, once asked for. */
+  #texts = new WeakMap<BackendModel, string | null>();
 
   /**
    * The backend schema to compose into the state schema in place of
@@ -49,6 +51,7 @@ export class BackendMemo {
     const value = this.#parse(raw, ctx);
     if (value !== z.NEVER) {
       this.#entries.set(key, { value: deepFreeze(value), generation: this.#generation });
+      this.#texts.set(value, null);
     }
     return value;
   });
@@ -62,6 +65,19 @@ export class BackendMemo {
     for (const [key, entry] of this.#entries) {
       if (entry.generation < this.#generation - 1) this.#entries.delete(key);
     }
+  }
+
+  /**
+   * A backend's JSON text, as `JSON.stringify` writes it. Kept for the
+   * backends this memo handed out: they are deep-frozen, so their text
+   * cannot change, and consecutive states share them (see state_json.ts).
+   */
+  jsonOf(backend: BackendModel): string {
+    const known = this.#texts.get(backend);
+    if (known) return known;
+    const text = JSON.stringify(backend);
+    if (known === null) this.#texts.set(backend, text);
+    return text;
   }
 
   /** How many backends are remembered (for tests). */

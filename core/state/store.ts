@@ -59,7 +59,14 @@ export class StateStore {
   #state: State | null = null;
   #etag = "";
   #body: string | null = null;
-  constructor(readonly path: string) {}
+  /**
+   * @param serialize the state's compact JSON; the wiring passes one that
+   * reuses the backend memo's texts, byte-identical to `JSON.stringify`.
+   */
+  constructor(
+    readonly path: string,
+    private serialize: (state: State) => string = JSON.stringify,
+  ) {}
 
   /** Reads the file without validating it (the caller validates with the composed schema). */
   async load(): Promise<LoadedState> {
@@ -74,7 +81,7 @@ export class StateStore {
 
   /** Adopts a validated state as current without writing it. */
   adopt(state: State): void {
-    const body = JSON.stringify(state);
+    const body = this.serialize(state);
     this.#state = state;
     this.#etag = etagOfJson(body);
     this.#body = body;
@@ -84,7 +91,7 @@ export class StateStore {
   prepare(state: State): PreparedState {
     // state.json holds exactly what GET /api/state sends (plus a newline): one serialization,
     // and the file's bytes are the document the ETag names. `jq . state.json` pretty-prints it.
-    const body = JSON.stringify(state);
+    const body = this.serialize(state);
     return { state, text: body + "\n", etag: etagOfJson(body), body };
   }
 
@@ -128,7 +135,7 @@ export class StateStore {
    */
   body(): string | null {
     if (this.#state === null) return null;
-    this.#body ??= JSON.stringify(this.#state);
+    this.#body ??= this.serialize(this.#state);
     return this.#body;
   }
 

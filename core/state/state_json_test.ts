@@ -1,0 +1,89 @@
+// deno-lint-ignore-file no-explicit-any
+import assert from "node:assert/strict";
+import { stateJson } from "./state_json.ts";
+import { BackendMemo } from "./backend_memo.ts";
+import { composeStateSchema } from "./schema.ts";
+import { offlineRenderer } from "../offline.ts";
+import { dataPaths } from "../paths.ts";
+import { defaultPlugins } from "../../plugins/mod.ts";
+
+const GOLDEN_DIR = new URL("../../tests/golden/", import.meta.url).pathname;
+
+function core(weight: number): any {
+  return {
+    version: 1,
+    haproxy: {
+      frontends: [{ id: "fe", binds: [{ address: "127.0.0.1:8080" }], defaultBackend: "a" }],
+      backends: [
+        { id: "a", servers: [{ name: "s1", address: "127.0.0.1:9001", weight }] },
+        { id: "b", balance: { algorithm: "hdr", args: ["Host"] }, servers: [] },
+      ],
+    },
+  };
+}
+
+Deno.test("stateJson - byte for byte JSON.stringify of every golden state, plugins included", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pp-state-json-" });
+  const offline = await offlineRenderer(defaultPlugins(), dataPaths(dir));
+  try {
+    const names = [...Deno.readDirSync(GOLDEN_DIR)].filter((e) => e.name.endsWith(".json"));
+    assert.ok(names.length > 3);
+    for (const { name } of names) {
+      const state = offline.schema.parse(JSON.parse(Deno.readTextFileSync(GOLDEN_DIR + name)));
+      assert.equal(stateJson(state, (b) => JSON.stringify(b)), JSON.stringify(state), name);
+    }
+  } finally {
+    offline.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("stateJson - members without JSON are left out as JSON.stringify does", () => {
+  const odd: any = {
+    version: 1,
+    skipped: undefined,
+    fn: () => 1,
+    haproxy: { global: undefined, backends: [{ id: "a", servers: [] }], 'we"ird': [1, null] },
+    tail: { nested: { deep: true } },
+  };
+  assert.equal(stateJson(odd, (b) => JSON.stringify(b)), JSON.stringify(odd));
+  const bare: any = { haproxy: null, version: 1 };
+  assert.equal(stateJson(bare, (b) => JSON.stringify(b)), JSON.stringify(bare));
+});
+
+Deno.test("BackendMemo.jsonOf - the remembered text is the backend's JSON, across applies", () => {
+  const memo = new BackendMemo();
+  const schema = composeStateSchema({}, [], memo);
+  const asked: string[] = [];
+  const json = (b: any) => {
+    asked.push(b.id);
+    return memo.jsonOf(b);
+  };
+  for (const weight of [10, 20, 10, 30]) {
+    const state = schema.parse(core(weight));
+    assert.equal(stateJson(state, json), JSON.stringify(state), `weight ${weight}`);
+    // Asking twice gives the same text (the second from the memo).
+    assert.equal(stateJson(state, json), JSON.stringify(state));
+  }
+  assert.deepEqual(asked.slice(0, 2), ["a", "b"]);
+  // The text is kept: serializing a state again stringifies no backend.
+  const state = schema.parse(core(30));
+  stateJson(state, json);
+  const original = JSON.stringify;
+  let backendsStringified = 0;
+  JSON.stringify = ((value: any, ...rest: any[]) => {
+    if (value && typeof value === "object" && "servers" in value) backendsStringified++;
+    return (original as any)(value, ...rest);
+  }) as typeof JSON.stringify;
+  try {
+    assert.equal(stateJson(state, json), original(state));
+  } finally {
+    JSON.stringify = original;
+  }
+  assert.equal(backendsStringified, 0);
+  // A backend the memo did not produce is serialized, not remembered by identity.
+  const loose: any = { id: "x", servers: [] };
+  assert.equal(memo.jsonOf(loose), JSON.stringify(loose));
+  loose.id = "y";
+  assert.equal(memo.jsonOf(loose), JSON.stringify(loose), "a mutable object is never cached");
+});
