@@ -212,8 +212,27 @@ function aclDirective(acl: AclModel, ctx: RenderContext): Directive {
   });
 }
 
+/**
+ * Lines of backends already rendered, by validated backend. Only the backend
+ * memo (state/backend_memo.ts) hands out frozen backends, frozen to the
+ * leaves, and consecutive states share them: their lines cannot change.
+ */
+const renderedBackends = new WeakMap<BackendModel, readonly Directive[]>();
+
 function renderBackend(model: ConfigModel, be: BackendModel): void {
   const e: Entity = { kind: "backend", id: be.id };
+  let lines = Object.isFrozen(be) ? renderedBackends.get(be) : undefined;
+  if (!lines) {
+    lines = backendDirectives(be, e);
+    if (Object.isFrozen(be)) renderedBackends.set(be, lines);
+  }
+  // Render hooks may change a line's arguments (TLS adds its options to server lines), so each
+  // render gets its own directives; entities are shared, nothing changes those.
+  const dirs = lines.map((l) => ({ keyword: l.keyword, args: l.args.slice(), entity: l.entity }));
+  model.add({ kind: "backend", name: be.id, entity: e, directives: dirs });
+}
+
+function backendDirectives(be: BackendModel, e: Entity): Directive[] {
   const dirs: Directive[] = [];
   if (be.mode) dirs.push(d("mode", [be.mode], e));
   if (be.balance) dirs.push(d("balance", balanceArgs(be.balance), e));
@@ -251,7 +270,7 @@ function renderBackend(model: ConfigModel, be: BackendModel): void {
     dirs.push(d("server", args, { kind: "server", id: `${be.id}/${s.name}` }));
   }
   for (const raw of be.rawDirectives) dirs.push(d(raw, [], e));
-  model.add({ kind: "backend", name: be.id, entity: e, directives: dirs });
+  return dirs;
 }
 
 function renderStats(model: ConfigModel, st: NonNullable<HaproxyModel["stats"]>): void {

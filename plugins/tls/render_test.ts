@@ -7,6 +7,7 @@ import { TLS_DEFAULT, TlsState } from "./schema.ts";
 import { tlsChecks } from "./checks.ts";
 import { renderTls } from "./render.ts";
 import { CIPHER_PROFILES } from "./ciphers.ts";
+import { BackendMemo } from "../../core/state/backend_memo.ts";
 
 const schema = composeStateSchema({ tls: TlsState.default(TLS_DEFAULT) }, [tlsChecks]);
 
@@ -165,4 +166,25 @@ Deno.test("tls checks - options that need each other are refused with their path
   assert.deepEqual(noCaRes.error!.issues.map((i) => i.path.join(".")), [
     "haproxy.backends.0.servers.0.tls.ca",
   ]);
+});
+
+Deno.test("tls render - a remembered backend renders the same every time, though TLS edits its lines", async () => {
+  const remembering = composeStateSchema(
+    { tls: TlsState.default(TLS_DEFAULT) },
+    [tlsChecks],
+    new BackendMemo(),
+  );
+  await withCertFiles((dataDir) => {
+    const paths = dataPaths(dataDir);
+    const input = fixture({ certs: ["a"] });
+    const fresh = renderState(schema.parse(input), { paths }, [renderTls]);
+    assert.ok(fresh.text.includes("ssl verify required ca-file"), fresh.text);
+    for (let i = 0; i < 3; i++) {
+      const state = remembering.parse(structuredClone(input));
+      assert.ok(Object.isFrozen(state.haproxy.backends[0]), "the backend comes from the memo");
+      const again = renderState(state, { paths }, [renderTls]);
+      assert.equal(again.text, fresh.text, `render ${i + 1}`);
+      assert.deepEqual(again.lines, fresh.lines);
+    }
+  });
 });
