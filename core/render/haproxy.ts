@@ -221,14 +221,19 @@ const renderedBackends = new WeakMap<BackendModel, readonly Directive[]>();
 
 function renderBackend(model: ConfigModel, be: BackendModel): void {
   const e: Entity = { kind: "backend", id: be.id };
-  let lines = Object.isFrozen(be) ? renderedBackends.get(be) : undefined;
-  if (!lines) {
-    lines = backendDirectives(be, e);
-    if (Object.isFrozen(be)) renderedBackends.set(be, lines);
+  let dirs: Directive[];
+  const known = Object.isFrozen(be) ? renderedBackends.get(be) : undefined;
+  if (known) {
+    // Render hooks may change a line's arguments (TLS adds its options to server lines), so
+    // each render gets its own directives; entities are shared, nothing changes those.
+    dirs = known.map((l) => ({ keyword: l.keyword, args: l.args.slice(), entity: l.entity }));
+  } else {
+    dirs = backendDirectives(be, e);
+    // Kept as a copy taken before any hook runs.
+    if (Object.isFrozen(be)) {
+      renderedBackends.set(be, dirs.map((l) => ({ ...l, args: l.args.slice() })));
+    }
   }
-  // Render hooks may change a line's arguments (TLS adds its options to server lines), so each
-  // render gets its own directives; entities are shared, nothing changes those.
-  const dirs = lines.map((l) => ({ keyword: l.keyword, args: l.args.slice(), entity: l.entity }));
   model.add({ kind: "backend", name: be.id, entity: e, directives: dirs });
 }
 
