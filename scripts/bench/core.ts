@@ -179,7 +179,12 @@ export default async function benchCore(): Promise<void> {
     );
   }
   const plain = bigState(8080, 1000, 10);
-  for (const [label, input] of [["", plain], [" over TLS", withServerTls(structuredClone(plain))]] as const) {
+  for (
+    const [label, input] of [["", plain], [
+      " over TLS",
+      withServerTls(structuredClone(plain)),
+    ]] as const
+  ) {
     const vr = await validateRender(input, 7);
     rows.push(
       `validate + render, 10,000 servers${label}: ${ms(vr.total)} (validate ${ms(vr.validate)}, ` +
