@@ -164,10 +164,12 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /** Prints the PUT/floor ratios and the 10k-server validate + render time. */
 export default async function benchCore(): Promise<void> {
-  // Reload times on a shared 2-core VM wander by tens of ms: enough runs for a steady median.
-  const runs = Number(Deno.env.get("BENCH_CORE_RUNS") ?? 41);
+  // Reload times on a shared 2-core VM wander by tens of ms (10 backends: 75 to 170 ms within
+  // one run), so a steady median needs many pairs; the small size's pairs are cheap.
+  const forced = Deno.env.get("BENCH_CORE_RUNS");
   const rows: string[] = [];
-  for (const backends of [10, 1000]) {
+  for (const [backends, defaultRuns] of [[10, 101], [1000, 61]]) {
+    const runs = forced ? Number(forced) : defaultRuns;
     const r = await putVersusFloor(backends, 10, runs);
     rows.push(
       `${String(backends).padStart(5)} backends × 10 servers: PUT /api/state ${ms(r.put)}` +
