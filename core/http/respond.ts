@@ -23,13 +23,20 @@ export function json(body: unknown, status = 200, headers: HeadersInit = {}): Re
  */
 export class Reply {
   constructor(
-    readonly body: string,
+    readonly body: string | Uint8Array<ArrayBuffer>,
     readonly status = 200,
     readonly headers: Record<string, string> = {},
   ) {}
 
-  /** A JSON text reply (the text is already serialized, e.g. cached). */
-  static jsonText(text: string, headers: Record<string, string> = {}, status = 200): Reply {
+  /**
+   * A JSON reply already serialized, e.g. cached: text, or its UTF-8 bytes
+   * (a large state document encoded once, not once per answer).
+   */
+  static jsonText(
+    text: string | Uint8Array<ArrayBuffer>,
+    headers: Record<string, string> = {},
+    status = 200,
+  ): Reply {
     return new Reply(text, status, { "content-type": JSON_TYPE, ...API_HEADERS, ...headers });
   }
 }

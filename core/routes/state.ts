@@ -18,7 +18,7 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "read",
     summary: "The whole desired configuration, with its ETag",
   }, () => {
-    const body = deps.store.body();
+    const body = deps.store.bodyBytes();
     if (body === null) throw new HttpError("NotInitialized", "state not initialized");
     return Reply.jsonText(body, { etag: deps.store.etag() });
   });
@@ -41,9 +41,9 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
       "server-timing": serverTiming([parse, ...result.timings]),
     };
     if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
-    // The body serialized while haproxy -c ran, unless a later apply already replaced it.
-    const text = deps.store.current() === result.state ? deps.store.body() : null;
-    return Reply.jsonText(text ?? JSON.stringify(result.state), headers);
+    // The body serialized and encoded while haproxy -c ran, unless a later apply replaced it.
+    const bytes = deps.store.current() === result.state ? deps.store.bodyBytes() : null;
+    return Reply.jsonText(bytes ?? JSON.stringify(result.state), headers);
   });
 
   host.route("GET", "/api/state/schema", {

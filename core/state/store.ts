@@ -20,6 +20,8 @@ function etagOfJson(json: string): string {
   return `"${createHash("sha256").update(json).digest("hex").slice(0, 20)}"`;
 }
 
+const UTF8 = new TextEncoder();
+
 /**
  * A state serialized ahead of {@link StateStore.save}: the apply pipeline
  * prepares it while `haproxy -c` runs, so persisting after the reload is I/O
@@ -27,8 +29,6 @@ function etagOfJson(json: string): string {
  */
 export interface PreparedState {
   state: State;
-  /** What `state.json` holds: the compact JSON and a newline. */
-  text: string;
   etag: string;
   /**
    * Compact JSON, what `GET /api/state` and the apply response send; canonical
@@ -36,6 +36,11 @@ export interface PreparedState {
    * snapshot ids hash it.
    */
   body: string;
+  /**
+   * What `state.json` holds, `body` and a newline, as UTF-8: encoded once
+   * (while `haproxy -c` runs) for the file and for the answers.
+   */
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** A state written beside `state.json`; `commit` puts it in place and makes it current. */
@@ -59,6 +64,7 @@ export class StateStore {
   #state: State | null = null;
   #etag = "";
   #body: string | null = null;
+  #bytes: Uint8Array<ArrayBuffer> | null = null;
   /**
    * @param serialize the state's compact JSON; the wiring passes one that
    * reuses the backend memo's texts, byte-identical to `JSON.stringify`.
@@ -85,6 +91,7 @@ export class StateStore {
     this.#state = state;
     this.#etag = etagOfJson(body);
     this.#body = body;
+    this.#bytes = null;
   }
 
   /** Serializes a validated state for a later {@link save}. */
@@ -92,13 +99,13 @@ export class StateStore {
     // state.json holds exactly what GET /api/state sends (plus a newline): one serialization,
     // and the file's bytes are the document the ETag names. `jq . state.json` pretty-prints it.
     const body = this.serialize(state);
-    return { state, text: body + "\n", etag: etagOfJson(body), body };
+    return { state, etag: etagOfJson(body), body, bytes: UTF8.encode(body + "\n") };
   }
 
   /** Persists and adopts a validated state (serialized now, or by {@link prepare}). */
   async save(state: State, prepared?: PreparedState): Promise<void> {
     const p = prepared?.state === state ? prepared : this.prepare(state);
-    await writeFileAtomic(this.path, p.text, 0o600);
+    await writeFileAtomic(this.path, p.bytes, 0o600);
     this.#adoptPrepared(p);
   }
 
@@ -108,7 +115,7 @@ export class StateStore {
    * it (rename, then adopt) only once the reload is confirmed, or discards it.
    */
   async stage(prepared: PreparedState): Promise<StagedState> {
-    const file = await stageFile(this.path, prepared.text, 0o600);
+    const file = await stageFile(this.path, prepared.bytes, 0o600);
     return {
       commit: async () => {
         await file.commit();
@@ -122,6 +129,8 @@ export class StateStore {
     this.#state = p.state;
     this.#etag = p.etag;
     this.#body = p.body;
+    // The file's bytes without its final newline: the body, already encoded.
+    this.#bytes = p.bytes.subarray(0, p.bytes.length - 1);
   }
 
   /** The current state, or null when not initialized. */
@@ -137,6 +146,14 @@ export class StateStore {
     if (this.#state === null) return null;
     this.#body ??= this.serialize(this.#state);
     return this.#body;
+  }
+
+  /** {@link body} as UTF-8, encoded once per state change: what the routes send. */
+  bodyBytes(): Uint8Array<ArrayBuffer> | null {
+    const body = this.body();
+    if (body === null) return null;
+    this.#bytes ??= UTF8.encode(body);
+    return this.#bytes;
   }
 
   /** The current ETag ("" when not initialized). */
