@@ -18,7 +18,9 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "read",
     summary: "The whole desired configuration, with its ETag",
   }, () => {
-    const body = deps.store.bodyBytes();
+    // Text, not the cached bytes: a Response copies a byte body, which costs a small state's
+    // reader (the hot path of CI pipelines and scrapers) more than encoding the text does.
+    const body = deps.store.body();
     if (body === null) throw new HttpError("NotInitialized", "state not initialized");
     return Reply.jsonText(body, { etag: deps.store.etag() });
   });
