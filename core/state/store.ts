@@ -38,7 +38,7 @@ export interface PreparedState {
   body: string;
   /**
    * What `state.json` holds, `body` and a newline, as UTF-8: encoded once
-   * (while `haproxy -c` runs) for the file and for the answers.
+   * (while `haproxy -c` runs) for the file and for the apply's answer.
    */
   bytes: Uint8Array<ArrayBuffer>;
 }
@@ -148,7 +148,10 @@ export class StateStore {
     return this.#body;
   }
 
-  /** {@link body} as UTF-8, encoded once per state change: what the routes send. */
+  /**
+   * {@link body} as UTF-8, encoded once per state change: the apply's 1 MB
+   * answer sends it (a small `GET` is cheaper as text: routes/state.ts).
+   */
   bodyBytes(): Uint8Array<ArrayBuffer> | null {
     const body = this.body();
     if (body === null) return null;
