@@ -2,7 +2,8 @@
  * The ETag and snapshot ids hash the validated state's plain JSON instead of
  * a key-sorted serialization. That is sound only while validation rebuilds
  * every object in the schema's key order, whatever the input's order: these
- * tests hold the composed schema (core and every built-in plugin) to it.
+ * tests hold the composed schema (core and every built-in plugin) to it,
+ * and the apply's serializer (core/state/state_json.ts) to the same bytes.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import assert from "node:assert/strict";
 import { offlineRenderer } from "../core/offline.ts";
 import { dataPaths } from "../core/paths.ts";
 import { defaultPlugins } from "../plugins/mod.ts";
+import { stateJson } from "../core/state/state_json.ts";
 
 const GOLDEN_DIR = new URL("./golden/", import.meta.url).pathname;
 
@@ -43,6 +45,8 @@ Deno.test("validated state JSON - key order of the input never shows in the outp
       assert.ok(a.success, `${name}: ${JSON.stringify(!a.success && a.error.issues)}`);
       const b = offline.schema.parse(reversedKeys(input));
       assert.equal(JSON.stringify(b), JSON.stringify(a.data), name);
+      // The apply's serializer (backend texts supplied apart) writes the same bytes.
+      assert.equal(stateJson(a.data, (be) => JSON.stringify(be)), JSON.stringify(a.data), name);
       // And the output is already in schema order: validating it again changes nothing.
       assert.equal(
         JSON.stringify(offline.schema.parse(reversedKeys(a.data))),
