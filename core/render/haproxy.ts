@@ -222,7 +222,8 @@ const renderedBackends = new WeakMap<BackendModel, readonly Directive[]>();
 function renderBackend(model: ConfigModel, be: BackendModel): void {
   const e: Entity = { kind: "backend", id: be.id };
   let dirs: Directive[];
-  const known = Object.isFrozen(be) ? renderedBackends.get(be) : undefined;
+  const frozen = Object.isFrozen(be);
+  const known = frozen ? renderedBackends.get(be) : undefined;
   if (known) {
     // Render hooks may change a line's arguments (TLS adds its options to server lines), so
     // each render gets its own directives; entities are shared, nothing changes those.
@@ -230,9 +231,7 @@ function renderBackend(model: ConfigModel, be: BackendModel): void {
   } else {
     dirs = backendDirectives(be, e);
     // Kept as a copy taken before any hook runs.
-    if (Object.isFrozen(be)) {
-      renderedBackends.set(be, dirs.map((l) => ({ ...l, args: l.args.slice() })));
-    }
+    if (frozen) renderedBackends.set(be, dirs.map((l) => ({ ...l, args: l.args.slice() })));
   }
   model.add({ kind: "backend", name: be.id, entity: e, directives: dirs });
 }
