@@ -13,9 +13,10 @@ export function randomHex(bytes: number): string {
 }
 
 /**
- * SHA-256 of a string, as hex (for ids stored at rest, and bearer secrets on
- * every request). The one-shot `hash()` skips building a stream-shaped Hash
- * object, which is most of the cost of `createHash` for short inputs.
+ * SHA-256 of a string, as hex (for session ids stored at rest, and keys that
+ * must not hold a secret). The one-shot `hash()` skips building a
+ * stream-shaped Hash object, which is most of the cost of `createHash` for
+ * short inputs.
  */
 export function sha256Hex(text: string): string {
   return hash("sha256", text, "hex");
@@ -27,22 +28,8 @@ export function sha256Bytes(text: string): Uint8Array {
 }
 
 /**
- * Constant-time equality of two hex digests (false when lengths differ), for
- * the bearer-token hot path: a hex digest skips allocating a Buffer per
- * request, and the XOR-accumulate loop has no early exit, like
- * {@link sameDigest}.
- */
-export function sameHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
-
-/**
- * Constant-time equality of two digests (false when lengths differ). An
- * XOR-accumulate loop over every byte: no early exit, and on this hot path
- * (every bearer request) a fraction of the cost of a native call.
+ * Constant-time equality of two digests (false when lengths differ): an
+ * XOR-accumulate loop over every byte, with no early exit.
  */
 export function sameDigest(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -13,7 +13,8 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Principal, Role } from "../plugin.ts";
 import { hashSecret, verifySecret } from "./passwords.ts";
 import { isRole, lowerOf } from "./roles.ts";
-import { randomHex, sameHex, sha256Hex } from "./random.ts";
+import { randomHex, sha256Hex } from "./random.ts";
+import { sameWords, sha256Short } from "./sha256_short.ts";
 
 /** A token as listed: never the secret or its hash. */
 export interface TokenInfo {
@@ -31,13 +32,32 @@ export interface MintedToken extends TokenInfo {
   wire: string;
 }
 
-const WIRE = /^pp_([0-9a-f]{8})\.([0-9a-f]{32})$/;
+/** A wire value's length: `pp_`, 8 hex digits, `.`, 32 hex digits. */
+const WIRE_LENGTH = 44;
+const DOT = 46;
+
+/** Whether `s[from, to)` is lowercase hex; a loop, because this runs on every bearer request. */
+function isLowerHex(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** Whether a value has the wire format, `pp_<8 hex>.<32 hex>`. */
+function isWire(wire: string): boolean {
+  return wire.length === WIRE_LENGTH && wire.startsWith("pp_") && wire.charCodeAt(11) === DOT &&
+    isLowerHex(wire, 3, 11) && isLowerHex(wire, 12, WIRE_LENGTH);
+}
 
 /** Splits a wire value into keyId and secret, or null when malformed. */
 export function parseWire(wire: string): { keyId: string; secret: string } | null {
-  const m = WIRE.exec(wire);
-  return m ? { keyId: m[1], secret: m[2] } : null;
+  return isWire(wire) ? { keyId: wire.slice(3, 11), secret: wire.slice(12) } : null;
 }
+
+/** What the digest cache alone can say of a wire value: `uncached` means only bcrypt can tell. */
+export type CachedVerdict = Principal | null | "uncached";
 
 interface Row {
   key_id: string;
@@ -52,13 +72,16 @@ interface Row {
 }
 
 interface Cached {
-  /** SHA-256 of the secret, hex (compared with {@link sameHex}, in constant time). */
-  digest: string;
+  /** SHA-256 of the secret as words (compared with {@link sameWords}, in constant time). */
+  digest: Int32Array;
   principal: Principal;
   expiresAt: number | null;
   createdBy: string;
   lastWritten: number;
 }
+
+/** Where each request's presented secret is hashed: one buffer, so the hot path allocates none. */
+const presented = new Int32Array(8);
 
 /** How often `lastUsedAt` is written for one token, at most. */
 export const LAST_USED_THROTTLE_MS = 60_000;
@@ -142,47 +165,59 @@ export class TokenStore {
 
   /**
    * Resolves a wire value to a principal, or null when unknown, wrong,
-   * expired or malformed. A token not yet in the cache costs bcrypt: it is
-   * refused instead when `mayRunBcrypt` says no (the caller has seen too
-   * many failures from this client; asked only then, so the hot path never
-   * looks the client up). Answers synchronously from the cache, and with a
-   * promise only when bcrypt has to run.
+   * expired or malformed: from the cache when it can, else by paying bcrypt.
+   * Callers that meter failures per client use {@link verifyCached} and
+   * {@link verifyUncached} instead, to refuse bcrypt to a client that has
+   * failed too often.
    */
-  verify(
-    wire: string,
-    mayRunBcrypt: () => boolean = () => true,
-  ): Principal | null | Promise<Principal | null> {
-    const parsed = parseWire(wire);
-    if (!parsed) return null;
-    const digest = sha256Hex(parsed.secret);
+  verify(wire: string): Principal | null | Promise<Principal | null> {
+    const verdict = this.verifyCached(wire);
+    return verdict === "uncached" ? this.verifyUncached(wire) : verdict;
+  }
+
+  /**
+   * The verdict the digest cache gives without bcrypt: the principal, null
+   * (malformed, expired, or a secret whose digest differs), or `uncached`
+   * when the key id has not been verified since start-up or a revocation.
+   * This is every bearer request's path, so it allocates nothing beyond the
+   * key id: the secret is hashed into a shared buffer and compared in
+   * constant time.
+   */
+  verifyCached(wire: string): CachedVerdict {
+    if (!isWire(wire)) return null;
+    const keyId = wire.slice(3, 11);
+    const cached = this.#cache.get(keyId);
+    if (!cached) return "uncached";
     const t = this.now();
-    const cached = this.#cache.get(parsed.keyId);
-    if (cached) {
-      if (cached.expiresAt !== null && t >= cached.expiresAt) {
-        this.#cache.delete(parsed.keyId);
-        return null;
-      }
-      if (!sameHex(cached.digest, digest)) return null;
-      this.#touch(parsed.keyId, cached, t);
-      return cached.principal;
+    if (cached.expiresAt !== null && t >= cached.expiresAt) {
+      this.#cache.delete(keyId);
+      return null;
     }
-    if (!mayRunBcrypt()) return null;
-    const key = `${parsed.keyId}.${digest}`;
+    sha256Short(wire.slice(12), presented);
+    if (!sameWords(cached.digest, presented)) return null;
+    this.#touch(keyId, cached, t);
+    return cached.principal;
+  }
+
+  /**
+   * Verifies a wire value against its bcrypt hash and caches its digest on
+   * success. Concurrent first uses of one wire value share one bcrypt run.
+   */
+  verifyUncached(wire: string): Promise<Principal | null> {
+    const parsed = parseWire(wire);
+    if (!parsed) return Promise.resolve(null);
+    // The in-flight key holds a digest of the secret, never the secret itself.
+    const key = `${parsed.keyId}.${sha256Hex(parsed.secret)}`;
     let pending = this.#inflight.get(key);
     if (!pending) {
-      pending = this.#verifySlow(parsed.keyId, parsed.secret, digest, t)
+      pending = this.#verifySlow(parsed.keyId, parsed.secret, this.now())
         .finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
     return pending;
   }
 
-  async #verifySlow(
-    keyId: string,
-    secret: string,
-    digest: string,
-    t: number,
-  ): Promise<Principal | null> {
+  async #verifySlow(keyId: string, secret: string, t: number): Promise<Principal | null> {
     const row = this.db.prepare(
       `SELECT t.*, u.role AS creator_role FROM auth_tokens t
        JOIN auth_users u ON u.username = t.created_by WHERE t.key_id = ?`,
@@ -193,6 +228,8 @@ export class TokenStore {
     if (!(await verifySecret(secret, row.secret_hash))) return null;
     const info = toInfo(row);
     const creatorRole = isRole(row.creator_role) ? row.creator_role : "viewer";
+    const digest = new Int32Array(8);
+    sha256Short(secret, digest);
     const entry: Cached = {
       digest,
       principal: {

@@ -38,12 +38,39 @@ Deno.test("TokenStore - an expired token is refused and dropped from the cache",
   db.close();
 });
 
+Deno.test("TokenStore - verifyCached answers without bcrypt, and says when only bcrypt can", async () => {
+  const { db, auth } = makeAuth();
+  const minted = await auth.tokens.mint("ci", "viewer", "admin", null);
+  assert.equal(auth.tokens.verifyCached(minted.wire), "uncached");
+  assert.equal(auth.tokens.verifyCached("pp_nothex!.0123"), null);
+  assert.equal((await auth.tokens.verifyUncached(minted.wire))?.keyId, minted.keyId);
+  const cached = auth.tokens.verifyCached(minted.wire);
+  assert.ok(cached !== null && cached !== "uncached" && cached.keyId === minted.keyId);
+  // Each position of the secret matters; a wrong one is refused from the cache, with no bcrypt.
+  for (let i = 12; i < minted.wire.length; i++) {
+    const c = minted.wire[i] === "0" ? "1" : "0";
+    const wrong = minted.wire.slice(0, i) + c + minted.wire.slice(i + 1);
+    assert.equal(auth.tokens.verifyCached(wrong), null, `secret position ${i - 12}`);
+  }
+  auth.tokens.revoke(minted.keyId);
+  assert.equal(auth.tokens.verifyCached(minted.wire), "uncached");
+  assert.equal(await auth.tokens.verifyUncached(minted.wire), null);
+  db.close();
+});
+
 Deno.test("parseWire - accepts only pp_<8 hex>.<32 hex>", () => {
   assert.deepEqual(parseWire("pp_a1b2c3d4.0123456789abcdef0123456789abcdef"), {
     keyId: "a1b2c3d4",
     secret: "0123456789abcdef0123456789abcdef",
   });
-  for (const bad of ["pp_A1B2C3D4.0123456789abcdef0123456789abcdef", "pp_a1b2c3d4.0123", "x"]) {
-    assert.equal(parseWire(bad), null, bad);
-  }
+  const malformed = [
+    "pp_A1B2C3D4.0123456789abcdef0123456789abcdef",
+    "pp_a1b2c3d4.0123456789abcdef0123456789abcdeg",
+    "pp_a1b2c3d4-0123456789abcdef0123456789abcdef",
+    "qq_a1b2c3d4.0123456789abcdef0123456789abcdef",
+    "pp_a1b2c3d4.0123456789abcdef0123456789abcdef0",
+    "pp_a1b2c3d4.0123",
+    "x",
+  ];
+  for (const bad of malformed) assert.equal(parseWire(bad), null, bad);
 });
