@@ -32,8 +32,8 @@ function split(path: string): string[] {
 /** A path router: static segments beat `:param` segments. */
 export class Router {
   #compiled: Compiled[] = [];
-  /** Routes without params by "METHOD path": one lookup answers most requests. */
-  #exact = new Map<string, MatchResult>();
+  /** Routes without params, by method and then path: two lookups answer most requests. */
+  #exact = new Map<string, Map<string, MatchResult>>();
 
   /** Adds a route; duplicate detection is the plugin host's job. */
   add(route: RouteRecord): void {
@@ -43,14 +43,16 @@ export class Router {
     this.#compiled.sort((a, b) => score(b.segments) - score(a.segments));
     if (!segments.some((s) => s.charCodeAt(0) === COLON)) {
       const found: MatchResult = { kind: "found", match: { route, params: NO_PARAMS } };
-      this.#exact.set(`${route.method} /${segments.join("/")}`, found);
+      let paths = this.#exact.get(route.method);
+      if (!paths) this.#exact.set(route.method, paths = new Map());
+      paths.set(`/${segments.join("/")}`, found);
     }
   }
 
   /** Finds the route for a request. */
   match(method: string, path: string): MatchResult {
     const trimmed = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-    const exact = this.#exact.get(`${method} ${trimmed}`);
+    const exact = this.#exact.get(method)?.get(trimmed);
     if (exact) return exact;
     const parts = split(path);
     const allow: Method[] = [];

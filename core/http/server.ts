@@ -50,9 +50,12 @@ export interface HeaderSink {
 class ExtraHeaders implements HeaderSink {
   readonly values: Record<string, string> = {};
   set(name: string, value: string): void {
-    this.values[name.toLowerCase()] = value;
+    // Guards pass lowercase names; testing first skips a copy per header on every request.
+    this.values[UPPERCASE.test(name) ? name.toLowerCase() : name] = value;
   }
 }
+
+const UPPERCASE = /[A-Z]/;
 
 /** What a guard concludes: a principal, a refusal, or nothing to add. */
 export type GuardResult = Principal | null | Response | void;
@@ -207,13 +210,16 @@ class Incoming implements GuardInput {
 class Context implements RequestContext {
   readonly req: Request;
   readonly principal: Principal | null;
-  readonly actor: string;
   #body: Promise<unknown> | undefined;
 
   constructor(private readonly input: Incoming, readonly params: Record<string, string>) {
     this.req = input.req;
     this.principal = input.principal;
-    this.actor = actorOf(input.principal);
+  }
+
+  /** Built when a handler asks (writes do, to audit): a read never needs it. */
+  get actor(): string {
+    return actorOf(this.principal);
   }
 
   get url(): URL {
