@@ -179,9 +179,9 @@ export class TokenStore {
    * The verdict the digest cache gives without bcrypt: the principal, null
    * (malformed, expired, or a secret whose digest differs), or `uncached`
    * when the key id has not been verified since start-up or a revocation.
-   * This is every bearer request's path, so it allocates nothing beyond the
-   * key id: the secret is hashed into a shared buffer and compared in
-   * constant time.
+   * This is every bearer request's path, so it allocates only two slices of
+   * the wire value: the secret is hashed into a shared buffer and compared
+   * in constant time.
    */
   verifyCached(wire: string): CachedVerdict {
     if (!isWire(wire)) return null;
