@@ -1,8 +1,8 @@
 /**
  * The credential of an `Authorization: Bearer <token>` header (RFC 6750
  * §2.1; the scheme name is case-insensitive). Read on every API request, so
- * it is a loop over character codes rather than a regular expression, whose
- * match array and capture were a measurable share of a cheap read.
+ * it is a loop over character codes rather than a regular expression, which
+ * allocated a match array and a capture each time.
  *
  * @module
  */
