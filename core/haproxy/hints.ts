@@ -7,7 +7,16 @@
  * Joining the two lets the UI say "acl host_typo" instead of "line 12". Some
  * messages carry no line but name a proxy (`Proxy 'fe_main': unable to find
  * required use_backend`, `missing timeouts for backend 'be_app'`); those can
- * be mapped through an optional proxy-name lookup.
+ * be mapped through an optional proxy-name lookup. A message that names the
+ * thing at fault itself (`no such ACL : 'host_typo'`, `unable to find required
+ * use_backend: 'be_missing'`) gets that entity, which is what the operator has
+ * to fix, rather than the frontend whose line mentions it.
+ *
+ * A reload prints much more than the error: the old worker's "Paused
+ * frontend ..." / "Resumed ..." lines (logged as warnings), "Loading
+ * failure!", and a closing "Some protocols failed to start their listeners"
+ * that repeats the bind alert. Those are notices, not problems, and are
+ * dropped, so one HAProxy problem is one hint; errors come before warnings.
  *
  * @module
  */
@@ -49,6 +58,30 @@ const BOILERPLATE = [
   /^Error\(s\) found in configuration file\s*:/,
   /^Fatal errors found in configuration\.?$/,
 ];
+/**
+ * Progress notices HAProxy logs at warning level during a reload or stop:
+ * the old worker pausing and resuming its listeners, the master's verdict.
+ */
+const NOTICES = [
+  /^(Paused|Resumed|Stopped|Stopping) (frontend|backend|proxy|listen|peers|cache|ring|log-forward) \S+?\.?$/,
+  /^Proxy \S+ stopped \(/,
+  /^Loading (success|failure)[.!]?$/,
+  /^(Reexecuting|Exiting) Master process/,
+  /^All workers exited\. Exiting/,
+  /^Reloading HAProxy/,
+];
+/** Alerts that only sum up the ones before them; kept only when they are the sole error. */
+const RESTATEMENTS = [
+  /Some protocols failed to start their listeners! Exiting\.?$/,
+];
+/** Messages that name the entity at fault themselves: kind, and the pattern capturing its name. */
+const NAMED: { kind: string; pattern: RegExp }[] = [
+  { kind: "acl", pattern: /no such ACL\s*:\s*'([^']+)'/ },
+  {
+    kind: "backend",
+    pattern: /unable to find required (?:use_backend|default_backend)\s*:\s*'([^']+)'/,
+  },
+];
 
 /** Resolves a path the way HAProxy printed it (relative paths are relative to our cwd). */
 function normalize(path: string): string {
@@ -59,8 +92,11 @@ function normalize(path: string): string {
 /**
  * Parses `haproxy -c` (or start-up/reload) output into hints. Lines located in
  * `cfgPath` are mapped with `lineEntity`; line-less messages that name a proxy
- * are mapped with `proxyEntity` when given. NOTICE lines and the closing
- * "Fatal errors found" summaries are dropped.
+ * are mapped with `proxyEntity` when given; a message naming an ACL or
+ * backend that does not exist gets that entity. NOTICE lines, notices
+ * HAProxy logs as warnings (Paused/Resumed ...), closing summaries and
+ * repeated messages are dropped; errors come first, each group in HAProxy's
+ * order.
  */
 export function parseHints(
   output: string,
@@ -86,7 +122,34 @@ export function parseHints(
     const cont = /^\s+\|\s?(.*)$/.exec(text);
     if (cont && current) current.message += "\n" + cont[1];
   }
-  return hints;
+  return tidy(hints);
+}
+
+/** Drops repeats and restating summaries, then puts errors before warnings. */
+function tidy(hints: Hint[]): Hint[] {
+  const seen = new Set<string>();
+  const unique = hints.filter((h) => {
+    const key = `${h.severity}\0${h.line}\0${h.file ?? ""}\0${h.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const restates = (h: Hint) => RESTATEMENTS.some((re) => re.test(h.message));
+  const errors = unique.filter((h) => h.severity === "error");
+  const substantive = errors.filter((h) => !restates(h));
+  return [
+    ...(substantive.length ? substantive : errors),
+    ...unique.filter((h) => h.severity === "warning"),
+  ];
+}
+
+/** The entity a message names itself (`no such ACL : 'x'`), with `name` as the contract spells it. */
+function namedEntity(message: string): HintEntity | null {
+  for (const { kind, pattern } of NAMED) {
+    const m = pattern.exec(message);
+    if (m) return { kind, id: m[1], name: m[1] };
+  }
+  return null;
 }
 
 function toHint(
@@ -97,6 +160,7 @@ function toHint(
   proxyEntity?: (proxy: string) => HintEntity | null,
 ): Hint | null {
   if (BOILERPLATE.some((re) => re.test(body))) return null;
+  if (NOTICES.some((re) => re.test(body))) return null;
   const severity = level === "ALERT" ? "error" : "warning";
   const loc = LOCATION.exec(body);
   if (loc && !ADDRESS_LIKE.test(loc[1])) {
@@ -106,7 +170,8 @@ function toHint(
     const message = loc[0].startsWith("parsing")
       ? (body.slice(0, loc.index) + body.slice(loc.index + loc[0].length)).trim()
       : body;
-    const hint: Hint = { severity, line, message, entity: ours ? lineEntity(line) : null };
+    const entity = namedEntity(message) ?? (ours ? lineEntity(line) : null);
+    const hint: Hint = { severity, line, message, entity };
     if (!ours) hint.file = loc[1];
     return hint;
   }
@@ -115,7 +180,7 @@ function toHint(
     severity,
     line: null,
     message: body,
-    entity: proxy && proxyEntity ? proxyEntity(proxy) : null,
+    entity: namedEntity(body) ?? (proxy && proxyEntity ? proxyEntity(proxy) : null),
   };
   if (proxy) hint.proxy = proxy;
   return hint;

@@ -38,17 +38,74 @@ Deno.test("parseHints - line-less messages keep line null and join continuations
   const output = await Deno.readTextFile(new URL("semantic_error.out", FIXTURES));
   const hints = parseHints(output, SEMANTIC_CFG, byLine, (name) => ({ kind: "proxy", id: name }));
   assert.equal(hints.length, 3);
+  // The message names the missing backend: that is the entity to fix; the proxy stays aside.
   assert.deepEqual(hints[0], {
     severity: "error",
     line: null,
     message: "Proxy 'fe_main': unable to find required use_backend: 'be_missing'.",
-    entity: { kind: "proxy", id: "fe_main" },
+    entity: { kind: "backend", id: "be_missing", name: "be_missing" },
     proxy: "fe_main",
   });
   assert.equal(hints[1].severity, "warning");
+  assert.deepEqual(hints[1].entity, { kind: "proxy", id: "fe_main" });
   assert.equal(hints[2].proxy, "be_app");
   assert.match(hints[1].message, /^missing timeouts for frontend 'fe_main'\.\nWhile not properly/);
-  assert.equal(parseHints(output, SEMANTIC_CFG, byLine)[0].entity, null);
+  assert.equal(parseHints(output, SEMANTIC_CFG, byLine)[1].entity, null);
+});
+
+Deno.test("parseHints - a captured reload failure is one hint, without the Paused/Resumed notices", async () => {
+  // HAProxy 2.6.12: master reload with the new cfg's bind (line 9) on a port already taken.
+  const output = await Deno.readTextFile(new URL("reload_bind_failure.out", FIXTURES));
+  assert.equal(output.match(/\[WARNING\]/g)?.length, 7, "the fixture has the notices");
+  const hints = parseHints(
+    output,
+    "/tmp/patchpanel-fixture/reload_bind.cfg",
+    (line) => line === 9 ? { kind: "bind", id: "fe-http/0" } : null,
+  );
+  assert.deepEqual(hints, [{
+    severity: "error",
+    line: 9,
+    message:
+      "Binding [/tmp/patchpanel-fixture/reload_bind.cfg:9] for frontend fe-http: cannot bind socket (Address already in use) for [127.0.0.1:18090]",
+    entity: { kind: "bind", id: "fe-http/0" },
+  }]);
+});
+
+Deno.test("parseHints - 'no such ACL' names the ACL, not the frontend of the line", async () => {
+  const output = await Deno.readTextFile(new URL("no_such_acl.out", FIXTURES));
+  const hints = parseHints(
+    output,
+    "/tmp/patchpanel-fixture/no_such_acl.cfg",
+    () => ({ kind: "frontend", id: "fe-http" }),
+  );
+  assert.equal(hints.length, 1);
+  assert.equal(hints[0].line, 9);
+  assert.deepEqual(hints[0].entity, { kind: "acl", id: "host_typo", name: "host_typo" });
+  assert.match(hints[0].message, /no such ACL : 'host_typo'/);
+});
+
+Deno.test("parseHints - errors come before warnings, one hint per alert or warning", async () => {
+  // Captured: a parse warning (line 8), then an alert, then another warning.
+  const output = await Deno.readTextFile(new URL("mixed_order.out", FIXTURES));
+  const hints = parseHints(output, "/tmp/patchpanel-fixture/mixed_order.cfg", byLine);
+  assert.deepEqual(hints.map((h) => [h.severity, h.line]), [
+    ["error", null],
+    ["warning", 8],
+    ["warning", null],
+  ]);
+  assert.deepEqual(hints[0].entity, { kind: "backend", id: "be-missing", name: "be-missing" });
+  assert.match(hints[1].message, /^'option httplog' not usable with frontend 'fe-http'/);
+});
+
+Deno.test("parseHints - a repeated message is one hint; a restating summary alone is kept", () => {
+  const twice = [
+    "[ALERT]    (1) : config : something broke",
+    "[ALERT]    (1) : config : something broke",
+  ].join("\n");
+  assert.equal(parseHints(twice, "/x.cfg", byLine).length, 1);
+  const alone =
+    "[ALERT]    (1) : [haproxy.main()] Some protocols failed to start their listeners! Exiting.";
+  assert.equal(parseHints(alone, "/x.cfg", byLine).length, 1);
 });
 
 Deno.test("parseHints - only lines of the checked file get entities", () => {
@@ -95,7 +152,9 @@ Deno.test("parseHints - live haproxy -c output names the entity of the bad line"
   );
   const located = hints.filter((h) => h.line !== null);
   assert.ok(located.length >= 1, res.output);
-  assert.deepEqual(located[0].entity, { kind: "rule", id: "fe_main/deny-0" });
+  // The rule's line is 9, but the message names the ACL: that is the entity at fault.
+  assert.equal(located[0].line, 9);
+  assert.deepEqual(located[0].entity, { kind: "acl", id: "host_tpyo", name: "host_tpyo" });
   assert.equal(located[0].severity, "error");
   assert.match(located[0].message, /host_tpyo/);
   await Deno.remove(l.dir, { recursive: true });
