@@ -15,7 +15,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { through, waitFor } from "./support/daemon.ts";
-import { bash, json, showInfo, withRecipeDaemon } from "./support/recipes.ts";
+import { bash, json, pythonWith, showInfo, withRecipeDaemon } from "./support/recipes.ts";
 
 const SPINE = String.raw`
 # 1. Pull the canonical state
@@ -133,8 +133,8 @@ Deno.test("spec recipes - runtime HAProxy ops: servers, frontends, maxconn, coun
     // HAProxy refuses a runtime global maxconn above the hard one it started with, which comes
     // from the open-files limit (20,000 here, so 9,980) unless state sets global.maxconn; and a
     // state maxconn needing more descriptors than the hard limit fails to load. Where 50,000
-    // is out of reach, the recipe as written must fail cleanly, and the same recipe with the
-    // hard value must work.
+    // is out of reach, the recipe as written must fail cleanly with a 409 that says which
+    // limit, and the same recipe with the hard value must work.
     const hard = Number((await showInfo(d)).match(/^Hard_maxconn: (\d+)$/m)?.[1]);
     assert.ok(hard > 0);
     if (hard >= 50000) {
@@ -143,8 +143,10 @@ Deno.test("spec recipes - runtime HAProxy ops: servers, frontends, maxconn, coun
       const refused = await bash(d, work, MAXCONN_GLOBAL);
       assert.equal(refused.code, 22, "curl -f: HTTP error");
       const res = await d.api("POST", "/api/runtime/maxconn/global", { max: 50000 });
-      assert.equal(res.status, 502);
-      assert.match(res.body.output, /out of range/);
+      assert.equal(res.status, 409, res.text);
+      assert.deepEqual(Object.keys(res.body), ["error"]);
+      assert.match(res.body.error, new RegExp(`HAProxy's hard limit \\(${hard};`));
+      assert.match(res.body.error, /haproxy\.global\.maxconn is not set/);
       const within = MAXCONN_GLOBAL.replace('"max":50000', `"max":${hard}`);
       assert.equal((await json(d, work, within)).maxconn, hard);
     }
@@ -184,6 +186,28 @@ Deno.test("spec recipes - runtime HAProxy ops: servers, frontends, maxconn, coun
       client.close();
     }
   }, { stats: { intervalMs: 200 } });
+});
+
+Deno.test("spec recipes - global maxconn above the state's haproxy.global.maxconn is a 409 naming it", async () => {
+  await withRecipeDaemon(async ({ d, work }) => {
+    // The seed state's global maxconn.
+    const state = (await d.api("GET", "/api/state")).body;
+    state.haproxy.global.maxconn = 4096;
+    assert.equal((await d.api("PUT", "/api/state", state)).status, 200);
+    const refused = await bash(d, work, MAXCONN_GLOBAL);
+    assert.equal(refused.code, 22, "curl -f: HTTP error");
+    const res = await d.api("POST", "/api/runtime/maxconn/global", { max: 50000 });
+    assert.equal(res.status, 409, res.text);
+    assert.deepEqual(Object.keys(res.body), ["error"]);
+    assert.match(res.body.error, /^maxconn 50000 is above haproxy\.global\.maxconn \(4096\)/);
+    assert.match(await showInfo(d), /^Maxconn: 4096$/m, "nothing changed");
+    const audit = (await d.api("GET", "/api/audit?category=haproxy&limit=1")).body.entries[0];
+    assert.equal(audit.action, "maxconn:global");
+    assert.equal(audit.outcome, "failure");
+    const within = MAXCONN_GLOBAL.replace('"max":50000', '"max":4000');
+    assert.equal((await json(d, work, within)).maxconn, 4000);
+    assert.match(await showInfo(d), /^Maxconn: 4000$/m);
+  });
 });
 
 const STATS = String.raw`
@@ -248,6 +272,107 @@ Deno.test("spec recipes - observability scraping: stats, history since, slowest 
     const sessions = await json(d, work, SESSIONS);
     assert.equal(typeof sessions.current, "number");
     assert.ok(Array.isArray(sessions.clients));
+  }, { stats: { intervalMs: 200 } });
+});
+
+/**
+ * The spec's "Prometheus scrape" exporter, token for token. The spec's text lost Python's
+ * indentation; it is restored here (whitespace only), since Python needs it to run.
+ */
+const EXPORTER = String.raw`# patchpanel_exporter.py — sketch
+import os, requests
+from prometheus_client import start_http_server, Gauge
+PP_HOST = os.environ["PP_HOST"]
+PP_TOKEN = os.environ["PP_TOKEN"]
+HEADERS = {"Authorization": f"Bearer {PP_TOKEN}"}
+backend_rtime = Gauge("haproxy_backend_rtime_ms", "Average response time", ["backend"])
+backend_qcur = Gauge("haproxy_backend_qcur", "Queued requests", ["backend"])
+def collect():
+    r = requests.get(f"{PP_HOST}/api/stats", headers=HEADERS, verify=False)
+    r.raise_for_status()
+    for row in r.json()["stat"]:
+        if row.get("type") == "backend":
+            backend_rtime.labels(backend=row["pxname"]).set(row.get("rtime", 0))
+            backend_qcur.labels(backend=row["pxname"]).set(row.get("qcur", 0))
+# Schedule collect() every 15s, expose on :9913
+`;
+/** Runs the sketch's collect() once (its comment leaves scheduling to the reader) and prints the registry. */
+const EXPORTER_DRIVER = String.raw`
+import runpy, sys
+from prometheus_client import REGISTRY, generate_latest
+runpy.run_path("patchpanel_exporter.py")["collect"]()
+sys.stdout.write(generate_latest(REGISTRY).decode())
+`;
+
+/** prometheus_client's Gauge, labels().set() and generate_latest(), for a machine without it. */
+const PROMETHEUS_STAND_IN = String.raw`
+class _Registry:
+    def __init__(self):
+        self.gauges = []
+REGISTRY = _Registry()
+class _Child:
+    def __init__(self):
+        self.value = 0.0
+    def set(self, v):
+        self.value = float(v)
+class Gauge:
+    def __init__(self, name, doc, labelnames=()):
+        self.name, self.labelnames, self.children = name, list(labelnames), {}
+        REGISTRY.gauges.append(self)
+    def labels(self, **kw):
+        key = tuple(kw[n] for n in self.labelnames)
+        return self.children.setdefault(key, _Child())
+def start_http_server(port):
+    pass
+def generate_latest(registry):
+    out = []
+    for g in registry.gauges:
+        for key, child in g.children.items():
+            labels = ",".join('%s="%s"' % (n, v) for n, v in zip(g.labelnames, key))
+            out.append("%s{%s} %r" % (g.name, labels, child.value))
+    return ("\n".join(out) + "\n").encode()
+`;
+
+Deno.test("spec recipes - the Python Prometheus exporter exports its backend gauges", async () => {
+  await withRecipeDaemon(async ({ d, work, fe }) => {
+    assert.equal((await through(fe)).status, 200);
+    const pool = (body: any) =>
+      body.stat?.find((r: any) => r.pxname === "web-pool" && r.svname === "BACKEND");
+    assert.ok(
+      await waitFor(async () => pool((await d.api("GET", "/api/stats")).body)?.stot >= 1),
+      "a sample with the request",
+    );
+    await Deno.writeTextFile(join(work, "patchpanel_exporter.py"), EXPORTER);
+    await Deno.writeTextFile(join(work, "driver.py"), EXPORTER_DRIVER);
+    // scripts/setup --test installs Debian's python3-prometheus-client; without it the
+    // recipe runs against a stand-in module with the same Gauge API, said on stderr.
+    let python = await pythonWith(["requests", "prometheus_client"]);
+    if (!python) {
+      python = await pythonWith(["requests"]);
+      assert.ok(python, "python3 with requests");
+      console.error("prometheus_client is not installed: the exporter runs on a stand-in");
+      await Deno.writeTextFile(join(work, "prometheus_client.py"), PROMETHEUS_STAND_IN);
+    }
+    const run = await bash(d, work, `${python} driver.py`, { PP_HOST: d.url });
+    assert.equal(run.code, 0, run.stderr);
+    const gauges = run.stdout.split("\n").filter((l) =>
+      /^haproxy_backend_(rtime_ms|qcur)\{/.test(l)
+    );
+    const backends = ["rate_per_ip", "slow", "web-pool"];
+    for (const name of ["haproxy_backend_rtime_ms", "haproxy_backend_qcur"]) {
+      const labels = gauges.filter((l) => l.startsWith(`${name}{`)).map((l) =>
+        /backend="([^"]+)"/.exec(l)![1]
+      ).sort();
+      assert.deepEqual(labels, backends, `${name}: one gauge per backend\n${run.stdout}`);
+    }
+    assert.match(run.stdout, /^haproxy_backend_qcur\{backend="web-pool"\} 0\.0$/m);
+    // The recipe reads the same rows the API serves: type as a word, for every kind of row.
+    const rows = (await d.api("GET", "/api/stats")).body.stat;
+    assert.deepEqual([...new Set(rows.map((r: any) => r.type))].sort(), [
+      "backend",
+      "frontend",
+      "server",
+    ]);
   }, { stats: { intervalMs: 200 } });
 });
 

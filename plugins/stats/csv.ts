@@ -19,10 +19,17 @@ export type RowKind = "frontend" | "backend" | "server" | "listener";
 
 const KINDS: RowKind[] = ["frontend", "backend", "server", "listener"];
 
-/** One `show stat` row as the API returns it: HAProxy's column names, numbers parsed. */
+/**
+ * One `show stat` row as the API returns it: HAProxy's column names, numbers
+ * parsed, except `type`, which carries the word (`frontend`, `backend`,
+ * `server`, `listener`) rather than HAProxy's 0-3, because that is what the
+ * REST contract's recipes compare it with (`row.get("type") == "backend"`).
+ * `kind` is the same word under the name the rest of the API uses.
+ */
 export interface StatRow {
   pxname: string;
   svname: string;
+  type: RowKind;
   kind: RowKind;
   [column: string]: string | number | null;
 }
@@ -84,7 +91,7 @@ export class StatTable {
     return KINDS[Number(this.raw(row, this.col("type")))] ?? "server";
   }
 
-  /** Rows as JSON objects keyed by HAProxy's column names (empty → null). */
+  /** Rows as JSON objects keyed by HAProxy's column names (empty → null; `type` as a word). */
   toRows(): StatRow[] {
     const typeCol = this.col("type");
     return this.rows.map((row) => {
@@ -94,7 +101,9 @@ export class StatTable {
         const v = row[i] ?? "";
         out[c] = v === "" ? null : NUMERIC.test(v) ? Number(v) : v;
       });
-      out.kind = KINDS[Number(row[typeCol])] ?? "server";
+      const kind = KINDS[Number(row[typeCol])] ?? "server";
+      out.type = kind;
+      out.kind = kind;
       return out as StatRow;
     });
   }

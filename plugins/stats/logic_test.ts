@@ -23,6 +23,8 @@ Deno.test("parseStat - typed rows keep HAProxy's column names and unquote fields
   const rows = table().toRows();
   assert.equal(rows.length, 4);
   assert.deepEqual(rows.map((r) => r.kind), ["frontend", "server", "server", "backend"]);
+  // The contract's exporter recipe compares `type` with these words, not HAProxy's 0-3.
+  assert.deepEqual(rows.map((r) => r.type), ["frontend", "server", "server", "backend"]);
   assert.equal(rows[1].last_chk, "Connection refused, twice");
   assert.equal(rows[1].check_desc, "Layer4 connection problem");
   assert.equal(rows[0].hrsp_5xx, 3);

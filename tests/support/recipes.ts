@@ -147,3 +147,20 @@ export async function showInfo(d: TestDaemon): Promise<string> {
   assert.ok(info.ok);
   return info.output;
 }
+
+/**
+ * A Python interpreter that can import every module in `modules` (the first of `python3` on
+ * the PATH and Debian's `/usr/bin/python3`), or null. A pyenv shim may shadow the system
+ * interpreter that Debian's `python3-*` packages install into.
+ */
+export async function pythonWith(modules: string[]): Promise<string | null> {
+  for (const bin of ["python3", "/usr/bin/python3"]) {
+    const probe = await new Deno.Command(bin, {
+      args: ["-c", `import ${modules.join(", ")}`],
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => null);
+    if (probe?.success) return bin;
+  }
+  return null;
+}
