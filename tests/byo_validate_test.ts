@@ -5,7 +5,12 @@ import { tlsPlugins } from "./support/tls.ts";
 
 async function validate(d: TestDaemon, fullchainPem: string, privkeyPem: string) {
   const res = await d.api("POST", "/api/byo-certs/validate", { fullchainPem, privkeyPem });
-  assert.equal(res.status, 200, res.text);
+  // A valid pair is a 200 report; a refused one is bad input, 400 `{ok: false, error, code}`.
+  assert.equal(res.status, res.body.ok === true ? 200 : 400, res.text);
+  if (res.body.ok !== true) {
+    assert.deepEqual(Object.keys(res.body).sort(), ["code", "error", "ok"], res.text);
+    assert.equal(res.body.ok, false);
+  }
   return res.body;
 }
 

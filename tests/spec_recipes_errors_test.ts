@@ -8,8 +8,10 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { TEST_ADMIN } from "./support/daemon.ts";
-import { bash, withRecipeDaemon } from "./support/recipes.ts";
+import { makeRootCa } from "./support/pki.ts";
+import { bash, json, withRecipeDaemon } from "./support/recipes.ts";
 
 /** Asserts `body` has exactly `keys`, and a non-empty string `error`. */
 function shape(body: any, keys: string[], row: string): void {
@@ -125,4 +127,68 @@ Deno.test("spec recipes - rate limits: RateLimit-Limit, -Remaining and -Reset on
       assert.ok(Number.isInteger(reset) && reset >= 0 && reset <= 60, h.get("ratelimit-reset"));
     }
   }, { rateLimit: { readMax: 1000, readWindowMs: 60_000, writeMax: 60, writeWindowMs: 60_000 } });
+});
+
+/** The spec's "Dry-run validation (no disk write)" recipe, as written ("..." and all). */
+const BYO_VALIDATE = String.raw`
+curl -fs -X POST -H "Authorization: Bearer $PP_TOKEN" \
+-H 'content-type: application/json' \
+-d @- https://patchpanel.example.com:8099/api/byo-certs/validate <<EOF
+{
+"fullchainPem": "...",
+"privkeyPem": "..."
+}
+EOF
+`;
+/** The same request with real PEMs, read with the spec's upload recipe's awk trick. */
+const BYO_VALIDATE_FILES = BYO_VALIDATE
+  .replace(
+    '"fullchainPem": "..."',
+    String.raw`"fullchainPem": "$(awk '{printf "%s\\n", $0}' fullchain.pem)"`,
+  )
+  .replace(
+    '"privkeyPem": "..."',
+    String.raw`"privkeyPem": "$(awk '{printf "%s\\n", $0}' privkey.pem)"`,
+  );
+
+Deno.test("spec recipes - validate routes: curl -f fails on an invalid PEM (400 {ok: false, error, code}), passes on a valid one", async () => {
+  await withRecipeDaemon(async ({ d, work }) => {
+    const refused = await bash(d, work, BYO_VALIDATE);
+    assert.equal(refused.code, 22, `curl -f: HTTP error\n${refused.stdout}${refused.stderr}`);
+    const r400 = await d.api("POST", "/api/byo-certs/validate", {
+      fullchainPem: "...",
+      privkeyPem: "...",
+    });
+    assert.equal(r400.status, 400);
+    assert.deepEqual(Object.keys(r400.body).sort(), ["code", "error", "ok"]);
+    assert.equal(r400.body.ok, false);
+    assert.equal(r400.body.code, "not-pem");
+
+    const pki = await Deno.makeTempDir({ prefix: "pp-pki-" });
+    try {
+      const root = await makeRootCa(pki, "Recipe-Root");
+      const leaf = await root.server("internal.test", ["internal.test"]);
+      await Deno.writeTextFile(join(work, "fullchain.pem"), leaf.cert);
+      await Deno.writeTextFile(join(work, "privkey.pem"), leaf.key);
+      const good = await json(d, work, BYO_VALIDATE_FILES);
+      assert.equal(good.ok, true);
+      assert.deepEqual(good.sans, ["internal.test"]);
+
+      for (const base of ["/api/trusted-cas", "/api/trusted-crls"]) {
+        const bad = await d.api("POST", `${base}/validate`, { pem: "not a pem" });
+        assert.equal(bad.status, 400, `${base}: ${bad.text}`);
+        assert.deepEqual(Object.keys(bad.body).sort(), ["code", "error", "ok"], bad.text);
+        assert.equal(bad.body.ok, false);
+        assert.equal(bad.body.code, "not-pem");
+      }
+      const ca = await d.api("POST", "/api/trusted-cas/validate", { pem: root.cert });
+      assert.equal(ca.status, 200, ca.text);
+      assert.equal(ca.body.ok, true);
+      const crl = await d.api("POST", "/api/trusted-crls/validate", { pem: await root.crl() });
+      assert.equal(crl.status, 200, crl.text);
+      assert.equal(crl.body.ok, true);
+    } finally {
+      await Deno.remove(pki, { recursive: true });
+    }
+  });
 });

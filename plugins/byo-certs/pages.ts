@@ -212,7 +212,14 @@ async function validateStep(ctx: PageContext): Promise<PageResult> {
     fullchainPem: p.fullchainPem,
     privkeyPem: p.privkeyPem,
   });
-  if (!r.ok) return again(r.status, { fullchainPem: [describeError(r)] });
+  if (!r.ok) {
+    // The API refuses an invalid pair with 400 `{ok: false, error, code}`: show it by its field.
+    const refusal = r.body as Partial<Refusal> | null;
+    if (refusal && refusal.ok === false && typeof refusal.code === "string") {
+      return again(422, { [refusalField(refusal as Refusal)]: [(refusal as Refusal).error] });
+    }
+    return again(r.status, { fullchainPem: [describeError(r)] });
+  }
   if (!r.body.ok) return again(422, { [refusalField(r.body)]: [r.body.error] });
   const report = r.body;
   const existing = await ctx.api("GET", `/api/byo-certs/${encodeURIComponent(p.name)}`);

@@ -1,5 +1,6 @@
 /**
- * `/api/byo-certs`: validate a PEM pair (no disk write), upload it under a
+ * `/api/byo-certs`: validate a PEM pair (no disk write; a refused pair is a
+ * 400 `{ok: false, error, code}`, as upload's), upload it under a
  * name (replacing atomically, and reloading HAProxy when the state serves
  * it), list, describe, download the chain (admin only; the key is never
  * served) and delete (409 while the state references it).
@@ -45,7 +46,10 @@ export function byoRoutes(host: PluginHost, store: ByoStore): void {
     summary: "Check a PEM pair (key matches leaf, dates, chain order) without storing it",
   }, async (ctx) => {
     const body = await ctx.body(Pair);
-    return publicReport(validatePair(body.fullchainPem, body.privkeyPem));
+    const report = publicReport(validatePair(body.fullchainPem, body.privkeyPem));
+    // A refused pair is bad input: 400 `{ok: false, error, code}`, so `curl -f` fails on it.
+    if (!report.ok) throw badRequest(report.error, { ok: false, code: report.code });
+    return report;
   });
 
   host.route("POST", "/api/byo-certs/upload", {

@@ -3,7 +3,8 @@
  * `/api/trusted-crls` — which follow one pattern: list, get, validate (no
  * disk write), upload under a name (reloading HAProxy when the state uses
  * it, undone if the reload fails), and delete (409 while the state
- * references it).
+ * references it). A PEM that validate or upload refuses is a 400
+ * `{ok: false, error, code}`.
  *
  * @module
  */
@@ -91,7 +92,10 @@ export function trustRoutes<R extends { ok: true }>(host: PluginHost, k: TrustKi
     summary: `Check a ${k.what} PEM without storing it`,
   }, async (ctx) => {
     const body = await ctx.body(Validate);
-    return await k.validate(body.pem);
+    const report = await k.validate(body.pem);
+    // A refused PEM is bad input: 400 `{ok: false, error, code}`, so `curl -f` fails on it.
+    if (!report.ok) throw badRequest(report.error, { ok: false, code: report.code });
+    return report;
   });
 
   host.route("POST", `${k.base}/upload`, {
