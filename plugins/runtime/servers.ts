@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from "zod";
+import { conflict, haproxyRefused } from "../../core/errors.ts";
 import type { PluginHost } from "../../core/plugin.ts";
 import { audited, type RuntimeApi } from "./admin.ts";
 import { checkName, command, name, serverRef, value, word } from "./command.ts";
@@ -16,8 +17,28 @@ const StateBody = z.object({ state: z.enum(["ready", "drain", "maint"]) }).stric
 const WeightBody = z.object({ weight: z.number().int().min(0).max(256) }).strict();
 /** A frontend's maxconn (0: no limit of its own). HAProxy caps it at the process limit. */
 const FrontendMaxBody = z.object({ max: z.number().int().min(0).max(10_000_000) }).strict();
-/** The process maxconn; HAProxy refuses values above its hard limit with its own text (502). */
+/** The process maxconn; above HAProxy's hard limit it is a 409 naming the state's setting. */
 const GlobalMaxBody = z.object({ max: z.number().int().min(1).max(10_000_000) }).strict();
+/** HAProxy's answer to `set maxconn global` above the limit it started with. */
+const OUT_OF_RANGE = /out of range/i;
+
+/**
+ * 409: the runtime global maxconn cannot exceed the limit HAProxy started with,
+ * which is `haproxy.global.maxconn` when the state sets it (else HAProxy's own
+ * hard limit, from the open-files limit). The fix is a state change, so the
+ * message names the setting and its value.
+ */
+function aboveLimit(max: number, configured: number | undefined, hard: number | null = null) {
+  const limit = configured === undefined
+    ? `HAProxy's hard limit (${hard ?? "unknown"}; haproxy.global.maxconn is not set in the state)`
+    : `haproxy.global.maxconn (${configured})${
+      hard !== null && hard < configured ? `, capped by HAProxy at ${hard},` : ""
+    }`;
+  return conflict(
+    `maxconn ${max} is above ${limit}, the most HAProxy accepts at run time; ` +
+      `raise haproxy.global.maxconn in the state (PUT /api/state) instead`,
+  );
+}
 
 /** Registers the server, frontend, maxconn and counters routes. */
 export function serverRoutes(host: PluginHost, api: RuntimeApi): void {
@@ -143,7 +164,19 @@ export function serverRoutes(host: PluginHost, api: RuntimeApi): void {
       action: "maxconn:global",
       target: null,
       details: { max },
-    }, () => api.mutate(command(word("set maxconn global"), value(String(max), "max")), "global"));
+    }, async () => {
+      const configured = host.state().haproxy.global.maxconn;
+      if (configured !== undefined && max > configured) throw aboveLimit(max, configured);
+      const reply = await api.attempt(
+        command(word("set maxconn global"), value(String(max), "max")),
+      );
+      if (reply.kind === "done") return;
+      if (OUT_OF_RANGE.test(reply.output)) {
+        const hard = Number(/^Hard_maxconn:\s*(\d+)/m.exec(await api.raw("show info"))?.[1]);
+        throw aboveLimit(max, configured, Number.isFinite(hard) ? hard : null);
+      }
+      throw haproxyRefused(`HAProxy refused 'set maxconn global ${max}'`, reply.output);
+    });
     return { maxconn: max };
   });
 
