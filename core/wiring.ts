@@ -15,6 +15,7 @@ import type { DataPaths } from "./paths.ts";
 import type { Registry } from "./registry.ts";
 import { composeStateSchema, type State } from "./state/schema.ts";
 import { BackendMemo } from "./state/backend_memo.ts";
+import { collisionCheck } from "./state/collisions.ts";
 import { StateStore } from "./state/store.ts";
 import { stateJson } from "./state/state_json.ts";
 import { type Rendered, renderState } from "./render/render.ts";
@@ -50,9 +51,12 @@ export function wireCore(input: WiringInput): CoreServices {
   const { registry, paths, db, log, events, haproxy } = input;
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
-  const schema = composeStateSchema(registry.stateFragments, registry.checks);
+  // A state may not bind over patchpanel's own sockets and files, or listen twice on one port.
+  const own = collisionCheck({ paths, cwd: Deno.cwd(), listen: input.config.listen });
+  const checks = [...registry.checks, own];
+  const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();
-  const validating = composeStateSchema(registry.stateFragments, registry.checks, memo);
+  const validating = composeStateSchema(registry.stateFragments, checks, memo);
   const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
   const pipeline = new ApplyPipeline({

@@ -1,6 +1,7 @@
 /**
  * HAProxy-facing core routes: the cfg (live on disk, or rendered from the
- * state), a manual reload, and the health probe.
+ * state), a manual reload, and the health probe (`ok`, `degraded` when
+ * patchpanel's admin socket does not answer at level admin, or `down`).
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { readTextOrNull } from "../fsutil.ts";
 import { backupInProgress } from "../backup.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
+import { probeAdminSocket } from "../haproxy/admin_probe.ts";
 
 /** Registers /api/haproxy/cfg, /api/haproxy/reload and /health. */
 export function haproxyRoutes(host: PluginHost, deps: CoreDeps): void {
@@ -54,10 +56,17 @@ export function haproxyRoutes(host: PluginHost, deps: CoreDeps): void {
 
   host.route("GET", "/health", { role: "public", tier: "read", summary: "Liveness" }, async () => {
     const proc = await host.haproxy.showProc();
-    const ok = proc !== null && proc.workers.length > 0;
+    const running = proc !== null && proc.workers.length > 0;
+    // A running HAProxy whose admin socket refuses patchpanel is degraded, not ok.
+    const probe = running
+      ? await probeAdminSocket((c, t) => host.haproxy.admin(c, t))
+      : { ok: false as const, kind: "unreachable" as const, reason: "HAProxy is not running" };
+    const ok = running && probe.ok;
     return new Response(
       JSON.stringify({
         ok,
+        status: ok ? "ok" : running ? "degraded" : "down",
+        reasons: probe.ok ? [] : [probe.reason],
         version: deps.version,
         haproxy: proc
           ? { masterPid: proc.masterPid, workers: proc.workers.map((w) => w.pid) }

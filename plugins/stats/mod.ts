@@ -19,6 +19,7 @@
  */
 import { z } from "zod";
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
+import { probeAdminSocket } from "../../core/haproxy/admin_probe.ts";
 import "./events.ts";
 import { ApplyMetrics } from "./own_metrics.ts";
 import { registerRoutes } from "./routes.ts";
@@ -62,6 +63,11 @@ export function stats(options: Partial<StatsOptions> = {}): Plugin {
         intervalMs: config.intervalMs,
         historyMs: config.historyMs,
         admin: (command) => host.haproxy.admin(command),
+        probe: async () => {
+          const probe = await probeAdminSocket((c, t) => host.haproxy.admin(c, t));
+          // Unreachable shows in show info's own failure; only a wrong level needs the probe.
+          return probe.ok || probe.kind !== "level" ? null : probe.reason;
+        },
         onTransition: (t, at) => {
           if (t.event === "backend:down") {
             void host.emit("backend:down", { backend: t.backend, at });

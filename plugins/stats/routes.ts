@@ -2,7 +2,8 @@
  * The stats plugin's HTTP surface: `/api/stats`, its history, the slowest
  * backends, HTTP code classes, sessions by client, the SSE stream, and the
  * Prometheus `/metrics` endpoint. Every `/api/stats*` route answers 503
- * `{error}` while the sampler is not running or has no sample yet.
+ * `{error}` while the sampler is not running, has no sample yet, or its
+ * newest read failed (HAProxy down, its admin socket gone or at a lower level).
  *
  * @module
  */
@@ -40,6 +41,8 @@ export function registerRoutes(host: PluginHost, deps: StatsRouteDeps): void {
     running();
     const s = sampler.latest;
     if (!s) throw unavailable("stats sampler has no sample yet (is HAProxy running?)");
+    // The newest read failed: the latest sample is old, and serving it as current would hide it.
+    if (sampler.failure) throw unavailable(`stats are not current: ${sampler.failure}`);
     return s;
   };
   let cached: { sample: Sample; body: string } | null = null;

@@ -34,6 +34,11 @@ export interface SamplerDeps {
   admin(command: string): Promise<SocketResult>;
   /** Called for each health transition. */
   onTransition(t: Transition, at: number): void;
+  /**
+   * Why the admin socket does not answer as patchpanel's should (wrong level), or null;
+   * asked before each sample, which becomes a gap when it says why.
+   */
+  probe?: () => Promise<string | null>;
   now?: () => number;
 }
 
@@ -52,6 +57,7 @@ export class Sampler {
   #deps: SamplerDeps;
   #now: () => number;
   #latest: Sample | null = null;
+  #failure: string | null = null;
   #health: HealthMap | null = null;
   #running = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,6 +79,14 @@ export class Sampler {
   /** The newest successful sample, or null before the first. */
   get latest(): Sample | null {
     return this.#latest;
+  }
+
+  /**
+   * Why the newest attempt failed, or null when it gave a sample: while set, the latest
+   * sample is not current and `/api/stats` answers 503 rather than serve it as if it were.
+   */
+  get failure(): string | null {
+    return this.#failure;
   }
 
   /** Takes the first sample now, then one per interval. */
@@ -102,21 +116,28 @@ export class Sampler {
   async sampleOnce(scheduledAt: number = this.#now()): Promise<HistoryEntry> {
     const started = this.#now();
     const lagMs = Math.max(0, started - scheduledAt);
-    const infoOut = await this.#deps.admin("show info");
+    const refused = (await this.#deps.probe?.()) ?? null;
+    const infoOut = refused === null
+      ? await this.#deps.admin("show info")
+      : { ok: false as const, error: { kind: "level" as const, message: refused } };
     const statOut = infoOut.ok ? await this.#deps.admin("show stat") : infoOut;
     let entry: HistoryEntry;
     if (!infoOut.ok || !statOut.ok) {
       const failed = !infoOut.ok ? infoOut : statOut;
       entry = { kind: "gap", at: started, reason: failed.ok ? "unknown" : failed.error.kind };
+      this.#failure = refused ??
+        `reading HAProxy's stats failed (${failed.ok ? "unknown" : failed.error.message})`;
     } else {
       const table = parseStat(statOut.output);
       if (!(table instanceof StatTable)) {
         entry = { kind: "gap", at: started, reason: "parse" };
+        this.#failure = "HAProxy's show stat answer could not be parsed";
       } else {
         const info = parseInfo(infoOut.output);
         const durationMs = this.#now() - started;
         entry = summarize(started, info, table, { durationMs, lagMs });
         this.#accept({ at: started, info, table });
+        this.#failure = null;
         this.counters.lastDurationMs = durationMs;
       }
     }
