@@ -192,3 +192,25 @@ Deno.test("spec recipes - validate routes: curl -f fails on an invalid PEM (400 
     }
   });
 });
+
+Deno.test("spec recipes - a reload failure is a 502 with one hint per HAProxy problem, naming the bind", async () => {
+  await withRecipeDaemon(async ({ d }) => {
+    // haproxy -c binds nothing, so a port taken outside the state fails only the reload.
+    const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    try {
+      const state = (await d.api("GET", "/api/state")).body;
+      const port = (taken.addr as Deno.NetAddr).port;
+      state.haproxy.frontends[0].binds.push({ address: `127.0.0.1:${port}` });
+      const res = await d.api("PUT", "/api/state", state);
+      assert.equal(res.status, 502, res.text);
+      assert.match(res.body.output, /Paused/, "HAProxy's output keeps its notices");
+      assert.equal(res.body.hints.length, 1, JSON.stringify(res.body.hints));
+      const [hint] = res.body.hints;
+      assert.equal(hint.severity, "error");
+      assert.match(hint.message, /cannot bind socket \(Address already in use\)/);
+      assert.deepEqual(hint.entity, { kind: "bind", id: "fe-https/1", name: "fe-https/1" });
+    } finally {
+      taken.close();
+    }
+  });
+});
