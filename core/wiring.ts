@@ -52,7 +52,13 @@ export function wireCore(input: WiringInput): CoreServices {
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
   // A state may not bind over patchpanel's own sockets and files, or listen twice on one port.
-  const own = collisionCheck({ paths, cwd: Deno.cwd(), listen: input.config.listen });
+  const hc = input.config.haproxy;
+  const own = collisionCheck({
+    paths,
+    cwd: Deno.cwd(),
+    listen: input.config.listen,
+    masterSocket: hc.mode === "attach" ? hc.masterSocket : undefined,
+  });
   const checks = [...registry.checks, own];
   const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();

@@ -33,6 +33,8 @@ export interface OwnPlaces {
   cwd: string;
   /** patchpanel's own HTTPS listener, `host:port` (config `listen`), if any. */
   listen?: string;
+  /** The master CLI socket when it is not the data directory's (attach mode). */
+  masterSocket?: string;
 }
 
 /** One thing of patchpanel's: a file, or a directory everything inside of which is its own. */
@@ -106,7 +108,10 @@ const inside = (path: string, dir: string) => path === dir || path.startsWith(`$
 export function ownerOf(raw: string, use: Use, own: OwnPlaces): string | null {
   const path = posix.normalize(posix.isAbsolute(raw) ? raw : posix.join(own.cwd, raw))
     .replace(/\/+$/, "") || "/";
-  for (const o of owned(own.paths)) {
+  const extra: Own[] = own.masterSocket
+    ? [{ path: own.masterSocket, what: "HAProxy's master CLI socket", dir: false, secret: true }]
+    : [];
+  for (const o of [...extra, ...owned(own.paths)]) {
     const target = posix.normalize(o.path).replace(/\/+$/, "");
     if (use === "read" && !o.secret) continue;
     if (o.dir ? inside(path, target) : path === target) return `${o.what} (${o.path})`;

@@ -163,6 +163,15 @@ Deno.test("collisions - two listeners on one address and port, across binds, sta
   assert.match(raw, /^frontend c raw directive 0 \(bind 127\.0\.0\.1:8081\) listens on/);
 });
 
+Deno.test("collisions - attach mode: the master socket configured outside the data directory", () => {
+  const attach = { ...own, masterSocket: "/run/haproxy/master.sock" };
+  const s = state({
+    global: { statsSockets: [{ kind: "unix", path: "/run/haproxy/master.sock" }] },
+  });
+  assert.deepEqual(collisionIssues(s, own), []);
+  assert.match(collisionIssues(s, attach)[0].message, /HAProxy's master CLI socket/);
+});
+
 Deno.test("listenerKey - wildcards, IPv6 brackets and prefixes fold to one key", () => {
   assert.equal(listenerKey("*:80"), "0.0.0.0:80");
   assert.equal(listenerKey(":80"), "0.0.0.0:80");
