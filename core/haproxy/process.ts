@@ -118,8 +118,15 @@ interface Master {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WORKER_DIED = /(?:Current|Former) worker \((\d+)\) exited with code (\d+)/;
-/** Runs the binary with its output appended to $PP_HAPROXY_LOG; `exec` keeps the pid. */
-const LAUNCHER = 'exec "$0" "$@" >>"$PP_HAPROXY_LOG" 2>&1';
+/**
+ * Runs the binary with its output appended to $PP_HAPROXY_LOG, in a session of its own
+ * (`setsid`, when installed), so a Ctrl-C or hang-up meant for the daemon's terminal does
+ * not reach HAProxy. `exec` all the way keeps the pid: the child (never a process group
+ * leader) is the master.
+ */
+const LAUNCHER =
+  'command -v setsid >/dev/null 2>&1 && exec setsid "$0" "$@" >>"$PP_HAPROXY_LOG" 2>&1; ' +
+  'exec "$0" "$@" >>"$PP_HAPROXY_LOG" 2>&1';
 
 /**
  * Supervises one embedded HAProxy master (and through it, its workers).
