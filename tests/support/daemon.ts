@@ -308,17 +308,24 @@ export function simpleState(
   };
 }
 
-/** GETs through HAProxy and returns status and body text ("" and 0 on a refused connection). */
+/**
+ * GETs through HAProxy and returns status and body text ("" and 0 on a refused connection).
+ * Each call uses a new connection: after a reload the old worker answers one more request on
+ * an idle keep-alive connection (`option idle-close-on-response`), which would be the old config.
+ */
 export async function through(
   port: number,
   path = "/",
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
+  const client = Deno.createHttpClient({});
   try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers, client });
     return { status: res.status, body: await res.text() };
   } catch {
     return { status: 0, body: "" };
+  } finally {
+    client.close();
   }
 }
 
