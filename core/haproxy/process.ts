@@ -203,8 +203,7 @@ export class EmbeddedHaproxy {
         if (found.unanswering) {
           replaced = await killStaleHaproxy(this.#opts.pidFile, this.#opts.cfgPath);
         }
-        await this.#launch();
-        info = { attached: false, pid: this.#current!.pid, replaced };
+        info = { attached: false, pid: await this.#launch(), replaced };
       }
       this.#readyAt = Date.now();
       this.#lastAnswer = Date.now();
@@ -248,13 +247,15 @@ export class EmbeddedHaproxy {
    * a reload went unconfirmed). Resolves once the check is done.
    */
   async checkResponsive(): Promise<void> {
-    if (this.#state !== "running" || !this.#current) return;
+    const master = this.#current;
+    if (this.#state !== "running" || !master) return;
     const proc = await this.master.showProc();
-    if (proc && proc.masterPid === this.#current.pid) {
+    if (proc && proc.masterPid === master.pid) {
       this.#lastAnswer = Date.now();
       return;
     }
-    if (Date.now() - this.#lastAnswer > this.#unresponsiveMs()) this.#recover(this.#current);
+    // #recover ignores a master that is no longer the current one (it exited meanwhile).
+    if (Date.now() - this.#lastAnswer > this.#unresponsiveMs()) this.#recover(master);
   }
 
   #clearTimers(): void {
@@ -296,7 +297,8 @@ export class EmbeddedHaproxy {
     return { adopt: null, unanswering: true };
   }
 
-  async #launch(): Promise<void> {
+  /** Spawns a master and resolves with its pid once it answers with a worker. */
+  async #launch(): Promise<number> {
     const { binary, cfgPath, masterSocket, pidFile } = this.#opts;
     await Deno.remove(masterSocket).catch(() => {});
     if (this.#isStopping()) throw new HaproxyStartError("stopped", "stopped", "");
@@ -319,6 +321,7 @@ export class EmbeddedHaproxy {
     }
     const master = spawned(child);
     this.#current = master;
+    this.#lastAnswer = Date.now(); // a starting master gets the whole grace before the probe judges
     let exitCode: number | null | undefined;
     master.exited.then((code) => exitCode = code);
     this.#watch(master);
@@ -344,7 +347,7 @@ export class EmbeddedHaproxy {
         this.#lastProc = proc;
         this.#readyAt = Date.now();
         this.#lastAnswer = Date.now();
-        return;
+        return child.pid;
       }
       if (Date.now() > deadline) {
         await this.#terminate();
