@@ -24,7 +24,14 @@ import { dirname } from "node:path";
 import { LogRing } from "./log_ring.ts";
 import { LogTail } from "./log_tail.ts";
 import { MasterClient, type ProcInfo } from "./master.ts";
-import { childrenOf, cmdline, isAlive, killStaleHaproxy, reapPids, signalPid } from "./stale.ts";
+import { childrenOf, killStaleHaproxy, reapPids, signalPid } from "./stale.ts";
+import {
+  adopted,
+  findRunningMaster,
+  launchMaster,
+  type Master,
+  spawned,
+} from "./master_process.ts";
 
 /** What the supervisor tells the daemon (which audits it). */
 export interface HaproxyEvent {
@@ -106,28 +113,8 @@ export interface EmbeddedOptions {
 
 type State = "idle" | "starting" | "running" | "stopping";
 
-/** The master being supervised: our child, or one adopted from a previous daemon. */
-interface Master {
-  pid: number;
-  /** Resolves with the exit code (null for an adopted master, whose status is not ours). */
-  exited: Promise<number | null>;
-  signal(sig: Deno.Signal): void;
-  /** Stops watching it without touching the process. */
-  release(): void;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WORKER_DIED = /(?:Current|Former) worker \((\d+)\) exited with code (\d+)/;
-/**
- * Runs the binary with its output appended to $PP_HAPROXY_LOG, in a session of its own
- * (`setsid`, when installed), so a Ctrl-C or hang-up meant for the daemon's terminal does
- * not reach HAProxy. `exec` all the way keeps the pid: the child (never a process group
- * leader) is the master.
- */
-const LAUNCHER =
-  'command -v setsid >/dev/null 2>&1 && exec setsid "$0" "$@" >>"$PP_HAPROXY_LOG" 2>&1; ' +
-  'exec "$0" "$@" >>"$PP_HAPROXY_LOG" 2>&1';
-
 /**
  * Supervises one embedded HAProxy master (and through it, its workers).
  *
@@ -191,7 +178,8 @@ export class EmbeddedHaproxy {
     if (this.#state !== "idle") throw new Error(`EmbeddedHaproxy.start: already ${this.#state}`);
     this.#state = "starting";
     try {
-      const found = await this.#findRunning();
+      const found = await findRunningMaster(this.#opts.pidFile, this.#opts.cfgPath, this.master);
+      if (found.proc) this.#lastProc = found.proc;
       let info: StartInfo;
       if (found.adopt) {
         await this.#tail.follow(true);
@@ -268,35 +256,6 @@ export class EmbeddedHaproxy {
     return this.#opts.unresponsiveMs ?? 15_000;
   }
 
-  /** A master from a previous run: adopt it if it answers, or report it must be ended. */
-  async #findRunning(): Promise<{ adopt: number | null; unanswering: boolean }> {
-    const none = { adopt: null, unanswering: false };
-    let pid: number;
-    try {
-      pid = Number((await Deno.readTextFile(this.#opts.pidFile)).trim().split(/\s+/)[0]);
-    } catch {
-      return none;
-    }
-    if (!Number.isInteger(pid) || pid <= 1 || pid === Deno.pid || !(await isAlive(pid))) {
-      return none;
-    }
-    const argv = await cmdline(pid);
-    const ours = !!argv && (argv[0] ?? "").split("/").pop()!.includes("haproxy") &&
-      argv.includes(this.#opts.cfgPath);
-    if (!ours) return none;
-    // It may be mid-reload (a daemon killed during an apply): give it a moment to answer.
-    const deadline = Date.now() + 3000;
-    while (Date.now() < deadline && await isAlive(pid)) {
-      const proc = await this.master.showProc();
-      if (proc && proc.masterPid === pid && proc.workers.length > 0) {
-        this.#lastProc = proc;
-        return { adopt: pid, unanswering: false };
-      }
-      await sleep(50);
-    }
-    return { adopt: null, unanswering: true };
-  }
-
   /** Spawns a master and resolves with its pid once it answers with a worker. */
   async #launch(): Promise<number> {
     const { binary, cfgPath, masterSocket, pidFile } = this.#opts;
@@ -308,13 +267,11 @@ export class EmbeddedHaproxy {
     const mark = this.#log.mark();
     let child: Deno.ChildProcess;
     try {
-      child = new Deno.Command("/bin/sh", {
-        args: ["-c", LAUNCHER, binary, "-W", "-S", masterSocket, "-f", cfgPath, "-p", pidFile],
-        env: { PP_HAPROXY_LOG: this.#logFile },
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-      }).spawn();
+      child = launchMaster(
+        binary,
+        ["-W", "-S", masterSocket, "-f", cfgPath, "-p", pidFile],
+        this.#logFile,
+      );
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new HaproxyStartError("spawn", `cannot start ${binary}: ${msg}`, "");
@@ -474,54 +431,4 @@ export class EmbeddedHaproxy {
       this.#opts.onEvent?.(event);
     } catch { /* a faulty listener must not break supervision */ }
   }
-}
-
-/** A master we spawned: its exit status is ours to read. */
-function spawned(child: Deno.ChildProcess): Master {
-  let exited = false;
-  return {
-    pid: child.pid,
-    exited: child.status.then((s) => {
-      exited = true;
-      return s.code;
-    }),
-    signal(sig) {
-      // child.kill (not kill(pid)) cannot hit a recycled pid once the child is reaped.
-      if (exited) return;
-      try {
-        child.kill(sig);
-      } catch { /* already exited */ }
-    },
-    release() {
-      child.unref();
-    },
-  };
-}
-
-/** A master a previous daemon started: watched through /proc, since it is not our child. */
-function adopted(pid: number): Master {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let gone = false;
-  const done = Promise.withResolvers<number | null>();
-  const poll = async () => {
-    if (gone) return;
-    if (!(await isAlive(pid))) {
-      gone = true;
-      done.resolve(null);
-      return;
-    }
-    timer = setTimeout(poll, 100);
-  };
-  timer = setTimeout(poll, 100);
-  return {
-    pid,
-    exited: done.promise,
-    signal(sig) {
-      if (!gone) signalPid(pid, sig);
-    },
-    release() {
-      clearTimeout(timer);
-      gone = true;
-    },
-  };
 }
