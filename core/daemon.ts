@@ -35,7 +35,7 @@ import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
-import { readTextOrNull, removeStaleTemps } from "./fsutil.ts";
+import { readTextOrNull, removeStaleTemps, writeFileAtomic } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import type { DatabaseSync } from "node:sqlite";
 
@@ -379,6 +379,12 @@ async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
     }
     if (info.attached) {
       found.push(`HAProxy master ${info.pid} still serving from a previous run`);
+      // Its runtime server state (drains, weights set since the last apply) survives the
+      // reload the way an apply's does: dumped where the next worker loads it.
+      const dump = await haproxy.admin("show servers state");
+      if (dump.ok && dump.output.startsWith("1\n")) {
+        await writeFileAtomic(paths.serverStateFile, dump.output);
+      }
       const reload = await haproxy.reload();
       if (reload.ok) {
         did.push(`attached to it and reloaded it onto state.json (worker ${reload.workerPid})`);

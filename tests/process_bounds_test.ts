@@ -23,6 +23,8 @@ import {
   through,
   waitFor,
 } from "./support/daemon.ts";
+import { runtime } from "../plugins/runtime/mod.ts";
+import { parseServersState } from "../plugins/runtime/parse.ts";
 
 async function slowCheckWrapper(): Promise<
   { binary: string; setSleep(s: number): Promise<void>; dir: string }
@@ -157,17 +159,26 @@ Deno.test("bounds - start-up audits what an interrupted run left: a HAProxy stil
   const backend = startBackend("b1");
   const fe = freePort();
   let d = await startTestDaemon({
+    plugins: [runtime()],
     state: simpleState(fe, [{ name: "s1", address: backend.address }]),
   });
   const dataDir = d.dataDir;
+  const weight = async () => {
+    const out = await d.haproxy.admin("show servers state app");
+    return out.ok ? parseServersState(out.output).find((r) => r.server === "s1")?.weight : null;
+  };
   try {
     const master = (await d.haproxy.showProc())!.masterPid;
+    // A runtime change since the last apply: the restart's reload must keep it.
+    const set = await d.api("POST", "/api/haproxy/servers/app/s1/weight", { weight: 7 });
+    assert.equal(set.status, 200, set.text);
     await d.stop({ haproxy: false });
     // As if killed between the swap and the commit of an apply.
     await Deno.writeTextFile(d.paths.cfg, "# an uncommitted cfg\n", { append: true });
     await Deno.writeTextFile(d.paths.cfgCandidate, "# staged\n");
-    d = await startTestDaemon({ dataDir });
+    d = await startTestDaemon({ plugins: [runtime()], dataDir });
     assert.equal((await d.haproxy.showProc())!.masterPid, master, "attached, not restarted");
+    assert.equal(await weight(), 7, "runtime server state survives the restart's reload");
     const entry = (await d.api("GET", "/api/audit?category=haproxy&limit=50")).body.entries
       .find((e: { action: string }) => e.action === "startup");
     assert.ok(entry, "a start-up audit entry");
