@@ -230,9 +230,10 @@ export class EmbeddedHaproxy {
   }
 
   /**
-   * Checks the master now and, if it does not answer, kills and restarts it
-   * without waiting for the next probe (the apply pipeline calls this after
-   * a reload went unconfirmed). Resolves once the check is done.
+   * Checks the master now and, if it has not answered for `unresponsiveMs`,
+   * kills it to be restarted, without waiting for the next probe
+   * (`HaproxyClient.reload` calls this after a reload went unconfirmed).
+   * Resolves once the check is done.
    */
   async checkResponsive(): Promise<void> {
     const master = this.#current;
