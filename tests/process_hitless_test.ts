@@ -9,7 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { freePort, simpleState, startBackend, startTestDaemon } from "./support/daemon.ts";
+import { freePort, simpleState, startBackend, startTestDaemon, waitFor } from "./support/daemon.ts";
 import { startKeepAliveLoad } from "./support/keepalive.ts";
 
 const APPLIES = 50;
@@ -27,7 +27,7 @@ Deno.test("hitless - 50 applies under keep-alive traffic fail no request", async
       const res = await daemon.api("PUT", "/api/state", state(i));
       assert.equal(res.status, 200, res.text);
       // Let some requests reuse connections the new worker did not accept.
-      while (load.report.ok < before + 8) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(await waitFor(() => load.report.ok >= before + 8, 20_000, 5), "traffic flows");
     }
   } finally {
     const report = await load.stop();
