@@ -77,7 +77,12 @@ export type { ErrorCode, StartupErrorCode } from "./core/errors.ts";
 export type { ApplyOptions, ApplyResult, Hint } from "./core/apply/types.ts";
 export type { StageTiming } from "./core/apply/stage_clock.ts";
 export type { DataPaths } from "./core/paths.ts";
-export { type Daemon, type DaemonOptions, startDaemon } from "./core/daemon.ts";
+export {
+  type Daemon,
+  type DaemonOptions,
+  type DaemonStopOptions,
+  startDaemon,
+} from "./core/daemon.ts";
 export { runCli } from "./core/cli.ts";
 
 // Types a plugin author meets through the host, the state and the API; the

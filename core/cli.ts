@@ -1,6 +1,6 @@
 /**
- * The `patchpanel` command line: `serve`, `render`, `check`, `user-add`, `user-reset`,
- * `backup-pre`, `backup-post`, `version`.
+ * The `patchpanel` command line: `serve`, `stop`, `render`, `check`, `user-add`, `user-reset`,
+ * `backup-pre`, `backup-post`, `version`. Every command answers `--help` with its usage.
  * It takes the plugin list from its caller (`main.ts` passes the default
  * set; a custom build passes its own), so nothing here imports a plugin.
  *
@@ -22,25 +22,50 @@ import { startDaemon } from "./daemon.ts";
 import { readTextOrNull } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import { backupPost, backupPre } from "./backup.ts";
+import { stopAll } from "./stop.ts";
 import { USER_USAGE, userCommand } from "./auth/cli.ts";
+
+/** Each command's usage lines, for `patchpanel <command> --help` and the overview. */
+const COMMAND_USAGE: Record<string, string> = {
+  serve: `  serve    [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--seed | --empty]
+           run the daemon; on SIGTERM/SIGINT it exits and the embedded HAProxy keeps serving`,
+  stop: `  stop     [--config FILE] [--data-dir DIR] [--keep-haproxy]
+           stop the daemon of DIR and its embedded HAProxy (--keep-haproxy: only the daemon)`,
+  render: "  render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to",
+  check: "  check    --state FILE                      render into a scratch dir, then haproxy -c",
+  "user-add": USER_USAGE.split("\n").slice(0, 2).join("\n"),
+  "user-reset": USER_USAGE.split("\n").slice(2).join("\n"),
+  "backup-pre":
+    "  backup-pre  [--config FILE] [--data-dir DIR]  quiesce changes; write consistent copies to <data>/backup",
+  "backup-post":
+    "  backup-post [--config FILE] [--data-dir DIR]  resume changes; remove the copies",
+  version: "  version  print patchpanel's version",
+};
 
 const USAGE = `usage: patchpanel <command> [options]
 
-  serve    [--config FILE] [--data-dir DIR] [--listen HOST:PORT] [--seed | --empty]
-  render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to
-  check    --state FILE                      render into a scratch dir, then haproxy -c
-${USER_USAGE}
-  backup-pre  [--config FILE] [--data-dir DIR]  quiesce changes; write consistent copies to <data>/backup
-  backup-post [--config FILE] [--data-dir DIR]  resume changes; remove the copies
-  version`;
+${Object.values(COMMAND_USAGE).join("\n")}`;
+
+/** The names of every command, for tests that ask each one for `--help`. */
+export const COMMANDS: readonly string[] = Object.keys(COMMAND_USAGE);
 
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(args: string[], plugins: Plugin[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command in COMMAND_USAGE && (rest.includes("--help") || rest.includes("-h"))) {
+    console.log(`usage: patchpanel\n${COMMAND_USAGE[command]}`);
+    return 0;
+  }
   try {
     switch (command) {
       case "serve":
         return await serve(rest, plugins);
+      case "stop":
+        return await stopCommand(rest, plugins);
       case "render":
       case "check":
         return await renderOrCheck(command, rest, plugins);
@@ -65,8 +90,19 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
       console.error(`patchpanel: ${e.message}`);
       return 1;
     }
+    if (isArgError(e)) {
+      console.error(`patchpanel ${command}: ${(e as Error).message}`);
+      console.error(`usage: patchpanel\n${COMMAND_USAGE[command]}`);
+      return 2;
+    }
     throw e;
   }
+}
+
+/** node:util parseArgs rejects an unknown or malformed option with a TypeError carrying a code. */
+function isArgError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof TypeError && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
 async function loadConfigText(path: string | undefined, dataDir: string | undefined) {
@@ -116,6 +152,38 @@ async function serve(args: string[], plugins: Plugin[]): Promise<number> {
   Deno.addSignalListener("SIGTERM", shutdown);
   await done.promise;
   await daemon.stop();
+  return 0;
+}
+
+async function stopCommand(args: string[], plugins: Plugin[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string" },
+      "data-dir": { type: "string" },
+      "keep-haproxy": { type: "boolean", default: false },
+    },
+  });
+  const text = await loadConfigText(values.config, values["data-dir"]);
+  const config = parseConfig(
+    text,
+    new Registry(plugins).configFragments,
+    values.config ?? "config.yaml",
+  );
+  const dataDir = resolve(values["data-dir"] ?? config.dataDir);
+  const paths = dataPaths(dataDir);
+  // Attach mode: HAProxy belongs to systemd, so only the daemon is ours to stop.
+  const haproxy = config.haproxy.mode === "embedded" && !values["keep-haproxy"];
+  const report = await stopAll(paths, { haproxy });
+  const parts = [
+    report.daemon !== null ? `daemon ${report.daemon} stopped` : "no daemon was running",
+    haproxy
+      ? (report.haproxy !== null
+        ? `HAProxy master ${report.haproxy} stopped`
+        : "no embedded HAProxy was running")
+      : "HAProxy left running",
+  ];
+  console.log(`patchpanel: ${parts.join("; ")} (${dataDir})`);
   return 0;
 }
 

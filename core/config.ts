@@ -12,17 +12,39 @@ import { StartupError } from "./errors.ts";
 
 const HostPortString = z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/);
 
+/** The default of `haproxy.checkTimeoutMs`: a `haproxy -c` still running after 30 s is stopped. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+/** The default of `haproxy.reloadTimeoutMs`: how long a reload may take to be confirmed. */
+export const DEFAULT_RELOAD_TIMEOUT_MS = 15_000;
+/** The default of `apply.lockWaitMs`: how long a change may wait for the one in flight. */
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
+
+/**
+ * Time bounds on HAProxy, in both modes: `haproxy -c` is stopped after
+ * `checkTimeoutMs` (the apply fails, nothing changes); a reload not confirmed
+ * within `reloadTimeoutMs` is rolled back, and (embedded mode) a master that
+ * does not answer for that long is killed and restarted.
+ */
+function haproxyBounds() {
+  return {
+    checkTimeoutMs: z.number().int().positive().default(DEFAULT_CHECK_TIMEOUT_MS),
+    reloadTimeoutMs: z.number().int().positive().default(DEFAULT_RELOAD_TIMEOUT_MS),
+  };
+}
+
 /** How patchpanel reaches HAProxy. */
 export const HaproxyConfig = z.discriminatedUnion("mode", [
   z.object({
     mode: z.literal("embedded"),
     binary: z.string().default("haproxy"),
+    ...haproxyBounds(),
   }).strict(),
   z.object({
     mode: z.literal("attach"),
     binary: z.string().default("haproxy"),
     masterSocket: z.string().min(1),
     cfgPath: z.string().min(1),
+    ...haproxyBounds(),
   }).strict(),
 ]);
 
@@ -40,7 +62,19 @@ export const coreConfigShape = {
     certFile: z.string().optional(),
     keyFile: z.string().optional(),
   }).strict().default({ enabled: true }),
-  haproxy: HaproxyConfig.default({ mode: "embedded", binary: "haproxy" }),
+  haproxy: HaproxyConfig.default({
+    mode: "embedded",
+    binary: "haproxy",
+    checkTimeoutMs: DEFAULT_CHECK_TIMEOUT_MS,
+    reloadTimeoutMs: DEFAULT_RELOAD_TIMEOUT_MS,
+  }),
+  /**
+   * The apply lock: a change that waits longer than `lockWaitMs` for the one in flight is
+   * answered 503 with Retry-After and never applied.
+   */
+  apply: z.object({
+    lockWaitMs: z.number().int().positive().default(DEFAULT_LOCK_WAIT_MS),
+  }).strict().default({ lockWaitMs: DEFAULT_LOCK_WAIT_MS }),
   logging: z.object({
     auditRetentionDays: z.number().int().min(1).default(365),
     quiet: z.boolean().default(false),

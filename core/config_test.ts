@@ -19,7 +19,13 @@ Deno.test("parseConfig - an empty file gives the embedded defaults", () => {
   assert.equal(c.listen, "127.0.0.1:8099");
   assert.equal(c.dataDir, "./.patchpanel");
   assert.equal(c.https.enabled, true);
-  assert.deepEqual(c.haproxy, { mode: "embedded", binary: "haproxy" });
+  assert.deepEqual(c.haproxy, {
+    mode: "embedded",
+    binary: "haproxy",
+    checkTimeoutMs: 30_000,
+    reloadTimeoutMs: 15_000,
+  });
+  assert.equal(c.apply.lockWaitMs, 30_000);
   assert.equal(c.logging.auditRetentionDays, 365);
   assert.equal(c.rateLimit.writeMax, 60);
 });

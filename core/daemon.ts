@@ -20,7 +20,7 @@ import { openDatabase } from "./store/db.ts";
 import type { AuditLog } from "./store/audit.ts";
 import type { SnapshotStore } from "./store/snapshots.ts";
 import { HaproxyClient } from "./haproxy/client.ts";
-import { EmbeddedHaproxy, HaproxyStartError } from "./haproxy/process.ts";
+import { EmbeddedHaproxy, HaproxyStartError, type StartInfo } from "./haproxy/process.ts";
 import { setupPlugins, wireCore } from "./wiring.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
 import { uiPlugin } from "../ui/plugin.ts";
@@ -35,7 +35,7 @@ import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
-import { removeStaleTemps } from "./fsutil.ts";
+import { readTextOrNull, removeStaleTemps, writeFileAtomic } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import type { DatabaseSync } from "node:sqlite";
 
@@ -83,8 +83,18 @@ export interface Daemon {
   auth: Auth;
   /** The daemon's logger; plugins get children of it. */
   log: Logger;
-  /** Stops services, the server and (embedded mode) HAProxy. */
-  stop(): Promise<void>;
+  /**
+   * Stops services and the server. An embedded HAProxy keeps serving (the
+   * next start on this data directory attaches to it) unless `haproxy: true`
+   * asks to stop it as well (`patchpanel stop`, tests).
+   */
+  stop(opts?: DaemonStopOptions): Promise<void>;
+}
+
+/** What {@link Daemon.stop} stops besides the daemon itself. */
+export interface DaemonStopOptions {
+  /** Stop the embedded HAProxy too (default false: it keeps serving across a restart). */
+  haproxy?: boolean;
 }
 
 /** Starts a daemon; throws a {@link StartupError} on bad config or a failed start. */
@@ -125,6 +135,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       cfgPath: paths.cfg,
       masterSocket: paths.masterSocket,
       pidFile: paths.haproxyPid,
+      logFile: paths.haproxyLog,
+      // A master that stays silent as long as a reload may take is wedged: restart it.
+      unresponsiveMs: config.haproxy.reloadTimeoutMs,
       // Fires only once HAProxy runs, long after `core` below is built.
       onEvent: (e) => {
         core.audit.record({
@@ -147,6 +160,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     adminSocket: paths.adminSocket,
     cfgPath: paths.cfg,
     embedded: embedded ?? undefined,
+    reloadTimeoutMs: config.haproxy.reloadTimeoutMs,
+    checkTimeoutMs: config.haproxy.checkTimeoutMs,
   });
   const core = wireCore({ registry, config, paths, db, log, events, haproxy });
   const { audit, snapshots, store, pipeline, render, schema, validating } = core;
@@ -210,7 +225,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         : Promise.resolve(json({ error: "patchpanel is starting" }, 503, { "retry-after": "1" })),
   );
   try {
-    await startHaproxy(store, pipeline, embedded, haproxy, log);
+    await startHaproxy({ store, pipeline, embedded, haproxy, log, audit, paths });
     ready = true;
   } catch (error) {
     await server.shutdown();
@@ -221,6 +236,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   const url = `${scheme}://${host}:${boundPort}`;
   log.info(`listening on ${url}`, { dataDir });
+  // For `patchpanel stop`; a stale one (a crashed daemon) is simply overwritten.
+  await Deno.writeTextFile(paths.daemonPid, `${Deno.pid}\n`, { mode: 0o600 });
 
   audit.vacuum(config.logging.auditRetentionDays);
   const vacuum = setInterval(() => audit.vacuum(config.logging.auditRetentionDays), 86_400_000);
@@ -250,13 +267,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     db,
     auth,
     log,
-    async stop() {
+    async stop(stopOpts: DaemonStopOptions = {}) {
       if (stopped) return;
       stopped = true;
       clearInterval(vacuum);
       for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => {});
       await server.shutdown();
-      await embedded?.stop();
+      // The load balancer outlives the daemon unless asked: a restart must not take it down.
+      if (stopOpts.haproxy) await embedded?.stop();
+      else await embedded?.detach();
+      const pidText = await Deno.readTextFile(paths.daemonPid).catch(() => "");
+      if (pidText.trim() === String(Deno.pid)) await Deno.remove(paths.daemonPid).catch(() => {});
       db.close();
     },
   };
@@ -296,30 +317,55 @@ async function loadInitialState(
   store.adopt(parsed.data);
 }
 
+/** What start-up needs to bring HAProxy in line with state.json, and to audit it. */
+interface StartHaproxyDeps {
+  store: StateStore;
+  pipeline: ApplyPipeline;
+  embedded: EmbeddedHaproxy | null;
+  haproxy: HaproxyClient;
+  log: Logger;
+  audit: AuditLog;
+  paths: DataPaths;
+}
+
 /**
  * Makes HAProxy run what state.json says: render, check and install the cfg
  * (a crash between swap and persist may have left a newer one), then start
- * the embedded master or reload the attached one.
+ * the embedded master — or attach to the one a previous run left serving —
+ * or reload the attached one. An attached master may run a cfg that was
+ * never committed (a daemon killed mid-apply), so it is reloaded onto
+ * state.json's. What start-up found and did goes to the audit log.
  */
-async function startHaproxy(
-  store: StateStore,
-  pipeline: ApplyPipeline,
-  embedded: EmbeddedHaproxy | null,
-  haproxy: HaproxyClient,
-  log: Logger,
-): Promise<void> {
+async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
+  const { store, pipeline, embedded, haproxy, log, audit, paths } = deps;
+  const found: string[] = [];
+  const did: string[] = [];
+  let outcome: "success" | "failure" = "success";
   const state = store.current();
   if (state) {
+    const candidate = await readTextOrNull(paths.cfgCandidate);
+    const before = await readTextOrNull(paths.cfg);
     const out = await pipeline.materialize(state);
     if (!out.ok) {
       log.error("the state's render fails haproxy -c; keeping the cfg on disk", {
         output: out.output,
       });
+      found.push("state.json's render fails haproxy -c");
+      did.push("kept the haproxy.cfg on disk");
+      outcome = "failure";
+    } else if (before !== null && before !== await readTextOrNull(paths.cfg)) {
+      found.push(
+        "haproxy.cfg on disk was not the render of state.json " +
+          "(an apply interrupted between its swap and its commit)",
+      );
+      did.push("rewrote haproxy.cfg from state.json");
     }
+    if (candidate !== null) found.push("a staged haproxy.cfg.candidate of an interrupted apply");
   }
   if (embedded) {
+    let info: StartInfo;
     try {
-      await embedded.start();
+      info = await embedded.start();
     } catch (error) {
       // HAProxy's own alerts say why (a port already bound, a missing file): show them.
       const output = error instanceof HaproxyStartError ? error.output : "";
@@ -327,10 +373,43 @@ async function startHaproxy(
       const message = String((error as Error).message ?? error);
       throw new StartupError("HAPROXY_START_FAILED", alerts ? `${message}\n${alerts}` : message);
     }
+    if (info.replaced !== null) {
+      found.push(`HAProxy master ${info.replaced} of a previous run, not answering its socket`);
+      did.push(`ended it and started master ${info.pid}`);
+    }
+    if (info.attached) {
+      found.push(`HAProxy master ${info.pid} still serving from a previous run`);
+      // Its runtime server state (drains, weights set since the last apply) survives the
+      // reload the way an apply's does: dumped where the next worker loads it.
+      const dump = await haproxy.admin("show servers state");
+      if (dump.ok && dump.output.startsWith("1\n")) {
+        await writeFileAtomic(paths.serverStateFile, dump.output);
+      }
+      const reload = await haproxy.reload();
+      if (reload.ok) {
+        did.push(`attached to it and reloaded it onto state.json (worker ${reload.workerPid})`);
+      } else {
+        did.push(`attached to it; its reload onto state.json failed: ${reload.message}`);
+        log.error("reloading the attached HAProxy at start-up failed", {
+          message: reload.message,
+        });
+        outcome = "failure";
+      }
+    }
   } else {
     const reload = await haproxy.reload();
     if (!reload.ok) {
       log.error("attached HAProxy did not reload at start-up", { message: reload.message });
     }
+  }
+  if (found.length > 0) {
+    audit.record({
+      actor: "system",
+      category: "haproxy",
+      action: "startup",
+      target: null,
+      details: { found, did },
+      outcome,
+    });
   }
 }

@@ -26,6 +26,10 @@ export interface DataPaths {
   serverStateFile: string;
   /** The embedded HAProxy master's pid file. */
   haproxyPid: string;
+  /** The embedded HAProxy's stdout and stderr (a file, so HAProxy outlives a daemon restart). */
+  haproxyLog: string;
+  /** The running daemon's pid, for `patchpanel stop`. */
+  daemonPid: string;
   /** The SQLite database: audit, users, sessions, tokens, snapshots. */
   database: string;
   /** Directory of file-backed ACL pattern files (`<name>.lst`). */
@@ -64,6 +68,8 @@ export function dataPaths(dataDir: string, overrides: { cfg?: string } = {}): Da
     adminSocket: p("admin.sock"),
     serverStateFile: p("server-state"),
     haproxyPid: p("haproxy.pid"),
+    haproxyLog: p("haproxy.log"),
+    daemonPid: p("patchpanel.pid"),
     database: p("audit.sqlite"),
     acls: p("acls"),
     certs: p("certs"),

@@ -75,6 +75,7 @@ export function wireCore(input: WiringInput): CoreServices {
     events,
     paths,
     log,
+    lockWaitMs: input.config.apply.lockWaitMs,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
 }

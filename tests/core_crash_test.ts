@@ -3,9 +3,10 @@
  * (`main.ts serve`), 20 applies of different states are issued, and the
  * daemon is `kill -9`ed at random points during them. After each kill the
  * cfg on disk is exactly the render of the old or the new state and
- * state.json parses; after a restart on the same data directory (whose
- * stale-process guard ends the orphaned HAProxy) the cfg HAProxy runs and
- * the traffic through the frontend match state.json.
+ * state.json parses; after a restart on the same data directory (which
+ * attaches to the HAProxy master the killed daemon left serving, reloads it
+ * onto state.json and audits what it found) the cfg HAProxy runs and the
+ * traffic through the frontend match state.json.
  *
  * The random schedule is seeded; a failure prints the seed
  * (`CRASH_SEED=<n>` replays it).
@@ -18,7 +19,7 @@ import { hit } from "./support/core_probe.ts";
 import { offlineRenderer } from "../core/offline.ts";
 import { dataPaths } from "../core/paths.ts";
 import { MasterClient } from "../core/haproxy/master.ts";
-import { isAlive } from "../core/haproxy/stale.ts";
+import { killStaleHaproxy } from "../core/haproxy/stale.ts";
 import { defaultPlugins } from "../plugins/mod.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -212,13 +213,18 @@ Deno.test("crash - kill -9 during applies leaves a complete old or new cfg, and 
         if (outcome.status === 200) assert.equal(which, "new", "a 200 means the new cfg is live");
       }
 
-      // Restart on the same data dir: the orphaned HAProxy is ended, state.json is what runs.
+      // Restart on the same data dir: it attaches to the master left serving, which then
+      // runs state.json, and the audit log says what start-up found.
       await start();
       const proc2 = await master.showProc();
       assert.ok(proc2 && proc2.workers.length > 0, "no HAProxy after restart");
-      assert.notEqual(proc2.masterPid, masterBefore, "the orphaned master still answers");
-      assert.equal(await isAlive(masterBefore), false, "the orphaned HAProxy master survived");
+      assert.equal(proc2.masterPid, masterBefore, "the restart attaches to the running master");
       await assertConsistent(`restart after kill ${kills}`);
+      const audit = await (await api("GET", "/api/audit?category=haproxy&limit=20")).json();
+      const entries = (audit.entries ?? audit) as { action: string; details: unknown }[];
+      const startup = entries.find((e) => e.action === "startup");
+      assert.ok(startup, `no start-up audit entry: ${JSON.stringify(audit)}`);
+      assert.match(JSON.stringify(startup.details), new RegExp(`master ${masterBefore}`));
       const strays = [...Deno.readDirSync(dataDir)].filter((e) => e.name.includes(".tmp-"));
       assert.deepEqual(strays, [], "files staged by the killed daemon are cleaned up at start");
     }
@@ -237,11 +243,8 @@ Deno.test("crash - kill -9 during applies leaves a complete old or new cfg, and 
       } catch { /* already gone */ }
       await p.child.status;
     }
-    // Whatever a kill may have orphaned: the pid file names the last master.
-    const pid = Number((await Deno.readTextFile(paths.haproxyPid).catch(() => "")).trim());
-    if (pid > 1 && await isAlive(pid)) {
-      Deno.kill(pid, "SIGKILL");
-    }
+    // The daemon leaves HAProxy serving on exit: the pid file names the master to end.
+    await killStaleHaproxy(paths.haproxyPid, paths.cfg, 2000);
     for (const b of backends) await b.close();
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }

@@ -41,6 +41,8 @@ export interface PipelineDeps {
   events: EventBus;
   paths: DataPaths;
   log: Logger;
+  /** How long a change may wait for the one in flight before it is refused (config `apply.lockWaitMs`). */
+  lockWaitMs?: number;
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
@@ -362,12 +364,21 @@ export class ApplyPipeline {
    * marker then refuses new ones (503) until `backup-post`.
    */
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    // A change that waited past the bound is refused (503) and never runs: its client may
+    // have given up, and applying it later would change HAProxy behind everyone's back.
+    const waitMs = this.deps.lockWaitMs;
+    const timeoutError = () =>
+      new HttpError(
+        "ServiceUnavailable",
+        `another change is still being applied; waited ${waitMs} ms`,
+        { error: `another change is still being applied; waited ${waitMs} ms, not applied` },
+        { "retry-after": String(Math.max(1, Math.ceil((waitMs ?? 0) / 1000))) },
+      );
     return this.#mutex.run(() =>
       withApplyLock(this.deps.paths, () => {
         refuseDuringBackup(this.deps.paths);
         return fn();
-      })
-    );
+      }), { waitMs, timeoutError });
   }
 
   #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {

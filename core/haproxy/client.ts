@@ -27,6 +27,8 @@ export interface HaproxyClientOptions {
   embedded?: EmbeddedHaproxy;
   /** Reload confirmation budget (default 15000 ms). */
   reloadTimeoutMs?: number;
+  /** How long `haproxy -c` may run before it is stopped and counts as failed (default: unbounded). */
+  checkTimeoutMs?: number;
 }
 
 /** A reload outcome plus what HAProxy printed while loading (its error text on failure). */
@@ -61,7 +63,7 @@ export class HaproxyClient {
 
   /** `haproxy -c -f cfgPath` with the same binary that runs the live config. */
   check(cfgPath: string = this.cfgPath): Promise<CheckResult> {
-    return checkConfig(this.#opts.binary, cfgPath);
+    return checkConfig(this.#opts.binary, cfgPath, this.#opts.checkTimeoutMs);
   }
 
   /**
@@ -74,6 +76,9 @@ export class HaproxyClient {
     const mark = embedded?.logMark() ?? 0;
     const outcome = await this.#master.reload({ timeoutMs: this.#opts.reloadTimeoutMs });
     if (!embedded) return { ...outcome, output: outcome.reply ?? "" };
+    // An unconfirmed reload may mean a wedged master: have the supervisor look now (it
+    // restarts one that stays silent), without holding up the caller's rollback.
+    if (!outcome.ok && outcome.kind !== "failed") void embedded.checkResponsive();
     // On failure the error text is the answer: stderr arrives through a pipe, so give the
     // "Loading failure" line a moment. A confirmed success needs no log, so it does not wait.
     if (!outcome.ok) {

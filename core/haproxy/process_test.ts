@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
-import { EmbeddedHaproxy, HaproxyStartError } from "./process.ts";
+import {
+  EmbeddedHaproxy,
+  type EmbeddedOptions,
+  type HaproxyEvent,
+  HaproxyStartError,
+} from "./process.ts";
+import { MasterClient } from "./master.ts";
+import { isAlive } from "./stale.ts";
 import {
   freePort,
   HAPROXY_BIN,
   httpGet,
+  type Layout,
   layout,
   pidsMentioning,
   startEmbedded,
@@ -80,11 +88,8 @@ Deno.test("EmbeddedHaproxy - kill -9 of the worker recovers service", async () =
   await Deno.remove(l.dir, { recursive: true });
 });
 
-Deno.test("EmbeddedHaproxy - start ends a stale haproxy named by the pid file", async () => {
-  const l = await layout();
-  const port = freePort();
-  await writeCfg(l, { frontendPort: port });
-  // A "crashed daemon" left this one running in the background with our files.
+/** A "crashed daemon" left this one running in the background with our files. */
+async function startOrphan(l: Layout): Promise<number> {
   const orphan = new Deno.Command(HAPROXY_BIN, {
     args: ["-W", "-D", "-S", l.masterSocket, "-f", l.cfgPath, "-p", l.pidFile],
     stdout: "null",
@@ -94,18 +99,114 @@ Deno.test("EmbeddedHaproxy - start ends a stale haproxy named by the pid file", 
   // The daemonized master writes its pid file on its own time, after the launcher exits.
   const readPid = async () => Number((await Deno.readTextFile(l.pidFile).catch(() => "")).trim());
   assert.ok(await waitFor(async () => (await readPid()) > 0, 5000), "no pid file");
-  const stalePid = await readPid();
-  const hx = new EmbeddedHaproxy({
+  const pid = await readPid();
+  assert.ok(
+    await waitFor(
+      async () => (await new MasterClient(l.masterSocket).showProc())?.masterPid === pid,
+      5000,
+    ),
+  );
+  return pid;
+}
+
+const embeddedOn = (l: Layout, extra: Partial<EmbeddedOptions> = {}) =>
+  new EmbeddedHaproxy({
     binary: HAPROXY_BIN,
     cfgPath: l.cfgPath,
     masterSocket: l.masterSocket,
     pidFile: l.pidFile,
+    stopTimeoutMs: 2000,
+    ...extra,
+  });
+
+Deno.test("EmbeddedHaproxy - start attaches to a running haproxy named by the pid file", async () => {
+  const l = await layout();
+  const port = freePort();
+  await writeCfg(l, { frontendPort: port });
+  const orphanPid = await startOrphan(l);
+  const hx = embeddedOn(l);
+  try {
+    const info = await hx.start();
+    assert.deepEqual(info, { attached: true, pid: orphanPid, replaced: null });
+    assert.equal(hx.pid, orphanPid);
+    assert.equal(await httpGet(port), "ok");
+  } finally {
+    await hx.stop();
+  }
+  assert.equal(await isAlive(orphanPid), false, "stop ends an attached master too");
+  assert.deepEqual(await pidsMentioning(l.cfgPath), []);
+  await Deno.remove(l.dir, { recursive: true });
+});
+
+Deno.test("EmbeddedHaproxy - start ends an orphan that does not answer and starts its own", async () => {
+  const l = await layout();
+  const port = freePort();
+  await writeCfg(l, { frontendPort: port });
+  const orphanPid = await startOrphan(l);
+  Deno.kill(orphanPid, "SIGSTOP");
+  const hx = embeddedOn(l);
+  try {
+    const info = await hx.start();
+    assert.equal(info.attached, false);
+    assert.equal(info.replaced, orphanPid);
+    assert.notEqual(hx.pid, orphanPid);
+    assert.equal(await isAlive(orphanPid), false);
+    assert.equal((await hx.master.showProc())?.masterPid, hx.pid);
+    assert.equal(await httpGet(port), "ok");
+  } finally {
+    await hx.stop();
+  }
+  assert.deepEqual(await pidsMentioning(l.cfgPath), []);
+  await Deno.remove(l.dir, { recursive: true });
+});
+
+Deno.test("EmbeddedHaproxy - detach leaves HAProxy serving; the next one attaches and reads its log", async () => {
+  const { l, hx, port } = await startEmbedded();
+  const first = hx.pid!;
+  await hx.detach();
+  assert.equal(await isAlive(first), true, "detach does not stop HAProxy");
+  assert.equal(await httpGet(port), "ok");
+  const next = embeddedOn(l);
+  try {
+    const info = await next.start();
+    assert.deepEqual(info, { attached: true, pid: first, replaced: null });
+    // Output of a reload reaches the new supervisor through the log file.
+    const mark = next.logMark();
+    await Deno.writeTextFile(l.cfgPath, "global\n  frobnicate yes\n");
+    const outcome = await next.master.reload({ timeoutMs: 5000 });
+    assert.equal(outcome.ok, false);
+    assert.ok(
+      await waitFor(() => /frobnicate/.test(next.logSince(mark)), 5000),
+      next.logSince(mark),
+    );
+  } finally {
+    await next.stop();
+  }
+  assert.deepEqual(await pidsMentioning(l.cfgPath), []);
+  await Deno.remove(l.dir, { recursive: true });
+});
+
+Deno.test("EmbeddedHaproxy - a master that stops answering is killed and restarted", async () => {
+  const l = await layout();
+  const port = freePort();
+  await writeCfg(l, { frontendPort: port });
+  const events: HaproxyEvent[] = [];
+  const hx = embeddedOn(l, {
+    onEvent: (e) => events.push(e),
+    unresponsiveMs: 1000,
+    probeMs: 200,
+    backoff: { initialMs: 50 },
   });
   try {
     await hx.start();
-    assert.notEqual(hx.pid, stalePid);
-    assert.equal((await hx.master.showProc())?.masterPid, hx.pid);
-    assert.equal(await httpGet(port), "ok");
+    const first = hx.pid!;
+    Deno.kill(first, "SIGSTOP");
+    const back = await waitFor(() => events.some((e) => e.kind === "restarted"), 15_000);
+    assert.ok(back, `no restart; events: ${JSON.stringify(events)}`);
+    assert.ok(events.some((e) => e.kind === "unresponsive" && e.pid === first));
+    assert.notEqual(hx.pid, first);
+    assert.equal(await isAlive(first), false);
+    assert.ok(await waitFor(async () => (await httpGet(port)) === "ok", 5000));
   } finally {
     await hx.stop();
   }

@@ -1,10 +1,11 @@
 /**
- * Finding and ending a HAProxy left behind by a previous, crashed daemon run.
+ * Finding and ending a HAProxy left behind by a previous daemon run.
  *
- * If patchpanel dies without stopping its embedded HAProxy, the orphan keeps
- * the ports and the master socket. Before starting a new one we read the pid
- * file; if it names a live haproxy whose command line mentions our config
- * file, it is ours and is stopped. Anything else named by the pid file
+ * A daemon that stops (or crashes) leaves its embedded HAProxy serving, with
+ * the ports and the master socket. The next start reads the pid file: a live
+ * haproxy whose command line mentions our config file is ours — attached to
+ * if it answers its master socket (process.ts), ended here if it does not,
+ * and ended here by `patchpanel stop`. Anything else named by the pid file
  * (recycled pid, another program) is left alone.
  *
  * @module

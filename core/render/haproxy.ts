@@ -121,6 +121,12 @@ function renderDefaults(model: ConfigModel, hp: HaproxyModel): void {
   const dirs: Directive[] = [d("mode", [df.mode], e)];
   if (df.log === "global") dirs.push(d("log", ["global"], e));
   for (const o of df.options) dirs.push(optionDirective(o, e));
+  // Hitless reloads for keep-alive clients (see Defaults.idleCloseOnResponse); an explicit
+  // `options` entry either way wins.
+  const named = df.options.some((o) => o.replace(/^no /, "") === "idle-close-on-response");
+  if (df.idleCloseOnResponse && !named) {
+    dirs.push(d("option", ["idle-close-on-response"], e));
+  }
   dirs.push(...timeoutDirectives(df.timeouts, e));
   if (df.maxconn !== undefined) dirs.push(d("maxconn", [df.maxconn], e));
   if (df.retries !== undefined) dirs.push(d("retries", [df.retries], e));

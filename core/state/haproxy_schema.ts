@@ -161,12 +161,20 @@ export const Defaults = z.object({
   timeouts: Timeouts.default({ connect: "5s", client: "30s", server: "30s" }),
   maxconn: z.number().int().positive().optional(),
   retries: z.number().int().min(0).optional(),
+  /**
+   * `option idle-close-on-response`: during a reload the old worker keeps its idle keep-alive
+   * connections and closes each after its next response (`Connection: close`), instead of
+   * closing them idle, which fails a request a client sends at that moment. On by default so
+   * reloads are hitless for keep-alive clients; false restores HAProxy's own default.
+   */
+  idleCloseOnResponse: z.boolean().default(true),
   rawDirectives: RawDirectives,
 }).strict().default({
   mode: "http",
   log: "global",
   options: [],
   timeouts: { connect: "5s", client: "30s", server: "30s" },
+  idleCloseOnResponse: true,
   rawDirectives: [],
 });
 

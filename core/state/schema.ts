@@ -70,6 +70,7 @@ const coreShape = (backend: z.ZodType<BackendModel>) => ({
       log: "global",
       options: [],
       timeouts: { connect: "5s", client: "30s", server: "30s" },
+      idleCloseOnResponse: true,
       rawDirectives: [],
     },
     frontends: [],

@@ -135,7 +135,7 @@ async function throughput(): Promise<void> {
   } finally {
     await bareSame.shutdown();
     await bareMinimal.shutdown();
-    await daemon.stop();
+    await daemon.stop({ haproxy: true });
     await Deno.remove(dataDir, { recursive: true });
   }
 }

@@ -6,7 +6,12 @@
  *
  * @module
  */
-import { type Daemon, type DaemonOptions, startDaemon } from "../../core/daemon.ts";
+import {
+  type Daemon,
+  type DaemonOptions,
+  type DaemonStopOptions,
+  startDaemon,
+} from "../../core/daemon.ts";
 import type { Role } from "../../core/plugin.ts";
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
@@ -50,9 +55,28 @@ export interface LoginResult {
 /** The admin every test daemon starts with (unless `setup: false`). */
 export const TEST_ADMIN = { username: "admin", password: "admin-password-123" } as const;
 
+/**
+ * Data directories {@link startTestDaemon} made: removed when the test process
+ * ends (not at stop, since restart tests start again on the same directory).
+ */
+const madeDirs = new Set<string>();
+globalThis.addEventListener("unload", () => {
+  for (const dir of madeDirs) {
+    try {
+      Deno.removeSync(dir, { recursive: true });
+    } catch { /* already removed by the test */ }
+  }
+});
+
 /** A started daemon plus request helpers. */
 export interface TestDaemon extends Daemon {
   dataDir: string;
+  /**
+   * Stops the daemon and, unlike a production stop, its embedded HAProxy too
+   * (`{haproxy: false}` leaves it serving, as a daemon restart does), so no
+   * test leaks a process.
+   */
+  stop(opts?: DaemonStopOptions): Promise<void>;
   /**
    * Sends a request; JSON bodies are encoded, JSON answers decoded. It
    * authenticates as the admin's API token unless `headers` carry their own
@@ -99,6 +123,7 @@ const TEST_RATE_LIMIT = {
 /** Starts a daemon on plain HTTP (loopback, free port) in its own temp data dir. */
 export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<TestDaemon> {
   const dataDir = opts.dataDir ?? await Deno.makeTempDir({ prefix: "pp-test-" });
+  if (!opts.dataDir) madeDirs.add(dataDir);
   const daemon = await startDaemon({
     ...opts,
     config: {
@@ -138,7 +163,7 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       }
       adminToken = await mintToken("admin", { name: "test-admin" });
     } catch (error) {
-      await daemon.stop();
+      await daemon.stop({ haproxy: true });
       throw error;
     }
   }
@@ -202,9 +227,9 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       body: res.body,
     };
   };
-  const stop = async () => {
+  const stop = async (stopOpts: DaemonStopOptions = {}) => {
     client?.close();
-    await daemon.stop();
+    await daemon.stop({ haproxy: true, ...stopOpts });
   };
   const test: TestDaemon = {
     ...daemon,
@@ -283,17 +308,24 @@ export function simpleState(
   };
 }
 
-/** GETs through HAProxy and returns status and body text ("" and 0 on a refused connection). */
+/**
+ * GETs through HAProxy and returns status and body text ("" and 0 on a refused connection).
+ * Each call uses a new connection: after a reload the old worker answers one more request on
+ * an idle keep-alive connection (`option idle-close-on-response`), which would be the old config.
+ */
 export async function through(
   port: number,
   path = "/",
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string }> {
+  const client = Deno.createHttpClient({});
   try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers, client });
     return { status: res.status, body: await res.text() };
   } catch {
     return { status: 0, body: "" };
+  } finally {
+    client.close();
   }
 }
 
