@@ -164,6 +164,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     render,
     schema: () => schema,
     version: VERSION,
+    limits: config.limits,
     routes: () =>
       registry.routes.map((r) => ({
         method: r.method,

@@ -10,6 +10,7 @@ import { Reply } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 import { serverTiming } from "../apply/stage_clock.ts";
+import { destructiveGuard, readStateDocument } from "./state_body.ts";
 
 /** Registers GET/PUT /api/state and POST /api/state/plan. */
 export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
@@ -31,12 +32,19 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     summary: "Replace the state: validate, render, check, swap, reload, snapshot",
   }, async (ctx) => {
     const t0 = performance.now();
-    const body = await ctx.json();
+    // Before the body: an uninitialized install answers 409 whatever is sent.
+    if (deps.store.current() === null) {
+      throw new HttpError("NotInitialized", "state not initialized");
+    }
+    const reason = ctx.url.searchParams.get("reason");
+    const guard = destructiveGuard(ctx.url, deps.limits.destructiveShare, "this PUT");
+    const body = await auditRefusal(host, ctx.actor, reason, readStateDocument(ctx, deps.limits));
     const parse = { name: "parse", ms: performance.now() - t0 };
     const result = await deps.pipeline.apply(body, {
       actor: ctx.actor,
-      reason: ctx.url.searchParams.get("reason"),
+      reason,
       ifMatch: ctx.req.headers.get("if-match"),
+      guard,
     });
     const headers: Record<string, string> = {
       etag: result.etag,
@@ -59,7 +67,34 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "write",
     summary: "Validate, render and haproxy -c a state without applying it; diff against live",
   }, async (ctx) => {
-    const plan = await deps.pipeline.plan(await ctx.json());
+    const plan = await deps.pipeline.plan(await readStateDocument(ctx, deps.limits));
     return plan;
   });
+}
+
+/**
+ * A refused body (empty, BOM, missing keys, over a limit) is audited as a failed apply, like a
+ * schema refusal, so a broken pipeline that PUTs nothing shows in the audit log.
+ */
+async function auditRefusal<T>(
+  host: PluginHost,
+  actor: string,
+  reason: string | null,
+  reading: Promise<T>,
+): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof HttpError) {
+      host.audit.record({
+        actor,
+        category: "state",
+        action: "apply",
+        target: null,
+        details: { reason, stage: "body", error: error.message },
+        outcome: "failure",
+      });
+    }
+    throw error;
+  }
 }

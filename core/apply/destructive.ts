@@ -1,0 +1,110 @@
+/**
+ * The destructive-change guard. A truncated document from a broken pipeline
+ * (a `jq` filter that matched nothing, a template that rendered half) is
+ * valid JSON and valid state, and looks exactly like "remove everything".
+ * So a replacement that removes every frontend, every backend, or more than
+ * a configured share of the servers (`limits.destructiveShare`) is refused
+ * with a 409 `{error, removes: {frontends, backends, servers}}` unless the
+ * caller says `?allowDestructive=true`.
+ *
+ * Pure: compares two states by identity (frontend id, backend id, server
+ * name within its backend). A server moved to a renamed backend counts as
+ * removed: HAProxy loses its state and counters just the same.
+ *
+ * @module
+ */
+import { HttpError } from "../errors.ts";
+
+/** What the guard reads of a state: ids of frontends, backends and servers. */
+export interface Topology {
+  /** The proxies, by id; servers by name within their backend. */
+  haproxy: {
+    frontends: readonly { id: string }[];
+    backends: readonly { id: string; servers: readonly { name: string }[] }[];
+  };
+}
+
+/** How much of the current configuration a replacement removes. */
+export interface Removals {
+  /** Frontends of the current state missing from the next one. */
+  frontends: number;
+  /** Backends of the current state missing from the next one. */
+  backends: number;
+  /** Servers (backend id + server name) of the current state missing from the next one. */
+  servers: number;
+}
+
+/** The default share of servers one apply may remove without `allowDestructive`. */
+export const DEFAULT_DESTRUCTIVE_SHARE = 0.5;
+
+/** Counts what `next` removes from `current`. */
+export function removals(current: Topology, next: Topology): Removals {
+  const nextFrontends = new Set(next.haproxy.frontends.map((f) => f.id));
+  const nextServers = new Map<string, Set<string>>();
+  for (const b of next.haproxy.backends) {
+    nextServers.set(
+      b.id,
+      new Set(b.servers.map((s) => s.name)),
+    );
+  }
+  let frontends = 0;
+  for (const f of current.haproxy.frontends) if (!nextFrontends.has(f.id)) frontends++;
+  let backends = 0;
+  let servers = 0;
+  for (const b of current.haproxy.backends) {
+    const kept = nextServers.get(b.id);
+    if (!kept) backends++;
+    for (const s of b.servers) if (!kept?.has(s.name)) servers++;
+  }
+  return { frontends, backends, servers };
+}
+
+/** Servers over all backends. */
+function serverCount(state: Topology): number {
+  let n = 0;
+  for (const b of state.haproxy.backends) n += b.servers.length;
+  return n;
+}
+
+/**
+ * Why replacing `current` with `next` is destructive, or null when it is
+ * not: it removes every frontend, every backend, or more than `share` of
+ * the servers (`share` 1 turns the server rule off).
+ */
+export function destructiveReason(
+  current: Topology,
+  next: Topology,
+  share: number,
+  removed: Removals = removals(current, next),
+): string | null {
+  const cur = current.haproxy;
+  if (cur.frontends.length > 0 && next.haproxy.frontends.length === 0) {
+    return `removes every frontend (${cur.frontends.length})`;
+  }
+  if (cur.backends.length > 0 && next.haproxy.backends.length === 0) {
+    return `removes every backend (${cur.backends.length})`;
+  }
+  const total = serverCount(current);
+  if (total > 0 && removed.servers / total > share) {
+    return `removes ${removed.servers} of ${total} servers, more than limits.destructiveShare ` +
+      `(${share})`;
+  }
+  return null;
+}
+
+/**
+ * Throws the 409 when the replacement is destructive. `what` names the
+ * operation in the message (`this PUT`, `restoring snapshot X`).
+ */
+export function assertNotDestructive(
+  current: Topology,
+  next: Topology,
+  share: number,
+  what = "this change",
+): void {
+  const removed = removals(current, next);
+  const reason = destructiveReason(current, next, share, removed);
+  if (reason === null) return;
+  const error = `${what} ${reason}; if that is intended, repeat it with ?allowDestructive=true`;
+  throw new HttpError("Conflict", error, { error, removes: removed });
+}
