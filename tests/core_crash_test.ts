@@ -175,8 +175,7 @@ Deno.test("crash - kill -9 during applies leaves a complete old or new cfg, and 
         const t0 = performance.now();
         const pending = (async () => {
           try {
-            // Each state swaps the only server for another: destructive by design.
-            const r = await api("PUT", "/api/state?allowDestructive=true", states[next]);
+            const r = await api("PUT", "/api/state", states[next]);
             return { status: r.status, text: await r.text() };
           } catch {
             return { status: 0, text: "connection lost" };

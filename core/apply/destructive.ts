@@ -2,8 +2,9 @@
  * The destructive-change guard. A truncated document from a broken pipeline
  * (a `jq` filter that matched nothing, a template that rendered half) is
  * valid JSON and valid state, and looks exactly like "remove everything".
- * So a replacement that removes every frontend, every backend, or more than
- * a configured share of the servers (`limits.destructiveShare`) is refused
+ * So a replacement that removes every frontend, every backend, or shrinks
+ * the servers by more than a configured share (`limits.destructiveShare`;
+ * the net loss, so replacing a server by another is not destructive) is refused
  * with a 409 `{error, removes: {frontends, backends, servers}}` unless the
  * caller says `?allowDestructive=true`.
  *
@@ -68,14 +69,13 @@ function serverCount(state: Topology): number {
 
 /**
  * Why replacing `current` with `next` is destructive, or null when it is
- * not: it removes every frontend, every backend, or more than `share` of
- * the servers (`share` 1 turns the server rule off).
+ * not: it removes every frontend, every backend, or the server count drops
+ * by more than `share` of it (`share` 1 turns the server rule off).
  */
 export function destructiveReason(
   current: Topology,
   next: Topology,
   share: number,
-  removed: Removals = removals(current, next),
 ): string | null {
   const cur = current.haproxy;
   if (cur.frontends.length > 0 && next.haproxy.frontends.length === 0) {
@@ -84,10 +84,12 @@ export function destructiveReason(
   if (cur.backends.length > 0 && next.haproxy.backends.length === 0) {
     return `removes every backend (${cur.backends.length})`;
   }
+  // The net loss, not every removed name: replacing a server by another (a rolling
+  // replacement) keeps the count, while a truncated document loses servers.
   const total = serverCount(current);
-  if (total > 0 && removed.servers / total > share) {
-    return `removes ${removed.servers} of ${total} servers, more than limits.destructiveShare ` +
-      `(${share})`;
+  const lost = total - serverCount(next);
+  if (total > 0 && lost / total > share) {
+    return `removes ${lost} of ${total} servers, more than limits.destructiveShare (${share})`;
   }
   return null;
 }
@@ -103,7 +105,7 @@ export function assertNotDestructive(
   what = "this change",
 ): void {
   const removed = removals(current, next);
-  const reason = destructiveReason(current, next, share, removed);
+  const reason = destructiveReason(current, next, share);
   if (reason === null) return;
   const error = `${what} ${reason}; if that is intended, repeat it with ?allowDestructive=true`;
   throw new HttpError("Conflict", error, { error, removes: removed });

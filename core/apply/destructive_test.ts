@@ -36,6 +36,11 @@ Deno.test("destructive - every frontend, every backend, or more than the share o
     destructiveReason(current, topo(["fe1"], { app: ["a"] }), 0.5)!,
     /removes 3 of 4 servers/,
   );
+  // A server replaced by another keeps the count: not destructive (a rolling replacement).
+  assert.equal(
+    destructiveReason(current, topo(["fe1"], { app: ["d", "e", "f"], api: ["y"] }), 0.5),
+    null,
+  );
   // Share 1 turns the server rule off; adding things is never destructive.
   assert.equal(destructiveReason(current, topo(["fe1"], { app: [], api: [] }), 1), null);
   assert.equal(destructiveReason(topo([], {}), current, 0), null);
