@@ -38,7 +38,8 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     }
     const reason = ctx.url.searchParams.get("reason");
     const guard = destructiveGuard(ctx.url, deps.limits.destructiveShare, "this PUT");
-    const body = await auditRefusal(host, ctx.actor, reason, readStateDocument(ctx, deps.limits));
+    const reading = readStateDocument(ctx, deps.limits);
+    const body = await auditRefusal(host, ctx.actor, reason, t0, reading);
     const parse = { name: "parse", ms: performance.now() - t0 };
     const result = await deps.pipeline.apply(body, {
       actor: ctx.actor,
@@ -74,12 +75,14 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
 
 /**
  * A refused body (empty, BOM, missing keys, over a limit) is audited as a failed apply, like a
- * schema refusal, so a broken pipeline that PUTs nothing shows in the audit log.
+ * schema refusal, so a broken pipeline that PUTs nothing shows in the audit log; listeners (the
+ * applies metric) hear an `apply:failed` at the validate stage, as for any invalid document.
  */
 async function auditRefusal<T>(
   host: PluginHost,
   actor: string,
   reason: string | null,
+  started: number,
   reading: Promise<T>,
 ): Promise<T> {
   try {
@@ -93,6 +96,13 @@ async function auditRefusal<T>(
         target: null,
         details: { reason, stage: "body", error: error.message },
         outcome: "failure",
+      });
+      await host.emit("apply:failed", {
+        actor,
+        reason,
+        stage: "validate",
+        message: error.message,
+        durationMs: performance.now() - started,
       });
     }
     throw error;
