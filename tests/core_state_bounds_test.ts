@@ -101,6 +101,13 @@ Deno.test("destructive guard - 409 with the counts; allowDestructive=true applie
     assert.equal(r1.status, 409, r1.text);
     assert.match(r1.body.error, /removes every frontend.*allowDestructive=true/);
     assert.deepEqual(r1.body.removes, { frontends: 1, backends: 0, servers: 0 });
+    // A plan shows it coming.
+    const plan = await d.api("POST", "/api/state/plan", noFrontends);
+    assert.equal(plan.status, 200, plan.text);
+    assert.match(plan.body.destructive, /removes every frontend/);
+    assert.deepEqual(plan.body.removes, { frontends: 1, backends: 0, servers: 0 });
+    const samePlan = await d.api("POST", "/api/state/plan", four);
+    assert.equal(samePlan.body.destructive, null);
 
     // Three of four servers gone: more than the default share (0.5).
     const one = simpleState(fe, [{ name: "a", address: a.address }]);

@@ -35,6 +35,27 @@ export interface Removals {
   servers: number;
 }
 
+/**
+ * The topology of a raw document, for a plan's preview: what is not the
+ * expected shape counts as absent (the schema refuses it anyway), and a
+ * missing list is empty, as its default is.
+ */
+export function topologyOf(raw: unknown): Topology {
+  const obj = (v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? v as Record<string, unknown> : {};
+  const list = (v: unknown) => Array.isArray(v) ? v.map(obj) : [];
+  const hp = obj(obj(raw).haproxy);
+  return {
+    haproxy: {
+      frontends: list(hp.frontends).map((f) => ({ id: String(f.id) })),
+      backends: list(hp.backends).map((b) => ({
+        id: String(b.id),
+        servers: list(b.servers).map((s) => ({ name: String(s.name) })),
+      })),
+    },
+  };
+}
+
 /** The default share of servers one apply may remove without `allowDestructive`. */
 export const DEFAULT_DESTRUCTIVE_SHARE = 0.5;
 

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../errors.ts";
-import { assertNotDestructive, destructiveReason, removals, type Topology } from "./destructive.ts";
+import {
+  assertNotDestructive,
+  destructiveReason,
+  removals,
+  type Topology,
+  topologyOf,
+} from "./destructive.ts";
 
 function topo(frontends: string[], backends: Record<string, string[]>): Topology {
   return {
@@ -61,3 +67,17 @@ Deno.test("destructive - the refusal is a 409 with the counts", () => {
 function currentBackends(): Record<string, string[]> {
   return { app: ["a", "b", "c"], api: ["x"] };
 }
+
+Deno.test("destructive - a raw document's topology: missing lists are empty, odd shapes absent", () => {
+  assert.deepEqual(topologyOf({}), { haproxy: { frontends: [], backends: [] } });
+  assert.deepEqual(topologyOf(null), { haproxy: { frontends: [], backends: [] } });
+  const t = topologyOf({
+    haproxy: { frontends: [{ id: "fe" }], backends: [{ id: "b", servers: [{ name: "s" }] }] },
+  });
+  assert.deepEqual(removals(t, t), { frontends: 0, backends: 0, servers: 0 });
+  assert.deepEqual(removals(t, topologyOf({ haproxy: { frontends: "x" } })), {
+    frontends: 1,
+    backends: 1,
+    servers: 1,
+  });
+});

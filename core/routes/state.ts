@@ -10,7 +10,7 @@ import { Reply } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 import { serverTiming } from "../apply/stage_clock.ts";
-import { destructiveGuard, readStateDocument } from "./state_body.ts";
+import { destructiveGuard, destructivePreview, readStateDocument } from "./state_body.ts";
 
 /** Registers GET/PUT /api/state and POST /api/state/plan. */
 export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
@@ -68,8 +68,9 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "write",
     summary: "Validate, render and haproxy -c a state without applying it; diff against live",
   }, async (ctx) => {
-    const plan = await deps.pipeline.plan(await readStateDocument(ctx, deps.limits));
-    return plan;
+    const raw = await readStateDocument(ctx, deps.limits);
+    const plan = await deps.pipeline.plan(raw);
+    return { ...plan, ...destructivePreview(deps, raw) };
   });
 }
 

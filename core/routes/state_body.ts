@@ -11,7 +11,14 @@ import type { RequestContext } from "../plugin.ts";
 import { parseJsonDocument } from "../http/body.ts";
 import { assertExplicitKeys } from "../state/explicit.ts";
 import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
-import { assertNotDestructive } from "../apply/destructive.ts";
+import {
+  assertNotDestructive,
+  destructiveReason,
+  type Removals,
+  removals,
+  topologyOf,
+} from "../apply/destructive.ts";
+import type { StateStore } from "../state/store.ts";
 import type { ApplyOptions } from "../apply/types.ts";
 
 /** Reads and checks a state document body; throws the 400/413/422 that explains a refusal. */
@@ -44,4 +51,24 @@ export function destructiveGuard(
 ): ApplyOptions["guard"] {
   if (allowDestructiveParam(url)) return undefined;
   return (current, next) => assertNotDestructive(current, next, share, what);
+}
+
+/**
+ * What a plan adds so a pipeline sees the 409 coming: `removes` (as the 409
+ * counts them) and `destructive`, the reason a PUT of this document would be
+ * refused without `?allowDestructive=true`, or null.
+ */
+export function destructivePreview(
+  deps: { store: StateStore; limits: { destructiveShare: number } },
+  raw: unknown,
+): { removes: Removals; destructive: string | null } {
+  const current = deps.store.current();
+  const next = topologyOf(raw);
+  if (current === null) {
+    return { removes: { frontends: 0, backends: 0, servers: 0 }, destructive: null };
+  }
+  return {
+    removes: removals(current, next),
+    destructive: destructiveReason(current, next, deps.limits.destructiveShare),
+  };
 }
