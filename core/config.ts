@@ -111,6 +111,31 @@ export const coreConfigShape = {
     loginFailureMax: 10,
     loginFailureWindowMs: 3_600_000,
   }),
+  /**
+   * Ceilings of a state document (422 above them, before validation) and the share of servers
+   * one PUT or restore may remove without `?allowDestructive=true` (409 otherwise).
+   */
+  limits: z.object({
+    servers: z.number().int().positive().default(50_000),
+    backends: z.number().int().positive().default(10_000),
+    aclValues: z.number().int().positive().default(100_000),
+    destructiveShare: z.number().min(0).max(1).default(0.5),
+  }).strict().default({
+    servers: 50_000,
+    backends: 10_000,
+    aclValues: 100_000,
+    destructiveShare: 0.5,
+  }),
+  /**
+   * Which account the embedded HAProxy's workers run as. `auto` drops to `user`/`group` when
+   * patchpanel runs as root in embedded mode; `always` renders them in any mode (attach to a
+   * systemd HAProxy started as root); `never` renders no user/group.
+   */
+  privileges: z.object({
+    drop: z.enum(["auto", "always", "never"]).default("auto"),
+    user: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("haproxy"),
+    group: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("haproxy"),
+  }).strict().default({ drop: "auto", user: "haproxy", group: "haproxy" }),
   /** Extra plugin modules to import in `deno run` mode (each default-exports a Plugin). */
   plugins: z.array(z.string()).default([]),
 };

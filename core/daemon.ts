@@ -37,6 +37,7 @@ import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
 import { readTextOrNull, removeStaleTemps, writeFileAtomic } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
+import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
 import type { DatabaseSync } from "node:sqlite";
 
 /** How to start a daemon. */
@@ -112,8 +113,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     ? parseConfig(opts.configText, registry.configFragments)
     : parseConfig(JSON.stringify(opts.config ?? {}), registry.configFragments, "config");
   const log = createLogger("patchpanel", config.logging.quiet);
+  const runAs = haproxyRunAs(config);
+  if (runAs) await assertAccountExists(runAs);
   const dataDir = resolve(config.dataDir);
   await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const exposure = runAs ? await dataDirExposure(dataDir) : null;
+  if (exposure) log.warn(exposure);
   const paths = dataPaths(
     dataDir,
     config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
@@ -179,6 +184,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     render,
     schema: () => schema,
     version: VERSION,
+    limits: config.limits,
     routes: () =>
       registry.routes.map((r) => ({
         method: r.method,

@@ -88,6 +88,8 @@ export interface RequestContext {
   ip: string;
   /** The raw JSON body (`{}` when empty); malformed JSON is a 400. */
   json(): Promise<unknown>;
+  /** The body as text, capped like `json()` (413); for routes that must refuse an empty body. */
+  text(): Promise<string>;
   /** Parses the JSON body with a schema; a malformed body is a 400. */
   body<T>(schema: ZodSchema<T>): Promise<T>;
   /** The actor string for audit entries. */

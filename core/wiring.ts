@@ -24,6 +24,7 @@ import { AuditLog } from "./store/audit.ts";
 import { SnapshotStore } from "./store/snapshots.ts";
 import type { HaproxyClient } from "./haproxy/client.ts";
 import { createHost, type HostServices } from "./host.ts";
+import { haproxyRunAs } from "./privileges.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -63,7 +64,8 @@ export function wireCore(input: WiringInput): CoreServices {
   const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();
   const validating = composeStateSchema(registry.stateFragments, checks, memo);
-  const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
+  const runAs = haproxyRunAs(input.config);
+  const render = (state: State) => renderState(state, { paths, runAs }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
   const pipeline = new ApplyPipeline({
     schema: () => validating,

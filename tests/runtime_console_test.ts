@@ -73,6 +73,37 @@ Deno.test("runtime console - each role runs at its own CLI level", async () => {
   });
 });
 
+Deno.test("runtime console - a command HAProxy refuses is audited as a failure", async () => {
+  await withDaemon(async (d) => {
+    const viewer = await d.mintToken("viewer", { name: "v" });
+    const run = (command: string, as?: string) =>
+      d.api("POST", "/api/runtime/command", { command }, {}, as ? { as } : {});
+    const denied = await run("set maxconn global 123; show cli level", viewer);
+    assert.equal(denied.status, 200, "the console still shows HAProxy's answer");
+    assert.match(denied.body.output, /Permission denied/);
+    const unknown = await run("no-such-command; show info");
+    assert.match(unknown.body.output, /Unknown command/);
+
+    const rows = d.audit.list({ limit: 50, category: "haproxy" }).filter((r) =>
+      r.action === "command"
+    );
+    const outcome = (command: string) => {
+      const row = rows.find((r) => r.details?.command === command);
+      assert.ok(row, `no audit row for ${command}`);
+      return [row.outcome, row.details?.error ?? null];
+    };
+    assert.deepEqual(outcome("set maxconn global 123"), [
+      "failure",
+      "HAProxy refused: Permission denied",
+    ]);
+    assert.deepEqual(outcome("show cli level"), ["success", null]);
+    const [failed, why] = outcome("no-such-command");
+    assert.equal(failed, "failure");
+    assert.match(String(why), /^HAProxy refused: Unknown command/);
+    assert.deepEqual(outcome("show info"), ["success", null]);
+  });
+});
+
 Deno.test("runtime console - line breaks and empty commands are refused before the socket", async () => {
   await withDaemon(async (d) => {
     const viewer = await d.mintToken("viewer", { name: "v" });

@@ -189,11 +189,16 @@ export function Review(props: {
   `;
 }
 
-/** Sends a reviewed state with `If-Match`; returns the reply. */
+/**
+ * Sends a reviewed state with `If-Match`; returns the reply. A person read
+ * the diff and pressed Apply, so a destructive change (the last frontend
+ * deleted) is meant: `allowDestructive` is for unattended pipelines.
+ */
 export function putState(ctx: PageContext, state: unknown, etag: string): Promise<ApiReply> {
   const headers: Record<string, string> = etag ? { "if-match": etag } : {};
   const reason = `ui:${ctx.url.pathname}`;
-  return ctx.api("PUT", `/api/state?reason=${encodeURIComponent(reason)}`, state, headers);
+  const query = `reason=${encodeURIComponent(reason)}&allowDestructive=true`;
+  return ctx.api("PUT", `/api/state?${query}`, state, headers);
 }
 
 /** Step 2: apply the reviewed candidate; success redirects, failure re-shows the form. */

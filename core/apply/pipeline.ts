@@ -232,6 +232,7 @@ export class ApplyPipeline {
     let state: State;
     try {
       state = this.validate(input);
+      opts.guard?.(store.current()!, state);
     } catch (e) {
       throw await fail("validate", e as HttpError);
     }

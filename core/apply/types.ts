@@ -16,6 +16,12 @@ export interface ApplyOptions {
   reason: string | null;
   /** The ETag the caller last read; a mismatch is a 412. */
   ifMatch?: string | null;
+  /**
+   * Runs under the apply lock after validation, with the current and the
+   * validated next state; throwing refuses the apply (audited as a failed
+   * validation). The destructive-change guard (`destructive.ts`) uses it.
+   */
+  guard?: (current: State, next: State) => void;
 }
 
 /** What a successful apply returns. */

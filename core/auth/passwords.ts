@@ -18,7 +18,7 @@ export function passwordProblem(password: string): string | null {
   if ([...password].length < MIN_PASSWORD_CHARS) {
     return `password must be at least ${MIN_PASSWORD_CHARS} characters`;
   }
-  if (new TextEncoder().encode(password).length > MAX_PASSWORD_BYTES) {
+  if (pastBcryptLimit(password)) {
     return `password must be at most ${MAX_PASSWORD_BYTES} bytes (bcrypt's limit)`;
   }
   return null;
@@ -29,9 +29,23 @@ export function hashSecret(secret: string, cost: number): Promise<string> {
   return bcrypt.hash(secret, cost);
 }
 
-/** Checks a secret against a bcrypt hash. */
-export function verifySecret(secret: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(secret, hash);
+/** Whether a secret is longer than bcrypt reads (72 UTF-8 bytes). */
+export function pastBcryptLimit(secret: string): boolean {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: short strings need no encoding.
+  if (secret.length * 3 <= MAX_PASSWORD_BYTES) return false;
+  return new TextEncoder().encode(secret).length > MAX_PASSWORD_BYTES;
+}
+
+/**
+ * Checks a secret against a bcrypt hash. bcrypt ignores every byte after
+ * the 72nd, so `A`×72 + `XYZ` would match the hash of `A`×72; no stored
+ * secret is longer (they are refused when set), so a longer one never
+ * matches. It still costs one comparison, so its timing says nothing.
+ */
+export async function verifySecret(secret: string, hash: string): Promise<boolean> {
+  const tooLong = pastBcryptLimit(secret);
+  const ok = await bcrypt.compare(tooLong ? "" : secret, hash);
+  return ok && !tooLong;
 }
 
 /**

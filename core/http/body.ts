@@ -48,5 +48,33 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
     all.set(c, at);
     at += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  // The BOM is kept: a body that starts with one is refused by name (see {@link parseJsonDocument})
+  // instead of being stripped silently, and elsewhere it makes the JSON malformed (400).
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(all);
+}
+
+/**
+ * Parses a body that must be a whole JSON document (a state to apply or
+ * plan). An empty or whitespace-only body is what a failed pipeline step
+ * writes (`jq ... > next.json` that died), and a byte order mark is what
+ * some editors prepend; both are refused with a 400 that says so, never
+ * read as `{}` and filled with defaults.
+ */
+export function parseJsonDocument(text: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw badRequest(
+      "request body starts with a UTF-8 byte order mark (BOM); send plain UTF-8 JSON",
+    );
+  }
+  if (text.trim() === "") {
+    throw badRequest(
+      "request body is empty; send the whole state document (an empty body is refused, " +
+        "not read as {})",
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("malformed JSON body");
+  }
 }

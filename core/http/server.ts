@@ -211,6 +211,7 @@ class Context implements RequestContext {
   readonly req: Request;
   readonly principal: Principal | null;
   #body: Promise<unknown> | undefined;
+  #text: Promise<string> | undefined;
 
   constructor(private readonly input: Incoming, readonly params: Record<string, string>) {
     this.req = input.req;
@@ -230,8 +231,13 @@ class Context implements RequestContext {
     return this.input.ip;
   }
 
+  text(): Promise<string> {
+    this.#text ??= readTextCapped(this.req, MAX_BODY_BYTES);
+    return this.#text;
+  }
+
   json(): Promise<unknown> {
-    this.#body ??= readBody(this.req);
+    this.#body ??= this.text().then(parseBody);
     return this.#body;
   }
 
@@ -249,8 +255,7 @@ class Context implements RequestContext {
   }
 }
 
-async function readBody(req: Request): Promise<unknown> {
-  const text = await readTextCapped(req, MAX_BODY_BYTES);
+function parseBody(text: string): unknown {
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);

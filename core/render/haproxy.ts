@@ -21,6 +21,11 @@ import type { DataPaths } from "../paths.ts";
 export interface RenderContext {
   /** Where generated files and referenced directories live, for paths in the cfg. */
   paths: DataPaths;
+  /**
+   * The account HAProxy's workers drop to after binding (`user`/`group` in
+   * global; see `core/privileges.ts`); absent or null: none rendered (goldens).
+   */
+  runAs?: { user: string; group: string } | null;
 }
 
 /** The path of a file-backed ACL's pattern file. */
@@ -55,6 +60,9 @@ function renderGlobal(model: ConfigModel, hp: HaproxyModel, ctx: RenderContext):
     }),
     d("server-state-file", [ctx.paths.serverStateFile], e),
   ];
+  if (ctx.runAs) {
+    dirs.push(d("user", [ctx.runAs.user], e), d("group", [ctx.runAs.group], e));
+  }
   if (g.maxconn !== undefined) dirs.push(d("maxconn", [g.maxconn], e));
   if (g.nbthread !== undefined) dirs.push(d("nbthread", [g.nbthread], e));
   g.logs.forEach((log, i) => {

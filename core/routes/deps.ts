@@ -10,6 +10,7 @@ import type { SnapshotStore } from "../store/snapshots.ts";
 import type { Rendered } from "../render/render.ts";
 import type { State } from "../state/schema.ts";
 import type { z } from "zod";
+import type { CoreConfig } from "../config.ts";
 
 /** The core services its routes use. */
 export interface CoreDeps {
@@ -20,6 +21,8 @@ export interface CoreDeps {
   /** The composed state schema (core + plugin fragments). */
   schema: () => z.ZodType<State>;
   version: string;
+  /** config.yaml `limits`: state size ceilings and the destructive-change share. */
+  limits: CoreConfig["limits"];
   /** The route table as data: method, path, role, tier, plugin. */
   routes: () => { method: string; path: string; role: string; tier: string; plugin: string }[];
 }

@@ -8,6 +8,7 @@ import { badRequest, notFound } from "../errors.ts";
 import type { PluginHost } from "../plugin.ts";
 import { SNAPSHOT_ID_PATTERN } from "../store/snapshots.ts";
 import type { CoreDeps } from "./deps.ts";
+import { destructiveGuard } from "./state_body.ts";
 
 /** Parses an optional positive integer query parameter, 400 when malformed or out of range. */
 export function intParam(
@@ -63,6 +64,11 @@ export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
     const result = await deps.pipeline.apply(snap.state, {
       actor: ctx.actor,
       reason: `restore:${id}`,
+      guard: destructiveGuard(
+        ctx.url,
+        deps.limits.destructiveShare,
+        `restoring snapshot ${id}`,
+      ),
     });
     return new Response(JSON.stringify(result.state), {
       headers: { "content-type": "application/json; charset=utf-8", etag: result.etag },

@@ -10,6 +10,7 @@ import { Reply } from "../http/respond.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 import { serverTiming } from "../apply/stage_clock.ts";
+import { destructiveGuard, destructivePreview, readStateDocument } from "./state_body.ts";
 
 /** Registers GET/PUT /api/state and POST /api/state/plan. */
 export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
@@ -31,12 +32,20 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     summary: "Replace the state: validate, render, check, swap, reload, snapshot",
   }, async (ctx) => {
     const t0 = performance.now();
-    const body = await ctx.json();
+    // Before the body: an uninitialized install answers 409 whatever is sent.
+    if (deps.store.current() === null) {
+      throw new HttpError("NotInitialized", "state not initialized");
+    }
+    const reason = ctx.url.searchParams.get("reason");
+    const guard = destructiveGuard(ctx.url, deps.limits.destructiveShare, "this PUT");
+    const reading = readStateDocument(ctx, deps.limits);
+    const body = await auditRefusal(host, ctx.actor, reason, t0, reading);
     const parse = { name: "parse", ms: performance.now() - t0 };
     const result = await deps.pipeline.apply(body, {
       actor: ctx.actor,
-      reason: ctx.url.searchParams.get("reason"),
+      reason,
       ifMatch: ctx.req.headers.get("if-match"),
+      guard,
     });
     const headers: Record<string, string> = {
       etag: result.etag,
@@ -59,7 +68,44 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "write",
     summary: "Validate, render and haproxy -c a state without applying it; diff against live",
   }, async (ctx) => {
-    const plan = await deps.pipeline.plan(await ctx.json());
-    return plan;
+    const raw = await readStateDocument(ctx, deps.limits);
+    const plan = await deps.pipeline.plan(raw);
+    return { ...plan, ...destructivePreview(deps, raw) };
   });
+}
+
+/**
+ * A refused body (empty, BOM, missing keys, over a limit) is audited as a failed apply, like a
+ * schema refusal, so a broken pipeline that PUTs nothing shows in the audit log; listeners (the
+ * applies metric) hear an `apply:failed` at the validate stage, as for any invalid document.
+ */
+async function auditRefusal<T>(
+  host: PluginHost,
+  actor: string,
+  reason: string | null,
+  started: number,
+  reading: Promise<T>,
+): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    if (error instanceof HttpError) {
+      host.audit.record({
+        actor,
+        category: "state",
+        action: "apply",
+        target: null,
+        details: { reason, stage: "body", error: error.message },
+        outcome: "failure",
+      });
+      await host.emit("apply:failed", {
+        actor,
+        reason,
+        stage: "validate",
+        message: error.message,
+        durationMs: performance.now() - started,
+      });
+    }
+    throw error;
+  }
 }

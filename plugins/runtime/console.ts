@@ -14,6 +14,7 @@ import { z } from "zod";
 import { badRequest } from "../../core/errors.ts";
 import type { PluginHost, Role } from "../../core/plugin.ts";
 import type { RuntimeApi } from "./admin.ts";
+import { refusalsPerCommand } from "./console_reply.ts";
 
 /** HAProxy's CLI levels. */
 export type CliLevel = "user" | "operator" | "admin";
@@ -56,27 +57,30 @@ export function consoleRoutes(host: PluginHost, api: RuntimeApi, maxLength: numb
     const level = LEVEL_OF_ROLE[role];
     const commands = splitCommands(command);
     if (commands.length === 0) throw badRequest("command is empty");
-    // One audit entry per command of the line, with the line's outcome.
-    const record = (error?: Error) => {
-      for (const c of commands) {
+    // One audit entry per command of the line: a failure when the socket failed, or when
+    // HAProxy refused that command ("Permission denied", "Unknown command", ...).
+    const record = (errors: (string | null)[]) => {
+      commands.forEach((c, i) => {
+        const error = errors[i];
         host.audit.record({
           actor: ctx.actor,
           category: "haproxy",
           action: "command",
           target: null,
-          details: error ? { command: c, level, error: error.message } : { command: c, level },
+          details: error ? { command: c, level, error } : { command: c, level },
           outcome: error ? "failure" : "success",
         });
-      }
+      });
     };
     let output: string;
     try {
       output = await api.raw(consoleLine(role, command));
     } catch (error) {
-      record(error as Error);
+      record(commands.map(() => (error as Error).message));
       throw error;
     }
-    record();
+    const refusals = refusalsPerCommand(output, commands.length, level === "admin" ? 0 : 1);
+    record(refusals.map((r) => r && `HAProxy refused: ${r}`));
     // The level command answers an empty line of its own; drop it so the output is the caller's.
     const shown = level === "admin" ? output : output.replace(/^\n/, "");
     return { level, commands, output: shown };

@@ -108,7 +108,11 @@ async function restore(ctx: PageContext): Promise<PageResult> {
         haproxy -c, the swap and the reload; a new snapshot is recorded.</p>`} />
     `;
   }
-  const r = await ctx.api("POST", `/api/snapshots/${encodeURIComponent(id)}/restore`);
+  // Confirmed after the diff was shown: a destructive restore is meant (see putState).
+  const r = await ctx.api(
+    "POST",
+    `/api/snapshots/${encodeURIComponent(id)}/restore?allowDestructive=true`,
+  );
   if (r.ok) return redirect("/snapshots", { kind: "ok", message: `Restored snapshot ${id}.` });
   return redirect(href(id), { kind: "bad", message: `Restore failed. ${describeError(r)}` });
 }
