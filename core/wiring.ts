@@ -23,6 +23,7 @@ import { AuditLog } from "./store/audit.ts";
 import { SnapshotStore } from "./store/snapshots.ts";
 import type { HaproxyClient } from "./haproxy/client.ts";
 import { createHost, type HostServices } from "./host.ts";
+import { StateGuard } from "./security/state_guard.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -55,6 +56,10 @@ export function wireCore(input: WiringInput): CoreServices {
   const validating = composeStateSchema(registry.stateFragments, registry.checks, memo);
   const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
+  const guard = new StateGuard(registry.compiledFieldRoles(), (input) => {
+    const parsed = schema.safeParse(input);
+    return parsed.success ? parsed.data : undefined;
+  }, audit);
   const pipeline = new ApplyPipeline({
     schema: () => validating,
     render,
@@ -65,6 +70,7 @@ export function wireCore(input: WiringInput): CoreServices {
     events,
     paths,
     log,
+    guard,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
 }

@@ -63,6 +63,7 @@ export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
     const result = await deps.pipeline.apply(snap.state, {
       actor: ctx.actor,
       reason: `restore:${id}`,
+      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
     return new Response(JSON.stringify(result.state), {
       headers: { "content-type": "application/json; charset=utf-8", etag: result.etag },

@@ -37,6 +37,7 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
       actor: ctx.actor,
       reason: ctx.url.searchParams.get("reason"),
       ifMatch: ctx.req.headers.get("if-match"),
+      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
     const headers: Record<string, string> = {
       etag: result.etag,
@@ -59,7 +60,10 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "write",
     summary: "Validate, render and haproxy -c a state without applying it; diff against live",
   }, async (ctx) => {
-    const plan = await deps.pipeline.plan(await ctx.json());
+    const plan = await deps.pipeline.plan(await ctx.json(), {
+      actor: ctx.actor,
+      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+    });
     return plan;
   });
 }
