@@ -256,6 +256,7 @@ Deno.test("field roles - an operator may not add a stats socket, change its leve
 Deno.test("field roles - an operator may not raise an existing socket's level; an admin may add sockets and log targets", async () => {
   await withFieldDaemon(async (d, operator) => {
     const socketPort = freePort();
+    const read = await d.api("GET", "/api/state", undefined, {}, { as: operator });
     const next = await current(d);
     next.haproxy.global.statsSockets = [
       { kind: "ipv4", host: "127.0.0.1", port: socketPort, level: "operator" },
@@ -264,6 +265,12 @@ Deno.test("field roles - an operator may not raise an existing socket's level; a
     const asAdmin = await d.api("PUT", "/api/state", next);
     assert.equal(asAdmin.status, 200, asAdmin.text);
     assert.match(await Deno.readTextFile(d.paths.cfg), /stats socket ipv4@127\.0\.0\.1:\d+/);
+    // The operator's copy, read before, would remove the socket; with its If-Match that is a
+    // 412 (re-read), not a 403.
+    const stale = await d.api("PUT", "/api/state", read.body, {
+      "if-match": read.headers.get("etag")!,
+    }, { as: operator });
+    assert.equal(stale.status, 412, stale.text);
 
     const before = await untouched(d);
     const raised = await current(d);

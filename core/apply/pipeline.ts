@@ -385,8 +385,17 @@ export class ApplyPipeline {
   /** Step 1: a 403 for a path the caller's role may not change (no role: the daemon's own). */
   #authorize(action: GuardedAction, input: unknown, opts: ApplyOptions): void {
     if (!opts.role || !this.deps.guard) return;
+    const { store } = this.deps;
+    // A stale If-Match is a 412 before it is a 403: the paths it would refuse are someone
+    // else's newer change, and the answer is to re-read, not to ask an admin.
+    if (opts.ifMatch && opts.ifMatch !== "*" && opts.ifMatch !== store.etag()) {
+      throw new HttpError("PreconditionFailed", "state changed since it was read", {
+        error: "state changed since it was read (If-Match does not match the current ETag)",
+        etag: store.etag(),
+      });
+    }
     const req = { role: opts.role, actor: opts.actor, action, reason: opts.reason };
-    this.deps.guard.check(req, this.deps.store.current(), input);
+    this.deps.guard.check(req, store.current(), input);
   }
 
   #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {
