@@ -117,12 +117,13 @@ function diff(a: Json, b: Json, segments: (string | number)[], out: Change[]): v
     return;
   }
   if (isObject(a) && isObject(b)) {
-    for (const k of Object.keys(a)) {
+    // for-in, not Object.keys: a 10,000-server state is 10,000 objects, each walked once.
+    for (const k in a) {
       segments.push(k);
       diff(a[k], b[k], segments, out);
       segments.pop();
     }
-    for (const k of Object.keys(b)) {
+    for (const k in b) {
       if (Object.hasOwn(a, k)) continue;
       segments.push(k);
       leaves(b[k], segments, "after", out);
@@ -140,7 +141,8 @@ function diff(a: Json, b: Json, segments: (string | number)[], out: Change[]): v
 }
 
 function diffArrays(a: Json[], b: Json[], segments: (string | number)[], out: Change[]): void {
-  const key = identityKey(a, b);
+  // The common case, the same items in the same order, pairs by index without a lookup table.
+  const key = aligned(a, b) ? null : identityKey(a, b);
   if (key === null) {
     const n = Math.max(a.length, b.length);
     for (let i = 0; i < n; i++) {
@@ -170,6 +172,25 @@ function diffArrays(a: Json[], b: Json[], segments: (string | number)[], out: Ch
     leaves(item, segments, "before", out);
     segments.pop();
   });
+}
+
+/**
+ * Whether both arrays hold, index by index, items with the same identity
+ * (or are unkeyed scalars): then matching by key and by index agree.
+ */
+function aligned(a: Json[], b: Json[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (!isObject(x) || !isObject(y)) {
+      if (isObject(x) || isObject(y)) return false;
+      continue;
+    }
+    if (typeof x.id === "string" || typeof y.id === "string") {
+      if (x.id !== y.id) return false;
+    } else if (x.name !== y.name) return false;
+  }
+  return true;
 }
 
 /** `id` or `name` when every item of both arrays is an object with a unique string one. */
