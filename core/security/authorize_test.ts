@@ -162,6 +162,15 @@ Deno.test("authorize - an operator may not touch the control plane, the host or 
     "haproxy.frontends.0.binds.0.options.0",
   ]);
   assert.deepEqual(refused((s) => (s.acls[0].flags = ["-f", "-i"])), ["acls.0.flags.0"]);
+  assert.deepEqual(refused((s) => s.acls[0].values.push("-f", "/etc/shadow")), ["acls.0.values.1"]);
+  assert.deepEqual(
+    refused((s) =>
+      s.haproxy.frontends[0].httpRequest.push({ action: "set-header x %[lua.secret]" }, {
+        action: "set-header y %[req.hdr(host),map(/etc/hosts)]",
+      })
+    ),
+    ["haproxy.frontends.0.httpRequest.0.action", "haproxy.frontends.0.httpRequest.1.action"],
+  );
   assert.deepEqual(refused((s) => (s.haproxy.stats = { bind: "0.0.0.0:1", admin: true })), [
     "haproxy.stats",
     "haproxy.stats.bind",

@@ -29,13 +29,18 @@ export const ADMIN_VALUES = {
    * a host file (`http-request return ... file /etc/...`).
    */
   action: String
-    .raw`(^|[\s(,{])(lua\.|use-service|send-spoe-group|set-map|del-map|add-acl|del-acl|map(_[a-z_]+)?\()|(^|\s)(file|lf-file)(\s|$)`,
+    .raw`(^|[\s(,{[])(lua\.|use-service|send-spoe-group|set-map|del-map|add-acl|del-acl|map(_[a-z_]+)?\()|(^|\s)(file|lf-file)(\s|$)`,
   /** Conditions with an inline fetch that calls Lua or reads a file (`map(...)`, `-f`, `-M`). */
-  condition: String.raw`(^|[\s(,{])(lua\.|map(_[a-z_]+)?\()|(^|\s)-[fM](\s|$)`,
+  condition: String.raw`(^|[\s(,{[])(lua\.|map(_[a-z_]+)?\()|(^|\s)-[fM](\s|$)`,
   /** Sample fetches calling Lua or a map file, or naming any path. */
-  fetch: String.raw`(^|[\s(,])(lua\.|map(_[a-z_]+)?\()|/`,
+  fetch: String.raw`(^|[\s(,[])(lua\.|map(_[a-z_]+)?\()|/`,
   /** ACL flags that read patterns from a host file. */
   aclFlag: String.raw`^-[fM](\s|$)`,
+  /**
+   * ACL values that HAProxy would read as flags: the renderer writes values
+   * right after the flags, so values `-f` and `/etc/shadow` load a host file.
+   */
+  aclValue: String.raw`^-`,
   /** Bind options that load key material from a path, or set a socket's owner, level or namespace. */
   bindOption: String
     .raw`(^|\s)(crt|crt-list|ca-file|crl-file|ca-verify-file|ca-sign-file|ca-sign-pass|user|group|uid|gid|mode|level|severity-output|expose-fd|namespace|interface|transparent)(\s|$)|/`,
@@ -123,5 +128,6 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator("acls.*.flags"),
   raise("acls.*.flags", ADMIN_VALUES.aclFlag),
   operator("acls.*.values"),
+  raise("acls.*.values", ADMIN_VALUES.aclValue),
   operator("acls.*.file"),
 ];
