@@ -153,7 +153,12 @@ export interface PluginHost {
    * (`structuredClone`).
    */
   state(): State;
-  /** Runs the apply pipeline with a new state document. */
+  /**
+   * Runs the apply pipeline with a new state document. On a caller's
+   * behalf, pass `role: ctx.principal?.role` so its field roles apply (a 403
+   * for a path it may not change); without a role the apply is the
+   * plugin's own and is not authorized field by field.
+   */
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
   /**
    * Persists a state change HAProxy makes at run time without a reload (a
