@@ -37,6 +37,7 @@
 
 export { actorOf, definePlugin } from "./core/plugin.ts";
 export type {
+  FieldRole,
   Handler,
   Method,
   Plugin,

@@ -101,7 +101,8 @@ export type StartupErrorCode =
   | "STATE_CORRUPT"
   | "HAPROXY_START_FAILED"
   | "PLUGIN_LOAD_FAILED"
-  | "PROVIDER_DUPLICATE";
+  | "PROVIDER_DUPLICATE"
+  | "FIELD_ROLE_INVALID";
 
 /** A start-up failure: printed with its code and the process exits non-zero. */
 export class StartupError extends Error {

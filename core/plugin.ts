@@ -23,6 +23,9 @@ import type { AdoptResult } from "./apply/pipeline.ts";
 import type { Logger } from "./log.ts";
 import type { Providers } from "./providers.ts";
 import type { PageDefinition } from "./pages.ts";
+import type { FieldRole } from "./security/field_roles.ts";
+
+export type { FieldRole } from "./security/field_roles.ts";
 
 /**
  * A Zod schema, as plugins write them (`z.object({...})` with the `zod`
@@ -152,7 +155,12 @@ export interface PluginHost {
    * (`structuredClone`).
    */
   state(): State;
-  /** Runs the apply pipeline with a new state document. */
+  /**
+   * Runs the apply pipeline with a new state document. On a caller's
+   * behalf, pass `role: ctx.principal?.role` so its field roles apply (a 403
+   * for a path it may not change); without a role the apply is the
+   * plugin's own and is not authorized field by field.
+   */
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
   /**
    * Persists a state change HAProxy makes at run time without a reload (a
@@ -189,6 +197,15 @@ export interface Plugin {
   dependencies?: string[];
   /** Top-level state keys this plugin owns, each with a schema that has a default. */
   schema?: Record<string, ZodSchema>;
+  /**
+   * Who may change what under this plugin's state keys: dotted path
+   * patterns (`*` for an array item or map key), each with the least role a
+   * change there needs, e.g. `[{path: "geoip", role: "admin"}, {path:
+   * "geoip.enabled", role: "operator"}]`. Patterns must start with one of
+   * the plugin's own keys; the most specific wins; a path no rule covers is
+   * admin-only. See docs/security.md.
+   */
+  fieldRoles?: FieldRole[];
   /** Cross-reference checks over the whole state (e.g. a bind naming a missing cert). */
   checks?: StateCheck[];
   /** Top-level `config.yaml` keys this plugin owns, each with a strict schema and a default. */

@@ -9,6 +9,7 @@
 import type { z } from "zod";
 import { StartupError } from "./errors.ts";
 import type {
+  FieldRole,
   Handler,
   Method,
   Plugin,
@@ -21,6 +22,8 @@ import type { PageDefinition, PageRecord } from "./pages.ts";
 import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
 import { ProviderRegistry, type Providers } from "./providers.ts";
+import { CORE_FIELD_ROLES } from "./security/core_roles.ts";
+import { FieldRoleError, FieldRoles } from "./security/field_roles.ts";
 
 const ROLES = new Set(["public", "viewer", "operator", "admin"]);
 const TIERS = new Set(["read", "write", "auth"]);
@@ -43,6 +46,8 @@ export class Registry {
   readonly stateFragments: Record<string, z.ZodType> = {};
   readonly configFragments: Record<string, z.ZodType> = {};
   readonly configOwners: Record<string, string> = {};
+  /** Who may change which state paths: the core's rules, then each plugin's (`fieldRoles`). */
+  readonly fieldRoles: FieldRole[] = [...CORE_FIELD_ROLES];
   /** Capabilities plugins offer each other (`host.provide` / `host.use`). */
   readonly providers = new ProviderRegistry();
   #closed = false;
@@ -97,7 +102,13 @@ export class Registry {
         this.configOwners[key] = p.name;
       }
       this.checks.push(...(p.checks ?? []));
+      this.fieldRoles.push(...checkFieldRoles(p));
     }
+  }
+
+  /** The field roles compiled for the apply pipeline's authorize step. */
+  compiledFieldRoles(): FieldRoles {
+    return new FieldRoles(this.fieldRoles);
   }
 
   /** Registers a route for a plugin; refuses duplicates and missing declarations. */
@@ -180,4 +191,32 @@ export class Registry {
       );
     }
   }
+}
+
+/**
+ * A plugin's field roles, checked: each pattern must start with a state key
+ * the plugin owns (so no plugin can loosen the core's or another plugin's
+ * fields) and must compile.
+ */
+function checkFieldRoles(p: Plugin): FieldRole[] {
+  const own = new Set(Object.keys(p.schema ?? {}));
+  const rules = p.fieldRoles ?? [];
+  for (const rule of rules) {
+    const root = typeof rule?.path === "string" ? rule.path.split(".")[0] : "";
+    if (!own.has(root)) {
+      throw new StartupError(
+        "FIELD_ROLE_INVALID",
+        `plugin '${p.name}' declares a field role for '${rule?.path}', outside its own state keys`,
+      );
+    }
+  }
+  try {
+    new FieldRoles(rules);
+  } catch (e) {
+    if (e instanceof FieldRoleError) {
+      throw new StartupError("FIELD_ROLE_INVALID", `plugin '${p.name}': ${e.message}`);
+    }
+    throw e;
+  }
+  return rules;
 }

@@ -25,6 +25,7 @@ import { SnapshotStore } from "./store/snapshots.ts";
 import type { HaproxyClient } from "./haproxy/client.ts";
 import { createHost, type HostServices } from "./host.ts";
 import { haproxyRunAs } from "./privileges.ts";
+import { StateGuard } from "./security/state_guard.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -67,6 +68,10 @@ export function wireCore(input: WiringInput): CoreServices {
   const runAs = haproxyRunAs(input.config);
   const render = (state: State) => renderState(state, { paths, runAs }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
+  const guard = new StateGuard(registry.compiledFieldRoles(), (input) => {
+    const parsed = schema.safeParse(input);
+    return parsed.success ? parsed.data : undefined;
+  }, audit);
   const pipeline = new ApplyPipeline({
     schema: () => validating,
     render,
@@ -78,6 +83,7 @@ export function wireCore(input: WiringInput): CoreServices {
     paths,
     log,
     lockWaitMs: input.config.apply.lockWaitMs,
+    guard,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
 }

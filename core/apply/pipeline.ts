@@ -29,6 +29,7 @@ import { Mutex } from "./mutex.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
+import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 
 /** Everything the pipeline touches, injected so tests and plugins share one instance. */
 export interface PipelineDeps {
@@ -43,6 +44,8 @@ export interface PipelineDeps {
   log: Logger;
   /** How long a change may wait for the one in flight before it is refused (config `apply.lockWaitMs`). */
   lockWaitMs?: number;
+  /** Field-level authorization (step 1), for writes whose options carry a role. */
+  guard?: StateGuard;
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
@@ -90,12 +93,19 @@ export class ApplyPipeline {
 
   /** Runs the whole pipeline, one apply at a time. */
   apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
-    return this.#exclusive(() => this.#apply(input, opts));
+    return this.#exclusive(() => {
+      this.#authorize("apply", input, opts);
+      return this.#apply(input, opts);
+    });
   }
 
   /** Validate → render → `haproxy -c` on a scratch file, and the diff against the live cfg. */
-  plan(input: unknown): Promise<PlanResult> {
+  plan(
+    input: unknown,
+    opts: Pick<ApplyOptions, "role" | "actor"> = { actor: "system" },
+  ): Promise<PlanResult> {
     return this.#exclusive(async () => {
+      this.#authorize("plan", input, { ...opts, reason: null });
       const state = this.validate(input);
       const rendered = this.deps.render(state);
       const live = (await readTextOrNull(this.deps.paths.cfg)) ?? "";
@@ -146,7 +156,9 @@ export class ApplyPipeline {
       const { store, paths, audit } = this.deps;
       const current = store.current();
       if (current === null) throw new HttpError("NotInitialized", "state not initialized");
-      const state = this.validate(change(structuredClone(current)));
+      const next = change(structuredClone(current));
+      this.#authorize("adopt-runtime", next, opts);
+      const state = this.validate(next);
       const rendered = this.deps.render(state);
       if (rendered.text !== await readTextOrNull(paths.cfg)) {
         throw new HttpError(
@@ -380,6 +392,22 @@ export class ApplyPipeline {
         refuseDuringBackup(this.deps.paths);
         return fn();
       }), { waitMs, timeoutError });
+  }
+
+  /** Step 1: a 403 for a path the caller's role may not change (no role: the daemon's own). */
+  #authorize(action: GuardedAction, input: unknown, opts: ApplyOptions): void {
+    if (!opts.role || !this.deps.guard) return;
+    const { store } = this.deps;
+    // A stale If-Match is a 412 before it is a 403: the paths it would refuse are someone
+    // else's newer change, and the answer is to re-read, not to ask an admin.
+    if (opts.ifMatch && opts.ifMatch !== "*" && opts.ifMatch !== store.etag()) {
+      throw new HttpError("PreconditionFailed", "state changed since it was read", {
+        error: "state changed since it was read (If-Match does not match the current ETag)",
+        etag: store.etag(),
+      });
+    }
+    const req = { role: opts.role, actor: opts.actor, action, reason: opts.reason };
+    this.deps.guard.check(req, store.current(), input);
   }
 
   #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {

@@ -7,6 +7,7 @@
 import type { State } from "../state/schema.ts";
 import type { RenderWarning } from "../render/model.ts";
 import type { StageTiming } from "./stage_clock.ts";
+import type { Role } from "../plugin.ts";
 
 /** Who applies, and why (`restore:<id>`, `peer:<name>`, or null). */
 export interface ApplyOptions {
@@ -22,6 +23,11 @@ export interface ApplyOptions {
    * validation). The destructive-change guard (`destructive.ts`) uses it.
    */
   guard?: (current: State, next: State) => void;
+  /**
+   * The caller's role, for field-level authorization (403 `{error, paths}`
+   * for a path it may not change). Absent for the daemon's own applies.
+   */
+  role?: Role;
 }
 
 /** What a successful apply returns. */

@@ -69,6 +69,7 @@ export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
         deps.limits.destructiveShare,
         `restoring snapshot ${id}`,
       ),
+      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
     return new Response(JSON.stringify(result.state), {
       headers: { "content-type": "application/json; charset=utf-8", etag: result.etag },

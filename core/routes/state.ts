@@ -46,6 +46,7 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
       reason,
       ifMatch: ctx.req.headers.get("if-match"),
       guard,
+      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
     const headers: Record<string, string> = {
       etag: result.etag,
@@ -69,7 +70,10 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     summary: "Validate, render and haproxy -c a state without applying it; diff against live",
   }, async (ctx) => {
     const raw = await readStateDocument(ctx, deps.limits);
-    const plan = await deps.pipeline.plan(raw);
+    const plan = await deps.pipeline.plan(raw, {
+      actor: ctx.actor,
+      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+    });
     return { ...plan, ...destructivePreview(deps, raw) };
   });
 }

@@ -16,7 +16,7 @@
  */
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { registerRoutes } from "./routes.ts";
-import { checkGeoIp, GEOIP_DEFAULT, GeoIpState } from "./schema.ts";
+import { checkGeoIp, GEOIP_DEFAULT, GEOIP_FIELD_ROLES, GeoIpState } from "./schema.ts";
 import { GeoService } from "./service.ts";
 
 /** Options of the GeoIP plugin. */
@@ -34,6 +34,7 @@ export function geoip(options: Partial<GeoIpOptions> = {}): Plugin {
   return definePlugin({
     name: "geoip",
     schema: { geoip: GeoIpState.default(GEOIP_DEFAULT) },
+    fieldRoles: GEOIP_FIELD_ROLES,
     checks: [checkGeoIp],
     setup(host) {
       const geo = new GeoService(host.paths.dataDir);

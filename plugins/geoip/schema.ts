@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { RefIssue, State } from "../../core/state/schema.ts";
+import type { FieldRole } from "../../core/plugin.ts";
 
 const DbPath = z.string().min(1).max(4096).regex(/^[^\0\n]+$/, "must be a file path")
   .regex(/\.mmdb$/, "must name a .mmdb file");
@@ -22,6 +23,17 @@ export const GeoIpState = z.object({
 
 /** The parsed `state.geoip`. */
 export type GeoIpState = z.output<typeof GeoIpState>;
+
+/**
+ * Who may change `state.geoip`: the database paths name files on the host,
+ * so they are admin's; switching lookups on or off is an operator's call.
+ */
+export const GEOIP_FIELD_ROLES: FieldRole[] = [
+  { path: "geoip", role: "admin" },
+  { path: "geoip.enabled", role: "operator" },
+  { path: "geoip.cityDb", role: "admin" },
+  { path: "geoip.asnDb", role: "admin" },
+];
 
 /** The default: disabled, no databases. */
 export const GEOIP_DEFAULT: GeoIpState = { enabled: false, cityDb: null, asnDb: null };

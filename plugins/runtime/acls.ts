@@ -235,7 +235,11 @@ export function aclRoutes(host: PluginHost, api: RuntimeApi): void {
       return state;
     }, async () => {
       await send(await runtimeRefs(acl), op, entry);
-    }, { actor: ctx.actor, reason: `runtime:acl-${op}:${acl.name}` });
+    }, {
+      actor: ctx.actor,
+      reason: `runtime:acl-${op}:${acl.name}`,
+      role: ctx.principal?.role ?? "viewer",
+    });
     return {
       acl: acl.name,
       value: entry,

@@ -20,7 +20,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
-import { TLS_DEFAULT, TlsState } from "./schema.ts";
+import { TLS_DEFAULT, TLS_FIELD_ROLES, TlsState } from "./schema.ts";
 import { tlsChecks } from "./checks.ts";
 import { expectedFiles, renderTls, tlsRenderDir } from "./render.ts";
 import { inventory } from "./inventory.ts";
@@ -51,6 +51,7 @@ export function tls(options: TlsOptions = {}): Plugin {
   return definePlugin({
     name: "tls",
     schema: { tls: TlsState.default(TLS_DEFAULT) },
+    fieldRoles: TLS_FIELD_ROLES,
     checks: [tlsChecks],
     config: { tls: TlsConfig },
     setup(host) {

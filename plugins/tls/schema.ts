@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { Name } from "../../core/state/names.ts";
 import type { DataPaths } from "../../core/paths.ts";
+import type { FieldRole } from "../../core/plugin.ts";
 
 /** A certificate provider. Discriminated by `kind`, so each kind can carry its own settings. */
 export const TlsProvider = z.discriminatedUnion("kind", [
@@ -55,6 +56,18 @@ declare module "../../core/state/schema.ts" {
     tls: TlsStateModel;
   }
 }
+
+/**
+ * Who may change `state.tls`: operators assign certificates (which
+ * uploaded files serve which names); providers say where key material
+ * comes from (and, for the kinds to come, carry accounts and credentials),
+ * so only admins add or change them.
+ */
+export const TLS_FIELD_ROLES: FieldRole[] = [
+  { path: "tls", role: "operator" },
+  { path: "tls.certs", role: "operator" },
+  { path: "tls.providers", role: "admin" },
+];
 
 /** The default `tls` value of a fresh state. */
 export const TLS_DEFAULT: TlsStateModel = { providers: [], certs: [] };

@@ -16,7 +16,7 @@
  */
 import { z } from "zod";
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
-import { TrustedCa, TrustedCrl } from "./schema.ts";
+import { TRUST_FIELD_ROLES, TrustedCa, TrustedCrl } from "./schema.ts";
 import { caUsers, crlUsers, trustChecks } from "./checks.ts";
 import { PemStore } from "./store.ts";
 import { trustRoutes } from "./routes.ts";
@@ -37,6 +37,7 @@ export function trustedCas(_options: TrustedCasOptions = defaults): Plugin {
       trustedCas: z.array(TrustedCa).default([]),
       trustedCrls: z.array(TrustedCrl).default([]),
     },
+    fieldRoles: TRUST_FIELD_ROLES,
     checks: [trustChecks],
     setup(host) {
       trustRoutes(host, {

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { Name } from "../../core/state/names.ts";
+import type { FieldRole } from "../../core/plugin.ts";
 
 /** A trusted CA bundle (one or more CA certificates) by name. */
 export const TrustedCa = z.object({
@@ -20,6 +21,17 @@ export const TrustedCrl = z.object({
   name: Name,
   description: z.string().max(200).optional(),
 }).strict();
+
+/**
+ * Who may change `state.trustedCas` and `state.trustedCrls`: an entry only
+ * names a PEM already uploaded (`POST /api/trusted-cas/upload` is an
+ * operator route), so declaring, describing and removing entries is
+ * operator-level.
+ */
+export const TRUST_FIELD_ROLES: FieldRole[] = [
+  { path: "trustedCas", role: "operator" },
+  { path: "trustedCrls", role: "operator" },
+];
 
 /** Parsed types. */
 export type TrustedCaModel = z.output<typeof TrustedCa>;

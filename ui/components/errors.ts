@@ -54,9 +54,16 @@ export function ErrorBox(props: { reply: ApiReply; title?: string }): VNode {
     | false;
   const hints = body && Array.isArray(body.hints) ? body.hints as HintView[] : [];
   const output = body && typeof body.output === "string" ? body.output : "";
+  // A field-level 403 names the state paths the role may not change (docs/security.md).
+  const paths = body && Array.isArray(body.paths) ? body.paths.map(String) : [];
   return html`<div class="alert" role="alert" data-status=${props.reply.status}>
     <h2>${props.title ?? "That did not work"}</h2>
     <p>${describeError(props.reply)}</p>
+    ${
+    paths.length
+      ? html`<ul class="paths">${paths.map((p) => html`<li><code>${p}</code></li>`)}</ul>`
+      : null
+  }
     ${
     hints.length
       ? html`<ul class="hints">${
