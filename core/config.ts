@@ -77,6 +77,13 @@ export const coreConfigShape = {
     loginFailureMax: 10,
     loginFailureWindowMs: 3_600_000,
   }),
+  security: z.object({
+    /**
+     * Accept `rawDirectives` in the state: admins get arbitrary HAProxy config, minus what
+     * core/state/directives.ts never allows (Lua, external checks, setenv, stats sockets, …).
+     */
+    allowRawDirectives: z.boolean().default(false),
+  }).strict().default({ allowRawDirectives: false }),
   /** Extra plugin modules to import in `deno run` mode (each default-exports a Plugin). */
   plugins: z.array(z.string()).default([]),
 };

@@ -23,6 +23,7 @@ import { AuditLog } from "./store/audit.ts";
 import { SnapshotStore } from "./store/snapshots.ts";
 import type { HaproxyClient } from "./haproxy/client.ts";
 import { createHost, type HostServices } from "./host.ts";
+import { confineCheck } from "./state/confine_check.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -50,9 +51,10 @@ export function wireCore(input: WiringInput): CoreServices {
   const { registry, paths, db, log, events, haproxy } = input;
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
-  const schema = composeStateSchema(registry.stateFragments, registry.checks);
+  const checks = [...registry.checks, hostChecks(input.config, paths)];
+  const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();
-  const validating = composeStateSchema(registry.stateFragments, registry.checks, memo);
+  const validating = composeStateSchema(registry.stateFragments, checks, memo);
   const render = (state: State) => renderState(state, { paths }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
   const pipeline = new ApplyPipeline({
@@ -67,6 +69,20 @@ export function wireCore(input: WiringInput): CoreServices {
     log,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
+}
+
+/**
+ * The checks that need the host: raw directives only with config.yaml's
+ * opt-in, actions parsed, every path inside the data directory (and away
+ * from patchpanel's own HTTPS key pair). No Lua plugin registers names yet.
+ */
+function hostChecks(config: Config, paths: DataPaths) {
+  return confineCheck({
+    paths,
+    allowRawDirectives: config.security.allowRawDirectives,
+    reserved: [config.https.keyFile, config.https.certFile].filter((p): p is string => !!p),
+    luaNames: new Set(),
+  });
 }
 
 /** Runs every plugin's setup against its own host, in registration order. */
