@@ -12,7 +12,7 @@
 import type { RefIssue, State, StateCheck } from "./schema.ts";
 import type { DataPaths } from "../paths.ts";
 import { type ActionFamily, actionProblems } from "./actions.ts";
-import { aclFlagProblems, conditionProblems } from "./condition.ts";
+import { aclFlagProblems, conditionProblems, conditionWordProblems } from "./condition.ts";
 import { Confinement } from "./confine.ts";
 import { optionPathProblems, RAW_DISABLED, rawDirectiveProblems } from "./directives.ts";
 import { type ConfineContext, sampleProblems } from "./samples.ts";
@@ -104,7 +104,8 @@ export function stateProblems(state: State, ctx: ConfineContext, allowRaw: boole
   hp.backends.forEach((b, bi) => {
     const base: Path = ["haproxy", "backends", bi];
     options(base, b.options);
-    if (b.stickOn) add([...base, "stickOn"], sampleProblems(b.stickOn, ctx));
+    if (b.stickOn) add([...base, "stickOn"], stickOnProblems(b.stickOn, ctx));
+    b.balance?.args.forEach((a, i) => add([...base, "balance", "args", i], wordsProblems(a)));
     raw(base, b.rawDirectives);
   });
   state.acls.forEach((a, ai) => {
@@ -121,11 +122,29 @@ export function stateProblems(state: State, ctx: ConfineContext, allowRaw: boole
           add([...base, "values", i], [
             `a value starting with '-' would be read as an ACL flag (such as -f <file>)`,
           ]);
-        }
+        } else add([...base, "values", i], wordsProblems(v));
       });
     }
   });
   return issues;
+}
+
+/** A free-form argument rendered into a line as is: it must split cleanly (no `#`, no `$VAR`). */
+function wordsProblems(text: string): string[] {
+  const split = splitWords(text);
+  return split.ok ? [] : [split.message];
+}
+
+/** `stick on <pattern> [if <cond>]`: the pattern's samples and the condition's files. */
+function stickOnProblems(text: string, ctx: ConfineContext): string[] {
+  const split = splitWords(text);
+  if (!split.ok) return [split.message];
+  const at = split.words.findIndex((w) => w === "if" || w === "unless");
+  const pattern = at < 0 ? split.words : split.words.slice(0, at);
+  return [
+    ...pattern.flatMap((w) => sampleProblems(w, ctx)),
+    ...(at < 0 ? [] : conditionWordProblems(split.words.slice(at), ctx)),
+  ];
 }
 
 /** A proxy `option`: one clean line, never `external-check`. */

@@ -236,6 +236,18 @@ Deno.test("confine check - ACL flags and values cannot smuggle a pattern file", 
   ]]);
 });
 
+Deno.test("confine check - stick on conditions and ACL values are checked like the rest", () => {
+  const s = base();
+  s.haproxy.backends[0].stickOn = "src if { src -f /etc/passwd }";
+  s.acls[0].values = ['"${AWS_SECRET}"'];
+  s.haproxy.backends[0].balance = { algorithm: "hdr", args: ["host # x"] };
+  assert.deepEqual(issues(s).map((i) => i.path), [
+    ["haproxy", "backends", 0, "stickOn"],
+    ["haproxy", "backends", 0, "balance", "args", 0],
+    ["acls", 0, "values", 0],
+  ]);
+});
+
 Deno.test("confine check - inspect-delay must be a time", () => {
   const s = base();
   s.haproxy.frontends[0].tcpRequest = [{ on: "inspect-delay", action: "5s if TRUE" }];
