@@ -83,6 +83,21 @@ const TLS_FILE_OPTIONS = new Set([
   "ca-sign-file",
 ]);
 
+/**
+ * Keywords whose Nth word is an address, which may be a unix socket path
+ * (`/run/x.sock`, `unix@/run/x.sock`): a `bind` would create it (replacing
+ * whatever file is there, as root), a `server` would proxy to it (a
+ * container runtime's API socket, say).
+ */
+const ADDRESS_AT: Readonly<Record<string, number>> = {
+  bind: 1,
+  server: 2,
+  "server-template": 3,
+  peer: 2,
+  nameserver: 2,
+  log: 1,
+};
+
 const FAMILY_OF: Readonly<Record<string, ActionFamily>> = {
   "http-request": "http-request",
   "http-response": "http-response",
@@ -127,10 +142,8 @@ export function rawDirectiveProblems(line: string, ctx: ConfineContext): string[
     return [...problems, ...actionWordProblems(family, body.slice(skip), ctx)];
   }
   if (keyword === "acl") return [...problems, ...aclTermProblems(body.slice(2), ctx)];
-  if (keyword === "log" && second?.startsWith("/")) {
-    const p = ctx.confinement.logProblem(second);
-    if (p) problems.push(`log target: ${p}`);
-  }
+  const address = ADDRESS_AT[keyword] === undefined ? undefined : body[ADDRESS_AT[keyword]];
+  if (address !== undefined) problems.push(...addressProblems(keyword, address, ctx));
   const at = KEYWORD_PATHS[keyword];
   if (at) {
     const path = body[at.at];
@@ -164,4 +177,17 @@ export function optionPathProblems(words: string[], ctx: ConfineContext): string
     if (p) problems.push(`${words[i]}: ${p}`);
   }
   return problems;
+}
+
+/** A unix socket address must be confined (a log socket may also be syslog's); fds are refused. */
+function addressProblems(keyword: string, address: string, ctx: ConfineContext): string[] {
+  if (/^(fd|sockpair)@/.test(address)) {
+    return [`${keyword}: '${address}' would use a file descriptor HAProxy inherited`];
+  }
+  const path = address.startsWith("unix@") ? address.slice(5) : address;
+  if (!path.startsWith("/")) return [];
+  const p = keyword === "log"
+    ? ctx.confinement.logProblem(path)
+    : ctx.confinement.problem(path, "file");
+  return p ? [`${keyword} address: ${p}`] : [];
 }

@@ -29,6 +29,9 @@ const ALLOWED = [
   `acl blocked src -f ${DATA}/acls/blocked.lst`,
   `server s1 127.0.0.1:443 ssl ca-file ${DATA}/trusted-cas/ca.pem`,
   "stats timeout 30s",
+  `bind unix@${DATA}/run/extra.sock`,
+  "bind 127.0.0.1:8443 ssl crt " + DATA + "/byo-certs/site/fullchain.pem",
+  "server s2 127.0.0.1:8080 check",
 ];
 
 for (const line of ALLOWED) {
@@ -62,7 +65,7 @@ const DENIED: [string, RegExp][] = [
   [".if defined(X)", /conditional blocks/],
   ["errorfile 503 /etc/shadow", /errorfile: path '\/etc\/shadow' resolves outside/],
   ["pidfile /etc/cron.d/x", /pidfile: path/],
-  ["log /var/run/docker.sock local0", /log target/],
+  ["log /var/run/docker.sock local0", /log address/],
   ["http-request return status 200 content-type t file /etc/shadow", /outside the data dir/],
   ["http-request lua.x", /'lua.x' is not registered/],
   ["http-response frob", /unknown http-response action 'frob'/],
@@ -74,6 +77,12 @@ const DENIED: [string, RegExp][] = [
   ["log-format %[env(SECRET)]", /env\(\) fetch/],
   ["filter spoe engine x config /etc/spoe.conf", /filter config: path/],
   [`http-request set-header X "\${SECRET}"`, /environment variable/],
+  ["server docker /var/run/docker.sock", /server address: path '\/var\/run\/docker.sock'/],
+  ["server docker unix@/var/run/docker.sock", /server address/],
+  ["bind /etc/passwd", /bind address: path '\/etc\/passwd'/],
+  [`bind unix@${DATA}/state.json`, /patchpanel's own files/],
+  ["bind fd@3", /file descriptor/],
+  ["log unix@/var/run/docker.sock local0", /log address/],
 ];
 
 for (const [line, why] of DENIED) {
