@@ -246,6 +246,7 @@ export const FAMILIES: Readonly<Record<ActionFamily, ReadonlySet<string>>> = {
   "http-after-response": new Set([
     "add-header",
     "allow",
+    "capture",
     "del-header",
     "replace-header",
     "replace-value",
