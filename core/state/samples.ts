@@ -1,7 +1,8 @@
 /**
  * Checks sample expressions (`req.hdr(host),lower,map_str(/x.map)`) and
- * log-format strings (`%[src] %[lua.x]`) for the three things in them that
- * reach beyond the request: a map file (the `map*` converters read it), a
+ * log-format strings (`%[src] %[lua.x]`) for the things in them that
+ * reach beyond the request: a map file (the `map*` converters read it) or a
+ * certificate (`jwt_verify`'s key may be one), a
  * Lua fetch or converter (`lua.*`, code that only an enabled Lua plugin may
  * supply), and the `env()` fetch (the HAProxy process's environment, which
  * it inherited from the daemon). Everything else in an expression is
@@ -48,13 +49,24 @@ export function sampleProblems(expr: string, ctx: ConfineContext): string[] {
     if (name === "env") {
       problems.push("the env() fetch would expose HAProxy's environment (the daemon's)");
     } else if (MAP.test(name)) {
-      const start = (m.index ?? 0) + m[0].length;
-      const file = expr.slice(start).split(/[,)]/, 1)[0];
+      const [file = ""] = callArgs(expr, (m.index ?? 0) + m[0].length);
       const p = ctx.confinement.problem(file, "file");
       if (p) problems.push(`map file of '${name}': ${p}`);
+    } else if (name === "jwt_verify") {
+      // The key is an HMAC secret or the path of a public certificate (loaded at start-up).
+      const [, key = ""] = callArgs(expr, (m.index ?? 0) + m[0].length);
+      const p = key.includes("/") ? ctx.confinement.problem(key, "tls") : null;
+      if (p) problems.push(`certificate of 'jwt_verify': ${p}`);
     }
   }
   return problems;
+}
+
+/** The comma-separated arguments of a call whose `(` ends just before `start`, quotes removed. */
+function callArgs(expr: string, start: number): string[] {
+  const end = expr.indexOf(")", start);
+  const inner = expr.slice(start, end < 0 ? expr.length : end);
+  return inner.split(",").map((a) => a.trim().replace(/^(["'])(.*)\1$/, "$2"));
 }
 
 /**
