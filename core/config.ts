@@ -136,6 +136,13 @@ export const coreConfigShape = {
     user: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("haproxy"),
     group: z.string().regex(/^[a-z_][a-z0-9_-]*$/).default("haproxy"),
   }).strict().default({ drop: "auto", user: "haproxy", group: "haproxy" }),
+  security: z.object({
+    /**
+     * Accept `rawDirectives` in the state: admins get arbitrary HAProxy config, minus what
+     * core/state/directives.ts never allows (Lua, external checks, setenv, stats sockets, …).
+     */
+    allowRawDirectives: z.boolean().default(false),
+  }).strict().default({ allowRawDirectives: false }),
   /** Extra plugin modules to import in `deno run` mode (each default-exports a Plugin). */
   plugins: z.array(z.string()).default([]),
 };

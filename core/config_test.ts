@@ -81,3 +81,16 @@ Deno.test("parseConfig - plugin sections are validated by their fragments", () =
   assert.deepEqual(c.geoip, { db: "/tmp/a.mmdb" });
   assert.match(refused("geoip:\n  dbb: 1\n", fragments).message, /'geoip\.dbb'/);
 });
+
+Deno.test("parseConfig - raw directives are off unless security.allowRawDirectives says so", () => {
+  assert.equal(parseConfig("").security.allowRawDirectives, false);
+  assert.equal(
+    parseConfig("security:\n  allowRawDirectives: true\n").security.allowRawDirectives,
+    true,
+  );
+  assert.match(refused("security:\n  allowRaw: true\n").message, /security\.allowRaw/);
+  assert.match(
+    refused("security:\n  allowRawDirectives: yes-please\n").message,
+    /allowRawDirectives/,
+  );
+});

@@ -26,17 +26,22 @@ export interface OfflineRenderer {
   close(): void;
 }
 
-/** Sets the plugins up against a throwaway host and returns the composed schema and renderer. */
+/**
+ * Sets the plugins up against a throwaway host and returns the composed
+ * schema and renderer. `configText` is a config.yaml's text: its settings
+ * that validation depends on (`security.allowRawDirectives`) apply offline too.
+ */
 export async function offlineRenderer(
   plugins: Plugin[],
   paths: DataPaths,
   binary = "haproxy",
+  configText = "",
 ): Promise<OfflineRenderer> {
   const registry = new Registry(plugins);
   const db = openDatabase(":memory:");
   const core = wireCore({
     registry,
-    config: parseConfig("", registry.configFragments),
+    config: parseConfig(configText, registry.configFragments),
     paths,
     db,
     log: createLogger("offline", true),

@@ -26,6 +26,7 @@ import type { HaproxyClient } from "./haproxy/client.ts";
 import { createHost, type HostServices } from "./host.ts";
 import { haproxyRunAs } from "./privileges.ts";
 import { StateGuard } from "./security/state_guard.ts";
+import { confineCheck } from "./state/confine_check.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -53,7 +54,8 @@ export function wireCore(input: WiringInput): CoreServices {
   const { registry, paths, db, log, events, haproxy } = input;
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
-  // A state may not bind over patchpanel's own sockets and files, or listen twice on one port.
+  // A state may not bind over patchpanel's own sockets and files, or listen twice on one port;
+  // its actions, conditions, paths and raw directives are confined to what the host allows.
   const hc = input.config.haproxy;
   const own = collisionCheck({
     paths,
@@ -61,7 +63,7 @@ export function wireCore(input: WiringInput): CoreServices {
     listen: input.config.listen,
     masterSocket: hc.mode === "attach" ? hc.masterSocket : undefined,
   });
-  const checks = [...registry.checks, own];
+  const checks = [...registry.checks, own, hostChecks(input.config, paths)];
   const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();
   const validating = composeStateSchema(registry.stateFragments, checks, memo);
@@ -86,6 +88,20 @@ export function wireCore(input: WiringInput): CoreServices {
     guard,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
+}
+
+/**
+ * The checks that need the host: raw directives only with config.yaml's
+ * opt-in, actions parsed, every path inside the data directory (and away
+ * from patchpanel's own HTTPS key pair). No Lua plugin registers names yet.
+ */
+function hostChecks(config: Config, paths: DataPaths) {
+  return confineCheck({
+    paths,
+    allowRawDirectives: config.security.allowRawDirectives,
+    reserved: [config.https.keyFile, config.https.certFile].filter((p): p is string => !!p),
+    luaNames: new Set(),
+  });
 }
 
 /** Runs every plugin's setup against its own host, in registration order. */

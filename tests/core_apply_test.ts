@@ -140,7 +140,10 @@ Deno.test("apply - a config that fails at load is rolled back, still serves, and
   const heldPort = (held.addr as Deno.NetAddr).port;
   let d: TestDaemon | null = null;
   try {
-    d = await startTestDaemon({ state: simpleState(fe, [{ name: "a", address: a.address }]) });
+    d = await startTestDaemon({
+      config: { security: { allowRawDirectives: true } }, // the plan below uses a raw line
+      state: simpleState(fe, [{ name: "a", address: a.address }]),
+    });
     const before = await fingerprint(d);
     const snapshotsBefore = (await d.api("GET", "/api/snapshots")).body.snapshots;
     const next: any = simpleState(fe, [{ name: "a", address: a.address }]);

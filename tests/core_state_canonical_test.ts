@@ -26,7 +26,13 @@ function reversedKeys(value: unknown): unknown {
 
 Deno.test("validated state JSON - key order of the input never shows in the output", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pp-canonical-" });
-  const offline = await offlineRenderer(defaultPlugins(), dataPaths(dir));
+  // The goldens' data directory (their paths point into it), and their raw directives allowed.
+  const offline = await offlineRenderer(
+    defaultPlugins(),
+    dataPaths("/tmp/patchpanel-golden"),
+    "haproxy",
+    "security:\n  allowRawDirectives: true\n",
+  );
   try {
     const inputs: [string, unknown][] = [...Deno.readDirSync(GOLDEN_DIR)]
       .filter((e) => e.name.endsWith(".json"))

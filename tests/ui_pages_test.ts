@@ -84,7 +84,11 @@ async function setup(): Promise<Setup> {
   const fePort = freePort();
   const d = await startTestDaemon({
     plugins: defaultPlugins(),
-    config: { stats: { intervalMs: 200, historyMs: 60_000 } },
+    // Raw directives on: the refused-state screenshot uses a line haproxy -c does not know.
+    config: {
+      stats: { intervalMs: 200, historyMs: 60_000 },
+      security: { allowRawDirectives: true },
+    },
     state: withAcls(simpleState(fePort, [{ name: "a", address: a.address }])),
   });
   let browser: Browser;

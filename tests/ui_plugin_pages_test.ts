@@ -48,7 +48,12 @@ async function setup(): Promise<Setup> {
     { name: "is_beta", criterion: "hdr(x-beta)", values: ["yes"] },
     { name: "vip", criterion: "hdr(x-vip)", file: true, values: [] },
   ];
-  const d = await startTestDaemon({ plugins: defaultPlugins(), state });
+  // Raw directives on: a test provokes haproxy -c with a line it does not know.
+  const d = await startTestDaemon({
+    plugins: defaultPlugins(),
+    config: { security: { allowRawDirectives: true } },
+    state,
+  });
   let browser: Browser;
   try {
     browser = await launchBrowser();
