@@ -13,7 +13,7 @@ import type { EventBus } from "./events.ts";
 import type { Logger } from "./log.ts";
 import type { DataPaths } from "./paths.ts";
 import type { Registry } from "./registry.ts";
-import { composeStateSchema, type State } from "./state/schema.ts";
+import { composeStateSchema, type State, type StateCheck } from "./state/schema.ts";
 import { BackendMemo } from "./state/backend_memo.ts";
 import { collisionCheck } from "./state/collisions.ts";
 import { StateStore } from "./state/store.ts";
@@ -63,15 +63,18 @@ export function wireCore(input: WiringInput): CoreServices {
     listen: input.config.listen,
     masterSocket: hc.mode === "attach" ? hc.masterSocket : undefined,
   });
-  const checks = [...registry.checks, own, hostChecks(input.config, paths)];
+  const checks = [...registry.checks, firstIssuePerPath([own, hostChecks(input.config, paths)])];
   const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();
   const validating = composeStateSchema(registry.stateFragments, checks, memo);
   const runAs = haproxyRunAs(input.config);
   const render = (state: State) => renderState(state, { paths, runAs }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
+  // Authorization only needs a document's defaults filled in, not the host's verdict on it: an
+  // operator's change to an admin field is a 403 whether or not the host would also refuse it.
+  const shape = composeStateSchema(registry.stateFragments, []);
   const guard = new StateGuard(registry.compiledFieldRoles(), (input) => {
-    const parsed = schema.safeParse(input);
+    const parsed = shape.safeParse(input);
     return parsed.success ? parsed.data : undefined;
   }, audit);
   const pipeline = new ApplyPipeline({
@@ -109,4 +112,20 @@ export async function setupPlugins(services: HostServices): Promise<void> {
   for (const plugin of services.registry.plugins) {
     await plugin.setup?.(createHost(plugin, services));
   }
+}
+
+/**
+ * Runs `checks` in order and keeps the first issue at each path: own-place collisions and path
+ * confinement both guard a socket's path, and one wrong path deserves one message, not two.
+ */
+function firstIssuePerPath(checks: StateCheck[]): StateCheck {
+  return (state) => {
+    const seen = new Set<string>();
+    return checks.flatMap((check) => check(state)).filter((issue) => {
+      const key = JSON.stringify(issue.path);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  };
 }

@@ -74,7 +74,13 @@ Deno.test("security - without the opt-in, raw directives, file reads and externa
       for (const route of ["/api/state", "/api/state/plan"]) {
         const method = route === "/api/state" ? "PUT" : "POST";
         const res = await d.api(method, route, rce, {}, { as });
-        assert422(res, rawPath, /raw directives are disabled.*security\.allowRawDirectives/);
+        if (as === operator) {
+          // Field-level roles refuse an operator's raw directive first (core/security/).
+          assert.equal(res.status, 403, res.text);
+          assert.deepEqual(res.body.paths, ["haproxy.global.rawDirectives.0"]);
+        } else {
+          assert422(res, rawPath, /raw directives are disabled.*security\.allowRawDirectives/);
+        }
       }
     }
     assert.equal(await exists(marker), false, "the Lua payload ran");
@@ -95,11 +101,17 @@ Deno.test("security - without the opt-in, raw directives, file reads and externa
       },
     ];
     const leakPath = ["haproxy", "frontends", 0, "httpRequest", 2, "action"];
-    assert422(await d.api("PUT", "/api/state", leak, {}, { as: operator }), leakPath, /outside/);
+    const leakByOperator = await d.api("PUT", "/api/state", leak, {}, { as: operator });
+    assert.equal(leakByOperator.status, 403, leakByOperator.text); // a file response needs admin
+    assert422(await d.api("PUT", "/api/state", leak), leakPath, /outside/);
     assert422(await d.api("POST", "/api/state/plan", leak), leakPath, /outside/);
     leak.haproxy.frontends[0].httpRequest[2].action =
       `return status 200 content-type text/plain file ${join(d.paths.tls, "key.pem")}`;
-    assert422(await d.api("PUT", "/api/state", leak), leakPath, /patchpanel's own files/);
+    assert422(
+      await d.api("PUT", "/api/state", leak),
+      leakPath,
+      /patchpanel's (own files|TLS key pair)/,
+    );
     leak.haproxy.frontends[0].httpRequest[2] = {
       action: "deny",
       cond: "if { req.hdr(x-probe) -m beg -f /etc/shadow }",
@@ -129,7 +141,8 @@ Deno.test("security - without the opt-in, raw directives, file reads and externa
       action: `return status 200 content-type text/plain file ${page}`,
       cond: "if { path /hello }",
     }];
-    const applied = await d.api("PUT", "/api/state", ok, {}, { as: operator });
+    // A file response names a host path, so it is the admin's to apply (core/security/).
+    const applied = await d.api("PUT", "/api/state", ok);
     assert.equal(applied.status, 200, applied.text);
     assert.deepEqual(await through(fe, "/hello"), {
       status: 200,

@@ -71,6 +71,7 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   // defaults: how every proxy behaves; logging on/off and raw lines are admin's.
   operator("haproxy.defaults"),
   operator("haproxy.defaults.mode"),
+  operator("haproxy.defaults.idleCloseOnResponse"),
   admin("haproxy.defaults.log"),
   operator("haproxy.defaults.options"),
   raise("haproxy.defaults.options", ADMIN_VALUES.option),

@@ -93,7 +93,6 @@ function owned(paths: DataPaths): Own[] {
     dir(paths.trustedCas, "patchpanel's trusted CA directory", false),
     dir(paths.trustedCrls, "patchpanel's CRL directory", false),
     dir(paths.lua, "patchpanel's Lua directory", false),
-    dir(paths.dataDir, "patchpanel's data directory", false),
   ];
 }
 
@@ -101,9 +100,10 @@ const inside = (path: string, dir: string) => path === dir || path.startsWith(`$
 
 /**
  * What of patchpanel's `path` would hit when HAProxy uses it as `use`, or
- * null. Created paths may not be anywhere in the data directory or be any of
- * patchpanel's files; read paths may not be its private files or be in its
- * TLS or backup directories.
+ * null. Created paths may not be any of patchpanel's files or lie in the
+ * directories it keeps for itself (elsewhere in the data directory is where
+ * confine.ts wants them); read paths may not be its private files or be in
+ * its TLS or backup directories.
  */
 export function ownerOf(raw: string, use: Use, own: OwnPlaces): string | null {
   const path = posix.normalize(posix.isAbsolute(raw) ? raw : posix.join(own.cwd, raw))
@@ -167,8 +167,7 @@ class Scan {
       : "HAProxy would read and could serve patchpanel's private data";
     this.issues.push({
       path: at,
-      message: `${what} uses '${raw}', which is ${owner}: ${verb}; choose a path outside ` +
-        `patchpanel's data directory`,
+      message: `${what} uses '${raw}', which is ${owner}: ${verb}; choose another path`,
     });
   }
 
