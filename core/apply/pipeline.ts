@@ -23,9 +23,10 @@ import type { EventBus } from "../events.ts";
 import type { DataPaths } from "../paths.ts";
 import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
-import { type FileUndo, generatedMatch, writeGenerated } from "./files.ts";
+import { type FileUndo, writeGenerated } from "./files.ts";
 import { prepareSwap, type ReadySwap, saveServerState, swapBack, swapIn } from "./swap.ts";
 import { verifyServers } from "./verify.ts";
+import { unchangedApply } from "./unchanged.ts";
 import { Mutex } from "./mutex.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
@@ -246,7 +247,7 @@ export class ApplyPipeline {
     clock.lap("render");
     const live = await readTextOrNull(paths.cfg);
     if (live === rendered.text) {
-      const same = await this.#unchanged(state, rendered, opts, clock);
+      const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
     }
     const files = await writeGenerated(rendered.files);
@@ -359,47 +360,6 @@ export class ApplyPipeline {
       workerPid: reload.workerPid,
       timings: clock.stages,
       outcome: "reload",
-    };
-  }
-
-  /**
-   * The candidate cfg is byte-identical to the live one: when its generated
-   * files and the state document are too, and HAProxy runs a worker, the
-   * apply changes nothing (no reload, no snapshot) and says so, with one
-   * audit entry. Otherwise null, and the apply proceeds as usual.
-   */
-  async #unchanged(
-    state: State,
-    rendered: Rendered,
-    opts: ApplyOptions,
-    clock: StageClock,
-  ): Promise<ApplyResult | null> {
-    const { store, snapshots, haproxy, audit } = this.deps;
-    if (!await generatedMatch(rendered.files)) return null;
-    if (store.prepare(state).body !== store.body()) return null;
-    const latest = snapshots.list(1)[0];
-    if (!latest) return null;
-    const proc = await haproxy.showProc();
-    // The current worker has not been through a reload yet; older ones are draining.
-    const worker = proc?.workers.find((w) => w.reloads === 0) ?? proc?.workers[0];
-    if (!worker) return null;
-    clock.lap("unchanged");
-    audit.record({
-      actor: opts.actor,
-      category: "state",
-      action: "apply",
-      target: latest.id,
-      details: { reason: opts.reason },
-      outcome: "unchanged",
-    });
-    return {
-      state: store.current()!,
-      etag: store.etag(),
-      snapshotId: latest.id,
-      warnings: rendered.warnings,
-      workerPid: worker.pid,
-      timings: clock.stages,
-      outcome: "unchanged",
     };
   }
 

@@ -130,6 +130,7 @@ export interface DeclaredServer {
   server: string;
   /** The host as written: an IP literal (IPv6 without brackets) or a DNS name. */
   host: string;
+  /** NaN when the address has no port of its own (HAProxy then uses the client's). */
   port: number;
   weight: number;
   /** Whether the line says `disabled` (HAProxy then starts it in maintenance). */
@@ -149,8 +150,9 @@ export function serverKey(backend: string, server: string): string {
 
 /**
  * The servers a cfg declares, by {@link serverKey}: the `server` lines of
- * `backend` and `listen` sections, as patchpanel prints them (one directive
- * per line, arguments separated by single spaces).
+ * `backend` and `listen` sections as patchpanel prints them (one directive
+ * per line, arguments separated by spaces), and the servers a
+ * `server-template` line (in raw directives) stands for.
  */
 export function declaredServers(cfg: string): Map<string, DeclaredServer> {
   const out = new Map<string, DeclaredServer>();
@@ -166,25 +168,49 @@ export function declaredServers(cfg: string): Map<string, DeclaredServer> {
     }
     if (proxy === null) continue;
     if (words[0] === "default-server") defaults.push(words.slice(1).join(" "));
-    if (words[0] !== "server" || words.length < 3) continue;
-    const [, name, address, ...rest] = words;
-    const at = address.lastIndexOf(":");
-    const host = address.slice(0, at).replace(/^\[|\]$/g, "");
-    const w = rest.indexOf("weight");
-    const weight = w >= 0 ? Number(rest[w + 1]) : 1;
-    const args = w >= 0 ? [...rest.slice(0, w), ...rest.slice(w + 2)] : rest;
-    out.set(serverKey(proxy, name), {
-      backend: proxy,
-      server: name,
-      host,
-      port: Number(address.slice(at + 1)),
-      weight,
-      disabled: args.includes("disabled"),
-      definition: [...defaults.map((d) => `default-server ${d}`), `${address} ${args.join(" ")}`]
-        .join("\n"),
-    });
+    const context = defaults.map((d) => `default-server ${d}`);
+    if (words[0] === "server" && words.length >= 3) {
+      const [, name, address, ...rest] = words;
+      out.set(serverKey(proxy, name), declared(proxy, name, address, rest, context));
+    } else if (words[0] === "server-template" && words.length >= 4) {
+      const [, prefix, range, address, ...rest] = words;
+      const [from, to] = range.includes("-") ? range.split("-").map(Number) : [1, Number(range)];
+      for (let i = from; i <= to && i - from < 100_000; i++) {
+        const name = `${prefix}${i}`;
+        out.set(
+          serverKey(proxy, name),
+          declared(proxy, name, address, rest, [...context, raw.trim()]),
+        );
+      }
+    }
   }
   return out;
+}
+
+function declared(
+  backend: string,
+  server: string,
+  address: string,
+  rest: string[],
+  context: string[],
+): DeclaredServer {
+  // `host:port`, `[v6]:port`; a form without a port (or `unix@…`) gets NaN, never compared.
+  const at = address.lastIndexOf(":");
+  const bracketed = address.startsWith("[") && !address.includes("]:");
+  const hasPort = at > 0 && !bracketed && /^\d+$/.test(address.slice(at + 1));
+  const host = (hasPort ? address.slice(0, at) : address).replace(/^\[|\]$/g, "");
+  const w = rest.indexOf("weight");
+  const weight = w >= 0 ? Number(rest[w + 1]) : 1;
+  const args = w >= 0 ? [...rest.slice(0, w), ...rest.slice(w + 2)] : rest;
+  return {
+    backend,
+    server,
+    host,
+    port: hasPort ? Number(address.slice(at + 1)) : NaN,
+    weight,
+    disabled: args.includes("disabled"),
+    definition: [...context, `${address} ${args.join(" ")}`].join("\n"),
+  };
 }
 
 /** Whether a host is an IP literal (so the running `srv_addr` must equal it). */

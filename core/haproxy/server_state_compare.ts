@@ -71,7 +71,7 @@ export function compareServers(
     if (isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)) {
       mismatches.push({ ...at, field: "address", declared: d.host, running: r.address });
     }
-    if (d.port !== r.port) {
+    if (Number.isFinite(d.port) && d.port !== r.port) {
       mismatches.push({ ...at, field: "port", declared: d.port, running: r.port });
     }
     const judge = (

@@ -88,7 +88,8 @@ export function filterServerState(
       srv_uweight: String(weight),
       srv_iweight: String(after.weight),
       srv_fqdn: "-",
-      srv_port: String(after.port),
+      // No port of its own: the dumped one is what HAProxy derived from the same line.
+      srv_port: Number.isFinite(after.port) ? String(after.port) : row.srv_port,
       srvrecord: "-",
     };
     lines.push(REQUIRED_COLUMNS.map((c) => out[c] || "-").join(" "));

@@ -184,3 +184,38 @@ Deno.test("server state compare - after a reload only what was carried over may 
     { backend: "app", server: "z", field: "present", declared: true, running: false },
   ]);
 });
+
+Deno.test("server state - server-template and port-less addresses are declared, never miscompared", () => {
+  const cfg = "backend t\n    server-template web 1-3 127.0.0.9:8080 weight 5 check\n" +
+    "    server sock unix@/run/app.sock weight 10\n    server bare 127.0.0.8 weight 10\n";
+  const s = declaredServers(cfg);
+  assert.deepEqual([...s.keys()], ["t/web1", "t/web2", "t/web3", "t/sock", "t/bare"]);
+  assert.equal(s.get("t/web2")!.port, 8080);
+  assert.equal(s.get("t/web2")!.weight, 5);
+  assert.equal(s.get("t/bare")!.host, "127.0.0.8");
+  assert.ok(Number.isNaN(s.get("t/bare")!.port));
+  const running = [
+    {
+      backend: "t",
+      server: "web1",
+      address: "127.0.0.9",
+      port: 8080,
+      adminState: "ready",
+      weight: 5,
+    },
+    {
+      backend: "t",
+      server: "bare",
+      address: "127.0.0.8",
+      port: 0,
+      adminState: "ready",
+      weight: 10,
+    },
+  ] as const;
+  const r = compareServers([...running], s, { kind: "carried", carried: [] });
+  assert.deepEqual(r.mismatches.map((m) => `${m.server}.${m.field}`), [
+    "web2.present",
+    "web3.present",
+    "sock.present",
+  ]);
+});
