@@ -175,6 +175,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   await removeStaleTemps([paths.state, paths.cfg, paths.serverStateFile]);
   // Through the apply path's schema, so the first apply after a start finds its backends known.
   await loadInitialState(store, validating, opts.seed ?? false, log);
+  // The first state (seed or empty) is never applied, so no apply snapshots it: without
+  // this, nothing could restore it.
+  const first = store.current();
+  if (first && snapshots.list(1).length === 0) {
+    snapshots.write(first, { actor: "system", reason: "initial" });
+  }
 
   // Plugins register (their setup may read state), then HAProxy starts from the state's render.
   deps = {

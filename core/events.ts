@@ -28,7 +28,7 @@ export interface Events {
   "apply:failed": {
     actor: string;
     reason: string | null;
-    stage: "validate" | "check" | "reload";
+    stage: "validate" | "check" | "reload" | "verify";
     message: string;
     durationMs: number;
   };

@@ -126,7 +126,8 @@ Deno.test("apply - a 502 from haproxy -c hints at the offending entity and chang
     await assert.rejects(Deno.stat(d.paths.cfgCandidate), Deno.errors.NotFound);
     const strays = [...Deno.readDirSync(d.dataDir)].filter((e) => e.name.includes(".tmp-"));
     assert.deepEqual(strays, [], "what was staged during the check is gone");
-    assert.equal((await d.api("GET", "/api/snapshots")).body.snapshots.length, 1, "seed only");
+    // The first state (snapshotted at start) and the initial apply.
+    assert.equal((await d.api("GET", "/api/snapshots")).body.snapshots.length, 2);
     assert.equal((await hit(fe)).body, "a");
     const audit = await d.api("GET", "/api/audit?category=state&limit=1");
     assert.equal(audit.body.entries[0].outcome, "failure");

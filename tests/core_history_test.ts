@@ -39,7 +39,8 @@ Deno.test("snapshots - list, get and restore round trip, audited as restore:<id>
     const list = await d.api("GET", "/api/snapshots");
     assert.equal(list.status, 200);
     const snaps = list.body.snapshots;
-    assert.equal(snaps.length, 2);
+    assert.equal(snaps.length, 3, "the two applies and the first state, snapshotted at start");
+    assert.equal(snaps[2].reason, "initial");
     for (const s of snaps) assert.match(s.id, SNAPSHOT_ID_PATTERN);
     assert.ok(snaps[0].id > snaps[1].id, "newest first; ids sort by time");
     assert.equal(snaps[1].reason, "first");

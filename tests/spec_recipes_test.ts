@@ -495,8 +495,15 @@ Deno.test("spec recipes - the Terraform-style script applies a change, and rolls
       const body = JSON.parse(failed.stderr.split("\n")[1]);
       assert.ok(status === 422 ? Array.isArray(body.issues) : Array.isArray(body.hints), body);
       assert.equal(pool(JSON.parse(failed.stdout)).servers.length, 3, "restored state printed");
+      // The snapshot is what runs already: the restore is an unchanged apply (no reload, no
+      // new snapshot), audited with its reason.
       const latest = (await d.api("GET", "/api/snapshots")).body.snapshots[0];
-      assert.equal(latest.reason, `restore:${rollbackId}`);
+      assert.equal(latest.id, rollbackId);
+      const audit = (await d.api("GET", "/api/audit?category=state&limit=1")).body.entries[0];
+      assert.deepEqual([audit.outcome, audit.details.reason], [
+        "unchanged",
+        `restore:${rollbackId}`,
+      ]);
     }
     const after = pool((await d.api("GET", "/api/state")).body);
     assert.deepEqual(after.servers.map((s: any) => s.name), ["web-1", "web-2", "web-3"]);

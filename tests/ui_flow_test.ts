@@ -97,7 +97,7 @@ Deno.test("ui flow - setup, sign-in, add backend and frontend, traffic, drain, r
     // Restore the previous snapshot (before the frontend): the frontend goes away.
     await page.goto(`${d.url}/snapshots`);
     const rows = page.locator("#snapshots tbody tr");
-    assert.equal(await rows.count(), 2);
+    assert.equal(await rows.count(), 3, "the two applies and the first state");
     await rows.nth(1).locator("a").click();
     assert.match((await page.locator("pre.diff").textContent()) ?? "", /-\s+"id": "fe-web"/);
     await page.click("button:has-text('Restore this snapshot')");

@@ -34,3 +34,14 @@ export async function writeGenerated(files: GeneratedFile[]): Promise<FileUndo> 
     },
   };
 }
+
+/**
+ * Whether every file a render refers to already holds exactly its content:
+ * with a byte-identical cfg, the apply would change nothing on disk.
+ */
+export async function generatedMatch(files: GeneratedFile[]): Promise<boolean> {
+  for (const f of files) {
+    if (await readTextOrNull(f.path) !== f.content) return false;
+  }
+  return true;
+}

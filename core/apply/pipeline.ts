@@ -24,7 +24,9 @@ import type { DataPaths } from "../paths.ts";
 import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
 import { type FileUndo, writeGenerated } from "./files.ts";
-import { prepareSwap, type ReadySwap, swapBack, swapIn } from "./swap.ts";
+import { prepareSwap, type ReadySwap, saveServerState, swapBack, swapIn } from "./swap.ts";
+import { verifyServers } from "./verify.ts";
+import { unchangedApply } from "./unchanged.ts";
 import { Mutex } from "./mutex.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
@@ -200,6 +202,11 @@ export class ApplyPipeline {
    */
   async materialize(state: State): Promise<{ ok: boolean; output: string }> {
     const rendered = this.deps.render(state);
+    if (await readTextOrNull(this.deps.paths.cfg) !== rendered.text) {
+      // The server-state dump on disk was filtered for another cfg: a worker started on
+      // this one must not load its addresses or weights.
+      await Deno.remove(this.deps.paths.serverStateFile).catch(() => {});
+    }
     await writeGenerated(rendered.files);
     await writeFileAtomic(this.deps.paths.cfgCandidate, rendered.text);
     const check = await this.deps.haproxy.check(this.deps.paths.cfgCandidate);
@@ -213,7 +220,7 @@ export class ApplyPipeline {
     const started = performance.now();
     const clock = new StageClock();
     const { store, haproxy, paths, audit } = this.deps;
-    const fail = async (stage: "validate" | "check" | "reload", error: HttpError) => {
+    const fail = async (stage: "validate" | "check" | "reload" | "verify", error: HttpError) => {
       audit.record({
         actor: opts.actor,
         category: "state",
@@ -253,6 +260,11 @@ export class ApplyPipeline {
     // Render and check a candidate beside the live file.
     const rendered = this.deps.render(state);
     clock.lap("render");
+    const live = await readTextOrNull(paths.cfg);
+    if (live === rendered.text) {
+      const same = await unchangedApply(this.deps, state, rendered, opts, clock);
+      if (same) return same;
+    }
     const files = await writeGenerated(rendered.files);
     await Deno.writeTextFile(paths.cfgCandidate, rendered.text);
     clock.lap("write");
@@ -266,7 +278,10 @@ export class ApplyPipeline {
     try {
       // Spawn the check first: prepareSwap serializes the state synchronously before it yields.
       const checking = haproxy.check(paths.cfgCandidate);
-      const readying = prepareSwap(this.deps, state, { actor: opts.actor, reason: opts.reason });
+      const readying = prepareSwap(this.deps, state, { actor: opts.actor, reason: opts.reason }, {
+        live,
+        next: rendered.text,
+      });
       const check = await checking;
       clock.lap("check");
       const prepared = await readying;
@@ -305,7 +320,30 @@ export class ApplyPipeline {
       clock.lap("reload");
       if (!reload.ok) {
         await ready.discard();
-        throw await fail("reload", await this.#rollBack(reload, ready, files, rendered, opts));
+        throw await fail(
+          "reload",
+          await this.#rollBack(reload, ready, files, rendered, opts, { live, next: rendered.text }),
+        );
+      }
+      // The new worker runs: does it run what the state says?
+      const verdict = await verifyServers(haproxy, reload.workerPid, rendered.text, ready.carried);
+      clock.lap("verify");
+      if (!verdict.ok) {
+        await ready.discard();
+        const failed = { ok: false as const, message: verdict.message, output: verdict.output };
+        const error = await this.#rollBack(failed, ready, files, rendered, opts, {
+          live,
+          next: rendered.text,
+          workerPid: reload.workerPid,
+        });
+        throw await fail(
+          "verify",
+          new HttpError("ReloadFailed", verdict.message, {
+            ...error.body,
+            error: `${verdict.message}; rolled back`,
+            mismatches: verdict.mismatches,
+          }),
+        );
       }
     } finally {
       reopen();
@@ -336,6 +374,7 @@ export class ApplyPipeline {
       warnings: rendered.warnings,
       workerPid: reload.workerPid,
       timings: clock.stages,
+      outcome: "reload",
     };
   }
 
@@ -345,16 +384,27 @@ export class ApplyPipeline {
    * (a supervisor restart, another apply) does not meet the broken file.
    */
   async #rollBack(
-    reload: Extract<ReloadResult, { ok: false }>,
+    reload: { ok: false; message: string; output: string },
     ready: ReadySwap,
     files: FileUndo,
     rendered: Rendered,
     opts: ApplyOptions,
+    carry: { live: string | null; next: string; workerPid?: number },
   ): Promise<HttpError> {
     const { paths, haproxy, audit } = this.deps;
     const output = reload.output || reload.message;
     await swapBack(paths, ready.hadLive);
     await files.restore();
+    // The dump on disk was filtered for the refused cfg. Carry the runtime state of the
+    // worker that runs now (the old one, or the new one a verification refused) onto the
+    // old cfg instead.
+    const pid = carry.workerPid;
+    await saveServerState(
+      this.deps,
+      pid === undefined ? carry.live : carry.next,
+      carry.live ?? "",
+      pid === undefined ? undefined : (c) => haproxy.master(`@!${pid} ${c}`),
+    ).catch(() => {});
     const back = await haproxy.reload();
     audit.record({
       actor: opts.actor,

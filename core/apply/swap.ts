@@ -17,8 +17,11 @@ import type { State } from "../state/schema.ts";
 import type { PreparedState, StateStore } from "../state/store.ts";
 import type { SnapshotMeta, SnapshotStore, StagedSnapshot } from "../store/snapshots.ts";
 import type { HaproxyClient } from "../haproxy/client.ts";
+import type { SocketResult } from "../haproxy/socket.ts";
 import type { DataPaths } from "../paths.ts";
 import { syncDir, writeFileAtomic } from "../fsutil.ts";
+import { declaredServers, parseServerStateDump } from "../haproxy/server_state.ts";
+import { type CarriedOverride, filterServerState } from "../haproxy/server_state_filter.ts";
 
 /** What {@link prepareSwap} needs. */
 export interface SwapDeps {
@@ -35,6 +38,8 @@ export interface SwapDeps {
 export interface ReadySwap {
   /** Whether there was a live cfg (kept as `.bak`) to roll back to. */
   hadLive: boolean;
+  /** Runtime admin states and weights the new worker will start with (server_state_filter.ts). */
+  carried: CarriedOverride[];
   /** After a confirmed reload: puts `state.json` in place and makes the snapshot visible. */
   commit(): Promise<SnapshotMeta>;
   /** After a refusal or a failed reload: removes what was staged. */
@@ -43,6 +48,14 @@ export interface ReadySwap {
 
 /** An outcome as a value, so a failure that lands before anyone awaits it is never unhandled. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** The cfg the running worker loaded and the one the reload will load, for the server-state filter. */
+export interface CfgPair {
+  /** The live cfg's text (null: none yet). */
+  live: string | null;
+  /** The candidate's text. */
+  next: string;
+}
 
 /**
  * Everything before the swap that does not need the check's verdict. The
@@ -53,10 +66,11 @@ export async function prepareSwap(
   deps: SwapDeps,
   state: State,
   meta: { actor: string; reason: string | null },
+  cfgs: CfgPair,
 ): Promise<Settled<ReadySwap>> {
   const { paths, store } = deps;
   // Start the I/O first; serializing the state is CPU work that runs while it is in flight.
-  const dumped = saveServerState(deps);
+  const dumped = saveServerState(deps, cfgs.live, cfgs.next);
   const backedUp = backUpLive(paths);
   const durable = fsyncFile(paths.cfgCandidate);
   let prepared: PreparedState;
@@ -73,7 +87,7 @@ export async function prepareSwap(
     return { ok: false, error };
   }
   const results = await Promise.allSettled([store.stage(prepared), backedUp, durable, dumped]);
-  const [staged, hadLive] = results;
+  const [staged, hadLive, , carried] = results;
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure || staged.status !== "fulfilled" || hadLive.status !== "fulfilled") {
     if (staged.status === "fulfilled") await staged.value.discard();
@@ -85,6 +99,7 @@ export async function prepareSwap(
     ok: true,
     value: {
       hadLive: hadLive.value,
+      carried: carried.status === "fulfilled" ? carried.value : [],
       async commit() {
         await file.commit();
         return snapshot.commit();
@@ -140,13 +155,29 @@ async function fsyncFile(path: string): Promise<void> {
 }
 
 /**
- * Dumps runtime server state (drain, maint, weights) where the next worker's
- * `server-state-file` reads it. No dump (HAProxy busy or down) leaves the
- * previous file; the reload then starts from the cfg's values.
+ * Dumps the runtime server state where the next worker's `server-state-file`
+ * reads it, filtered for the cfg that worker will load: only what an
+ * operator set at run time on a server whose definition did not change
+ * carries over, never an address, a port or anything the cfg now says
+ * differently (server_state_filter.ts). Without a usable dump (HAProxy busy
+ * or down) the file is removed, so the next worker starts from its cfg
+ * rather than from a stale dump. `dump` picks the worker (default: whichever
+ * holds the admin socket). Returns what carries over.
  */
-async function saveServerState({ haproxy, paths }: SwapDeps): Promise<void> {
-  const dump = await haproxy.admin("show servers state");
-  if (dump.ok && dump.output.startsWith("1\n")) {
-    await writeFileAtomic(paths.serverStateFile, dump.output);
+export async function saveServerState(
+  { haproxy, paths }: Pick<SwapDeps, "haproxy" | "paths">,
+  liveCfg: string | null,
+  nextCfg: string,
+  dump: (command: string) => Promise<SocketResult> = (c) => haproxy.admin(c),
+): Promise<CarriedOverride[]> {
+  const answer = await dump("show servers state");
+  const parsed = answer.ok ? parseServerStateDump(answer.output) : null;
+  if (!parsed) {
+    await Deno.remove(paths.serverStateFile).catch(() => {});
+    return [];
   }
+  const live = liveCfg === null ? new Map() : declaredServers(liveCfg);
+  const filtered = filterServerState(parsed, live, declaredServers(nextCfg));
+  await writeFileAtomic(paths.serverStateFile, filtered.text);
+  return filtered.carried;
 }

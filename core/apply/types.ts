@@ -44,6 +44,12 @@ export interface ApplyResult {
   workerPid: number;
   /** Where the time went, stage by stage (the `Server-Timing` of `PUT /api/state`). */
   timings: StageTiming[];
+  /**
+   * `reload`: HAProxy now runs the new config. `unchanged`: the config,
+   * its files and the state were byte-identical to the live ones, so nothing
+   * was reloaded or snapshotted (`snapshotId` is the newest snapshot).
+   */
+  outcome: "reload" | "unchanged";
 }
 
 export type { Hint } from "../haproxy/hints.ts";

@@ -9,6 +9,7 @@ import type { CoreDeps } from "./deps.ts";
 import { stateRoutes } from "./state.ts";
 import { historyRoutes } from "./history.ts";
 import { haproxyRoutes } from "./haproxy.ts";
+import { driftRoutes } from "./drift.ts";
 
 /** The built-in `core` plugin; `deps` is filled in before setup runs. */
 export function corePlugin(deps: () => CoreDeps): Plugin {
@@ -19,6 +20,7 @@ export function corePlugin(deps: () => CoreDeps): Plugin {
       stateRoutes(host, d);
       historyRoutes(host, d);
       haproxyRoutes(host, d);
+      driftRoutes(host, d);
       host.route("GET", "/api/routes", {
         role: "viewer",
         tier: "read",

@@ -51,6 +51,8 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     const headers: Record<string, string> = {
       etag: result.etag,
       "server-timing": serverTiming([parse, ...result.timings]),
+      // `unchanged`: identical to what runs, nothing reloaded; `reload`: HAProxy runs it now.
+      "patchpanel-apply": result.outcome,
     };
     if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
     // The body serialized and encoded while haproxy -c ran, unless a later apply replaced it.

@@ -19,8 +19,12 @@
 import type { DatabaseSync } from "node:sqlite";
 import { mustMigrate } from "./db.ts";
 
-/** Whether the audited action took effect; failures are audited too. */
-export type AuditOutcome = "success" | "failure";
+/**
+ * Whether the audited action took effect; failures are audited too.
+ * `unchanged`: an apply whose config was identical to the live one, so
+ * nothing was reloaded.
+ */
+export type AuditOutcome = "success" | "failure" | "unchanged";
 
 /** One audit row as the API returns it. */
 export interface AuditEntry {
@@ -86,6 +90,24 @@ const STEPS = [
     details TEXT,
     outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure'))
   );
+  CREATE INDEX audit_log_ts ON audit_log (ts);
+  CREATE INDEX audit_log_category ON audit_log (category, id);
+  CREATE INDEX audit_log_actor ON audit_log (actor, id);`,
+  // SQLite cannot alter a CHECK constraint: rebuild the table to allow 'unchanged'.
+  `CREATE TABLE audit_log_v2 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    category TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    details TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'unchanged'))
+  );
+  INSERT INTO audit_log_v2 SELECT id, ts, actor, category, action, target, details, outcome
+    FROM audit_log;
+  DROP TABLE audit_log;
+  ALTER TABLE audit_log_v2 RENAME TO audit_log;
   CREATE INDEX audit_log_ts ON audit_log (ts);
   CREATE INDEX audit_log_category ON audit_log (category, id);
   CREATE INDEX audit_log_actor ON audit_log (actor, id);`,

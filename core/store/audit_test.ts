@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { AUDIT_MAX_LIMIT, AuditLog } from "./audit.ts";
-import { openDatabase } from "./db.ts";
+import { migrate, openDatabase } from "./db.ts";
 
 function fixture(): AuditLog {
   const audit = new AuditLog(openDatabase(":memory:"));
@@ -123,4 +123,31 @@ Deno.test("AuditLog - an invalid outcome is rejected by the table", () => {
       outcome: "maybe" as unknown as "success",
     })
   );
+});
+
+Deno.test("AuditLog - a database from before 'unchanged' keeps its rows and accepts it", () => {
+  const db = openDatabase(":memory:");
+  // The table as step 1 created it, with one row.
+  migrate(db, "core.audit", [
+    `CREATE TABLE audit_log (
+      id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, actor TEXT NOT NULL,
+      category TEXT NOT NULL, action TEXT NOT NULL, target TEXT, details TEXT,
+      outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')));`,
+  ]);
+  db.prepare(
+    "INSERT INTO audit_log (ts, actor, category, action, outcome) VALUES (?, ?, ?, ?, ?)",
+  ).run("2026-01-01T00:00:00.000Z", "old", "state", "apply", "success");
+  const audit = new AuditLog(db);
+  const added = audit.record({
+    actor: "a",
+    category: "state",
+    action: "apply",
+    outcome: "unchanged",
+  });
+  assert.equal(added.outcome, "unchanged");
+  assert.deepEqual(audit.list({ limit: 10 }).map((e) => [e.actor, e.outcome]), [
+    ["a", "unchanged"],
+    ["old", "success"],
+  ]);
+  assert.ok(added.id > 1, "ids keep growing after the rebuild");
 });

@@ -1,0 +1,53 @@
+/**
+ * The last step of every apply: the new worker is confirmed, but does it run
+ * what the state says? Its `show servers state` (asked of that worker by pid
+ * through the master CLI, so an old worker still draining cannot answer) is
+ * compared with the candidate cfg, accepting only the runtime values the
+ * reload carried over. Any other difference fails the apply, which then
+ * rolls back.
+ *
+ * @module
+ */
+import type { HaproxyClient } from "../haproxy/client.ts";
+import { declaredServers, parseServerStateDump, runningServers } from "../haproxy/server_state.ts";
+import type { CarriedOverride } from "../haproxy/server_state_filter.ts";
+import { compareServers, type ServerDifference } from "../haproxy/server_state_compare.ts";
+
+/** The verdict on a new worker. */
+export type Verdict =
+  | { ok: true; overrides: ServerDifference[] }
+  | { ok: false; message: string; output: string; mismatches: ServerDifference[] };
+
+/** Compares the servers worker `workerPid` runs with those `cfg` declares. */
+export async function verifyServers(
+  haproxy: HaproxyClient,
+  workerPid: number,
+  cfg: string,
+  carried: CarriedOverride[],
+): Promise<Verdict> {
+  const answer = await haproxy.master(`@!${workerPid} show servers state`);
+  const dump = answer.ok ? parseServerStateDump(answer.output) : null;
+  if (!dump) {
+    return {
+      ok: false,
+      message: "could not read the new worker's servers (show servers state)",
+      output: answer.ok ? answer.output : answer.error.message,
+      mismatches: [],
+    };
+  }
+  const result = compareServers(runningServers(dump), declaredServers(cfg), {
+    kind: "carried",
+    carried,
+  });
+  if (result.mismatches.length === 0) return { ok: true, overrides: result.overrides };
+  return {
+    ok: false,
+    message: "the new worker does not run what the state declares",
+    output: result.mismatches
+      .map((m) =>
+        `${m.backend}/${m.server} ${m.field}: declared ${m.declared}, running ${m.running}`
+      )
+      .join("\n"),
+    mismatches: result.mismatches,
+  };
+}
