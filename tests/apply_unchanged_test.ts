@@ -100,7 +100,10 @@ Deno.test("seed snapshot - the first state is snapshotted at first start and can
       appState(freePort(), [{ name: "a", address: a.address }]),
     );
     assert.equal(res.status, 200, res.text);
-    const restored = await d.api("POST", `/api/snapshots/${list[0].id}/restore`);
+    const restored = await d.api(
+      "POST",
+      `/api/snapshots/${list[0].id}/restore?allowDestructive=true`,
+    );
     assert.equal(restored.status, 200, restored.text);
     assert.deepEqual((await d.api("GET", "/api/state")).body, first.body);
   } finally {

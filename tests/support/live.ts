@@ -93,11 +93,16 @@ export async function statRow(
 export async function bodies(port: number, n: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
+    // A fresh connection each time: after a reload a pooled one still meets the old worker for
+    // one more answer (idle-close-on-response), which is not what the new config does.
+    const client = Deno.createHttpClient({});
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
+      const res = await fetch(`http://127.0.0.1:${port}/`, { client });
       out.push(`${res.status} ${await res.text()}`.trim());
     } catch {
       out.push("refused");
+    } finally {
+      client.close();
     }
   }
   return out;
