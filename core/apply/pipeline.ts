@@ -1,8 +1,10 @@
 /**
  * The transactional apply pipeline: validate → render → `haproxy -c` →
- * atomic swap → reload confirmed through the master CLI → persist state,
- * snapshot, audit. Serialized; a failure at any step leaves HAProxy running
- * the old config and `state.json` untouched. What does not need the check's
+ * atomic swap → reload confirmed through the master CLI → the new worker's
+ * servers checked against the state (verify.ts) → persist state, snapshot,
+ * audit. Serialized; a failure at any step leaves HAProxy running the old
+ * config and `state.json` untouched. A candidate identical to what runs is
+ * a no-op (unchanged.ts). What does not need the check's
  * verdict (staging `state.json` and the snapshot, the server-state dump) runs
  * while `haproxy -c` does (swap.ts), so an apply costs little more than
  * HAProxy's own check and reload; `Server-Timing` on the response says where

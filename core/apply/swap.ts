@@ -7,8 +7,9 @@
  * everything that does not depend on its verdict happens meanwhile: the
  * candidate is made durable, the live cfg is kept as `.bak`, `state.json` is
  * serialized and written beside itself, the snapshot is stored as pending,
- * and HAProxy's runtime server state is dumped for the next worker. After
- * the reload only a rename and a flag flip remain.
+ * and HAProxy's runtime server state is dumped, filtered for the candidate
+ * cfg, for the next worker (server_state_filter.ts). After the reload only
+ * a rename and a flag flip remain.
  *
  * @module
  */

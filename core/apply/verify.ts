@@ -9,7 +9,7 @@
  * @module
  */
 import type { HaproxyClient } from "../haproxy/client.ts";
-import { declaredServers, parseServerStateDump, runningServers } from "../haproxy/server_state.ts";
+import { declaredServers, runningServersOf } from "../haproxy/server_state.ts";
 import type { CarriedOverride } from "../haproxy/server_state_filter.ts";
 import { compareServers, type ServerDifference } from "../haproxy/server_state_compare.ts";
 
@@ -26,8 +26,8 @@ export async function verifyServers(
   carried: CarriedOverride[],
 ): Promise<Verdict> {
   const answer = await haproxy.master(`@!${workerPid} show servers state`);
-  const dump = answer.ok ? parseServerStateDump(answer.output) : null;
-  if (!dump) {
+  const running = answer.ok ? runningServersOf(answer.output) : null;
+  if (!running) {
     return {
       ok: false,
       message: "could not read the new worker's servers (show servers state)",
@@ -35,7 +35,7 @@ export async function verifyServers(
       mismatches: [],
     };
   }
-  const result = compareServers(runningServers(dump), declaredServers(cfg), {
+  const result = compareServers(running, declaredServers(cfg), {
     kind: "carried",
     carried,
   });

@@ -49,7 +49,7 @@ export type OverridePolicy = { kind: "carried"; carried: CarriedOverride[] } | {
 /** Compares what runs with what the cfg declares. */
 export function compareServers(
   running: RunningServer[],
-  declared: Map<string, DeclaredServer>,
+  declared: ReadonlyMap<string, DeclaredServer>,
   policy: OverridePolicy,
 ): ServerComparison {
   const mismatches: ServerDifference[] = [];
@@ -58,38 +58,42 @@ export function compareServers(
   if (policy.kind === "carried") {
     for (const c of policy.carried) carried.set(`${serverKey(c.backend, c.server)}#${c.field}`, c);
   }
-  const seen = new Set<string>();
+  const judge = (
+    at: { backend: string; server: string },
+    field: "weight" | "adminState",
+    want: AdminState | number,
+    got: AdminState | number,
+  ) => {
+    const diff = { ...at, field, declared: want, running: got };
+    if (policy.kind === "runtime") return overrides.push(diff);
+    const accepted = carried.get(`${serverKey(at.backend, at.server)}#${field}`);
+    (accepted && accepted.running === got ? overrides : mismatches).push(diff);
+  };
+  let matched = 0;
   for (const r of running) {
-    const key = serverKey(r.backend, r.server);
-    seen.add(key);
-    const d = declared.get(key);
+    const d = declared.get(serverKey(r.backend, r.server));
     const at = { backend: r.backend, server: r.server };
     if (!d) {
       mismatches.push({ ...at, field: "present", declared: false, running: true });
       continue;
     }
-    if (isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)) {
+    matched++;
+    if (
+      d.host !== r.address && isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)
+    ) {
       mismatches.push({ ...at, field: "address", declared: d.host, running: r.address });
     }
     if (Number.isFinite(d.port) && d.port !== r.port) {
       mismatches.push({ ...at, field: "port", declared: d.port, running: r.port });
     }
-    const judge = (
-      field: "weight" | "adminState",
-      want: AdminState | number,
-      got: AdminState | number,
-    ) => {
-      if (want === got) return;
-      const diff = { ...at, field, declared: want, running: got };
-      if (policy.kind === "runtime") return overrides.push(diff);
-      const accepted = carried.get(`${key}#${field}`);
-      (accepted && accepted.running === got ? overrides : mismatches).push(diff);
-    };
-    judge("weight", d.weight, r.weight);
-    judge("adminState", d.disabled ? "maint" : "ready", r.adminState);
+    if (d.weight !== r.weight) judge(at, "weight", d.weight, r.weight);
+    const admin = d.disabled ? "maint" : "ready";
+    if (admin !== r.adminState) judge(at, "adminState", admin, r.adminState);
   }
-  for (const [key, d] of declared) {
-    if (!seen.has(key)) {
+  if (matched < declared.size) {
+    const seen = new Set(running.map((r) => serverKey(r.backend, r.server)));
+    for (const [key, d] of declared) {
+      if (seen.has(key)) continue;
       mismatches.push({
         backend: d.backend,
         server: d.server,

@@ -27,6 +27,7 @@ import {
   ADMIN,
   type AdminState,
   adminStateOf,
+  COL,
   type DeclaredServer,
   REQUIRED_COLUMNS,
   serverKey,
@@ -60,39 +61,36 @@ export interface FilteredState {
  */
 export function filterServerState(
   dump: ServerStateDump,
-  live: Map<string, DeclaredServer>,
-  next: Map<string, DeclaredServer>,
+  live: ReadonlyMap<string, DeclaredServer>,
+  next: ReadonlyMap<string, DeclaredServer>,
 ): FilteredState {
   const lines = ["1", `# ${REQUIRED_COLUMNS.join(" ")}`];
   const carried: CarriedOverride[] = [];
   const dropped: string[] = [];
   for (const row of dump.rows) {
-    const key = serverKey(row.be_name, row.srv_name);
+    const key = serverKey(row[COL.be_name], row[COL.srv_name]);
     const before = live.get(key);
     const after = next.get(key);
     if (!before || !after || before.definition !== after.definition) {
       dropped.push(key);
       continue;
     }
-    const flags = Number(row.srv_admin_state);
+    const flags = Number(row[COL.srv_admin_state]);
     // Only the operator's bits: HAProxy recomputes inherited ones, and a line with
     // both FMAINT and FDRAIN is refused (HAProxy itself never keeps both).
     let admin = flags & ADMIN.FMAINT ? ADMIN.FMAINT : flags & ADMIN.FDRAIN;
     if (after.disabled) admin |= ADMIN.CMAINT;
     const weightKept = before.weight === after.weight;
-    const weight = weightKept ? Number(row.srv_uweight) : after.weight;
-    const out: Record<string, string> = {
-      ...row,
-      srv_addr: "-",
-      srv_admin_state: String(admin),
-      srv_uweight: String(weight),
-      srv_iweight: String(after.weight),
-      srv_fqdn: "-",
-      // No port of its own: the dumped one is what HAProxy derived from the same line.
-      srv_port: Number.isFinite(after.port) ? String(after.port) : row.srv_port,
-      srvrecord: "-",
-    };
-    lines.push(REQUIRED_COLUMNS.map((c) => out[c] || "-").join(" "));
+    const weight = weightKept ? Number(row[COL.srv_uweight]) : after.weight;
+    // The required columns only: the optional ones (srv_use_ssl, check and agent
+    // addresses) would override the cfg. Address, FQDN and SRV record: `-`, the cfg's.
+    // A server without a port of its own keeps the dumped one, derived from the same line.
+    const port = Number.isFinite(after.port) ? after.port : row[COL.srv_port];
+    lines.push(
+      `${row[0]} ${row[1]} ${row[2]} ${row[3]} - ${row[5]} ${admin} ${weight} ${after.weight} ` +
+        `${row[9]} ${row[10]} ${row[11]} ${row[12]} ${row[13]} ${row[14]} ${row[15]} ${row[16]} ` +
+        `- ${port} -`,
+    );
     const declaredAdmin: AdminState = after.disabled ? "maint" : "ready";
     // With the cfg's `disabled` (CMAINT) unchanged, HAProxy starts it in maintenance only
     // when FMAINT is set too (a fresh `disabled` server dumps both; `ready` clears FMAINT).

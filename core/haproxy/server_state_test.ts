@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
   adminStateOf,
+  COL,
   declaredServers,
   parseServerStateDump,
   REQUIRED_COLUMNS,
   runningServers,
+  runningServersOf,
   type ServerStateDump,
 } from "./server_state.ts";
 import { filterServerState } from "./server_state_filter.ts";
@@ -162,8 +164,8 @@ Deno.test("server state compare - drift: runtime weight and admin state are over
 
 Deno.test("server state compare - after a reload only what was carried over may differ", () => {
   const d = dump();
-  d.rows = d.rows.filter((r) => r.srv_name !== "e");
-  const declared = declaredServers(CFG);
+  d.rows = d.rows.filter((r) => r[COL.srv_name] !== "e");
+  const declared = new Map(declaredServers(CFG));
   declared.delete("app/e");
   const { carried } = filterServerState(d, declared, declared);
   const ok = compareServers(runningServers(d), declared, { kind: "carried", carried });
@@ -218,4 +220,11 @@ Deno.test("server state - server-template and port-less addresses are declared, 
     "web3.present",
     "sock.present",
   ]);
+});
+
+Deno.test("server state - runningServersOf reads the text as parse-then-runningServers does", () => {
+  assert.deepEqual(runningServersOf(DUMP), runningServers(dump()));
+  assert.deepEqual(runningServersOf(DUMP.replace(/\n\n$/, "")), runningServers(dump()));
+  assert.equal(runningServersOf("Unknown command\n"), null);
+  assert.equal(runningServersOf("1\n# be_id be_name\n"), null);
 });

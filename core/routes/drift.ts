@@ -11,7 +11,7 @@
 import { haproxyRefused, HttpError } from "../errors.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
-import { declaredServers, parseServerStateDump, runningServers } from "../haproxy/server_state.ts";
+import { declaredServers, runningServersOf } from "../haproxy/server_state.ts";
 import { compareServers } from "../haproxy/server_state_compare.ts";
 
 /** Registers GET /api/haproxy/drift. */
@@ -24,13 +24,13 @@ export function driftRoutes(host: PluginHost, deps: CoreDeps): void {
     const state = deps.store.current();
     if (!state) throw new HttpError("NotInitialized", "state not initialized");
     const answer = await host.haproxy.admin("show servers state");
-    const dump = answer.ok ? parseServerStateDump(answer.output) : null;
-    if (!dump) {
+    const running = answer.ok ? runningServersOf(answer.output) : null;
+    if (!running) {
       const output = answer.ok ? answer.output : answer.error.message;
       throw haproxyRefused("show servers state failed", output);
     }
     const declared = declaredServers(deps.render(state).text);
-    const { mismatches, overrides } = compareServers(runningServers(dump), declared, {
+    const { mismatches, overrides } = compareServers(running, declared, {
       kind: "runtime",
     });
     return { inSync: mismatches.length === 0, mismatches, overrides };

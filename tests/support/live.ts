@@ -11,7 +11,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { TestDaemon } from "./daemon.ts";
 import { makeRootCa } from "./pki.ts";
-import { type DumpRow, parseServerStateDump } from "../../core/haproxy/server_state.ts";
+import { COL, parseServerStateDump, rowRecord } from "../../core/haproxy/server_state.ts";
+
+/** One `show servers state` line, column → value. */
+export type DumpRow = Record<string, string>;
 
 /** A loopback backend that answers with its name. */
 export interface NamedBackend {
@@ -60,7 +63,7 @@ export async function runningRows(d: TestDaemon, backend: string): Promise<Map<s
   assert.ok(out.ok, "show servers state answered");
   const dump = parseServerStateDump(out.output);
   assert.ok(dump, out.output);
-  return new Map(dump.rows.map((r) => [r.srv_name, r]));
+  return new Map(dump.rows.map((r) => [r[COL.srv_name], rowRecord(dump, r)]));
 }
 
 /** One running server's row; fails the test when it does not run. */

@@ -57,7 +57,7 @@ async function render(ctx: PageContext): Promise<PageResult> {
             label: "Outcome",
             cell: (e: Entry) =>
               html`<span class=${
-                e.outcome === "success" ? "badge ok" : "badge bad"
+                e.outcome === "failure" ? "badge bad" : "badge ok"
               }>${e.outcome}</span>`,
           },
           {
