@@ -16,7 +16,8 @@
  * slightly too large still arrives whole); a body of unknown length
  * (chunked) only while it stays within the limit. Past that the answer is
  * sent at once, as before: the stream reset is then the protocol's own
- * answer to an endless upload.
+ * answer to an endless upload. A request that asked `Expect: 100-continue`
+ * is not read either: answering first is how it is told not to send.
  *
  * @module
  */
@@ -59,6 +60,9 @@ function afterDrain(
  * Never rejects: a broken upload is the client's, and the answer stands.
  */
 export function drainUnread(req: Request, maxBodyBytes: number): Promise<void> | null {
+  // `Expect: 100-continue` (curl's HTTP/1.1 uploads past 1 MiB): the client sends the body only
+  // once reading starts, and an answer before that tells it not to; reading would fetch it.
+  if (req.headers.get("expect")?.toLowerCase() === "100-continue") return null;
   const body = req.body;
   // Locked: a reader holds it (a handler read it to its end, or gave up on it).
   if (body === null || body.locked) return null;

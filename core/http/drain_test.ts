@@ -62,6 +62,12 @@ Deno.test("drain - a body of unknown length is read only up to the limit", async
   assert.equal(seen.cancelled, true);
 });
 
+Deno.test("drain - a body sent only on 100 Continue is not asked for", () => {
+  const { req, seen } = upload(3, { "content-length": String(3 * CHUNK), expect: "100-continue" });
+  assert.equal(drainUnread(req, LIMIT), null);
+  assert.equal(seen.pulled, 0);
+});
+
 Deno.test("drain - a body the handler read is left alone", async () => {
   const { req } = upload(3, { "content-length": String(3 * CHUNK) });
   await req.arrayBuffer();
