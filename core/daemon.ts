@@ -30,7 +30,8 @@ import { authPlugin } from "./auth/plugin.ts";
 import { authGuards } from "./auth/guards.ts";
 import type { CoreDeps } from "./routes/deps.ts";
 import { Router } from "./http/router.ts";
-import { createHandler, type Guard } from "./http/server.ts";
+import { createHandler, type Guard, MAX_BODY_BYTES } from "./http/server.ts";
+import { serveApi } from "./http/serve.ts";
 import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
@@ -52,6 +53,10 @@ export interface DaemonOptions {
   seed?: boolean;
   /** Replaces the request guards (tests only); the default is real authentication. */
   guards?: Guard[];
+  /** Lowers the request body limit (tests only, to reach a 413 with a small body). */
+  maxBodyBytes?: number;
+  /** false leaves Nagle on for the API's sockets (benchmarks only, to show the stall it causes). */
+  tcpNoDelay?: boolean;
 }
 
 /** A running daemon. */
@@ -215,20 +220,24 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const [hostname, portText] = splitHostPort(config.listen);
   const hosts = hostPolicy(hostname, config.allowedHosts);
   const guards = [...(hosts ? [hostGuard(hosts)] : []), ...(opts.guards ?? authGuards(auth))];
-  const handler = createHandler(router, () => guards, log);
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  const handler = createHandler(router, () => guards, log, { maxBodyBytes });
   const tls = config.https.enabled ? await loadOrCreateKeyPair(paths.tls, config.https) : null;
   // Bind first: a busy port must fail before HAProxy is started, not leave it orphaned.
   // Until HAProxy runs what state.json says, every request is a 503: /health must not
   // report a stale HAProxy left by a crashed run, and no apply may race start-up.
   let boundPort = 0;
   let ready = false;
-  const server = Deno.serve(
+  const server = serveApi(
     {
       hostname,
       port: Number(portText),
-      ...(tls ?? {}),
+      tls,
+      maxBodyBytes,
+      noDelay: opts.tcpNoDelay,
+      log,
       onListen: (addr) => {
-        boundPort = (addr as Deno.NetAddr).port;
+        boundPort = addr.port;
       },
     },
     (req, info) =>

@@ -63,6 +63,12 @@ export type GuardResult = Principal | null | Response | void;
 /** Largest request body accepted, in bytes (state documents with 10k servers fit). */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+/** Options of {@link createHandler}. */
+export interface HandlerOptions {
+  /** The request body limit (default {@link MAX_BODY_BYTES}); tests lower it to reach a 413 cheaply. */
+  maxBodyBytes?: number;
+}
+
 /**
  * Builds the `Deno.serve` handler. It answers synchronously when every guard
  * and the route do (the common read path), and with a promise otherwise.
@@ -71,12 +77,14 @@ export function createHandler(
   router: Router,
   guards: () => Guard[],
   log: Logger,
+  opts: HandlerOptions = {},
 ): (req: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response> {
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   return (req, info) => {
     const extra = new ExtraHeaders();
     let result: Response | Reply | Promise<Response | Reply>;
     try {
-      result = dispatch(router, guards(), req, info, extra);
+      result = dispatch(router, guards(), req, info, extra, maxBodyBytes);
     } catch (error) {
       return finish(errorResponse(error, log), extra);
     }
@@ -122,6 +130,7 @@ function dispatch(
   req: Request,
   info: Deno.ServeHandlerInfo,
   extra: HeaderSink,
+  maxBodyBytes: number,
 ): Response | Reply | Promise<Response | Reply> {
   const href = req.url;
   const path = pathOf(href);
@@ -134,7 +143,7 @@ function dispatch(
   }
   const { route, params } = found.match;
   // One input object per request; `principal` is updated as guards identify the caller.
-  const input = new Incoming(req, href, info, route);
+  const input = new Incoming(req, href, info, route, maxBodyBytes);
   for (let i = 0; i < guards.length; i++) {
     const out = guards[i].check(input, extra);
     if (out instanceof Promise) return finishAsync(guards, i, out, input, params, extra);
@@ -195,6 +204,7 @@ class Incoming implements GuardInput {
     readonly href: string,
     readonly info: Deno.ServeHandlerInfo,
     readonly route: RouteRecord,
+    readonly maxBodyBytes: number,
   ) {}
 
   get url(): URL {
@@ -232,7 +242,7 @@ class Context implements RequestContext {
   }
 
   text(): Promise<string> {
-    this.#text ??= readTextCapped(this.req, MAX_BODY_BYTES);
+    this.#text ??= readTextCapped(this.req, this.input.maxBodyBytes);
     return this.#text;
   }
 

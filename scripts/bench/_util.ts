@@ -45,3 +45,33 @@ export function bigState(
     acls: [],
   };
 }
+
+/**
+ * The config a benchmark's daemon runs with: what users run — HTTPS with the
+ * self-signed key pair, bcrypt cost 12 — so its figures are the ones users
+ * see. Only the rate limits are raised (a benchmark sends more requests than
+ * a minute's budget; the limiter's cost per request is the same), and info
+ * logging is off to keep the output readable.
+ */
+export function benchConfig(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    https: { enabled: true },
+    auth: { bcryptCost: 12 },
+    rateLimit: { authMax: 100_000, writeMax: 100_000, readMax: 1_000_000_000 },
+    logging: { quiet: true },
+    ...extra,
+  };
+}
+
+/**
+ * Whether the daemons of this run set `TCP_NODELAY` (`BENCH_NODELAY=off` runs
+ * every benchmark as before the fix, to measure what the stall cost).
+ */
+export function benchNoDelay(): boolean {
+  return Deno.env.get("BENCH_NODELAY") !== "off";
+}
+
+/** curl's arguments for trusting a daemon's own certificate. */
+export function caArgs(tlsDir: string): string[] {
+  return ["--cacert", `${tlsDir}/cert.pem`];
+}

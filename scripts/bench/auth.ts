@@ -1,7 +1,9 @@
 /**
  * Authentication benchmark: the throughput of authenticated
- * `GET /api/state` (bearer token, through every guard) against a bare
- * `Deno.serve` returning the same bytes — the daemon's exact response,
+ * `GET /api/state` (bearer token, through every guard) over HTTPS, as users
+ * run the daemon (`benchConfig`), against a bare `Deno.serve` on the same
+ * TLS key pair (and `TCP_NODELAY`, as the daemon's listener) returning the
+ * same bytes — the daemon's exact response,
  * every header replayed — measured with `wrk` in one run, alternating, after
  * a warm-up (target ratio ≥ 0.7). For transparency it also compares with a
  * bare server sending only the body, content-type and ETag, and gives each
@@ -18,7 +20,8 @@ import { startDaemon } from "../../core/daemon.ts";
 import { openDatabase } from "../../core/store/db.ts";
 import { parseConfig } from "../../core/config.ts";
 import { Auth } from "../../core/auth/service.ts";
-import { median } from "./_util.ts";
+import { setListenerNoDelay } from "../../core/http/nodelay.ts";
+import { benchConfig, benchNoDelay, median } from "./_util.ts";
 
 const WRK_SECONDS = Number(Deno.env.get("BENCH_WRK_SECONDS") ?? 3);
 // Nine alternating rounds: with five, one slow minute of the shared host moved the median
@@ -67,14 +70,14 @@ async function throughput(): Promise<void> {
   const dataDir = await Deno.makeTempDir({ prefix: "pp-bench-auth-" });
   const daemon = await startDaemon({
     seed: true,
-    config: {
-      dataDir,
-      listen: "127.0.0.1:0",
-      https: { enabled: false },
-      logging: { quiet: true },
-      rateLimit: { readMax: 1_000_000_000 },
-    },
+    config: benchConfig({ dataDir, listen: "127.0.0.1:0" }),
+    tcpNoDelay: benchNoDelay(),
   });
+  // The bare peers serve over the daemon's own TLS pair, with the same socket option.
+  const pair = {
+    cert: await Deno.readTextFile(`${daemon.paths.tls}/cert.pem`),
+    key: await Deno.readTextFile(`${daemon.paths.tls}/key.pem`),
+  };
   // Two peers answer with what the daemon answered, from memory and without a guard: one with
   // the identical response (every header the daemon sends: the literal "same bytes"), one with
   // only the body, content-type and ETag (what a bare server would minimally send).
@@ -83,7 +86,14 @@ async function throughput(): Promise<void> {
   let minimal: Record<string, string> = {};
   const serve = (headers: () => Record<string, string>) =>
     Deno.serve(
-      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      {
+        hostname: "127.0.0.1",
+        port: 0,
+        ...pair,
+        onListen({ port }) {
+          if (benchNoDelay()) setListenerNoDelay(port);
+        },
+      },
       () => new Response(body, { headers: headers() }),
     );
   const bareSame = serve(() => same);
@@ -92,8 +102,10 @@ async function throughput(): Promise<void> {
     daemon.auth.users.create("bench", await daemon.auth.hash("bench-password-123"), "admin");
     const token = (await daemon.auth.tokens.mint("bench", "viewer", "bench", null)).wire;
     const headers = { authorization: `Bearer ${token}` };
-    const first = await fetch(`${daemon.url}/api/state`, { headers });
+    const client = Deno.createHttpClient({ caCerts: [pair.cert] });
+    const first = await fetch(`${daemon.url}/api/state`, { headers, client });
     body = await first.text();
+    client.close();
     if (first.status !== 200) throw new Error(`GET /api/state answered ${first.status}`);
     // content-length and date are the server's own; every other header is replayed verbatim.
     same = Object.fromEntries(
@@ -101,7 +113,7 @@ async function throughput(): Promise<void> {
     );
     minimal = { "content-type": same["content-type"], etag: same.etag };
     const urlOf = (s: Deno.HttpServer) =>
-      `http://127.0.0.1:${(s.addr as Deno.NetAddr).port}/api/state`;
+      `https://127.0.0.1:${(s.addr as Deno.NetAddr).port}/api/state`;
     const targets: [string, string, Record<string, string>][] = [
       ["authenticated GET /api/state", `${daemon.url}/api/state`, headers],
       ["bare Deno.serve, the same bytes (every header replayed)", urlOf(bareSame), {}],
@@ -123,7 +135,7 @@ async function throughput(): Promise<void> {
       `  ${name}: ${rps[t].toFixed(0)} req/s, ${cpu[t].toFixed(1)} µs CPU per request`
     );
     console.log(
-      `auth: wrk ${ROUNDS}×${WRK_SECONDS}s c=${WRK_CONNECTIONS} (after a warm-up), ` +
+      `auth: wrk over HTTPS ${ROUNDS}×${WRK_SECONDS}s c=${WRK_CONNECTIONS} (after a warm-up), ` +
         `${body.length} B body, ${Object.keys(same).length} headers (medians):\n` +
         lines.join("\n") + "\n" +
         `  ratio vs the same bytes: ${(rps[0] / rps[1]).toFixed(2)} (median of paired rounds ` +

@@ -9,7 +9,12 @@
  * a slow minute of the host moves less), with the median of each stage the daemon
  * reports in `Server-Timing` beside the floor's check and reload. The PUT is
  * sent and timed by curl (`%{time_total}`), a client in its own process as in
- * CI. It also prints the validate + render time of a 10,000-server state
+ * CI. Every daemon runs as users run it: HTTPS with its self-signed pair and
+ * the default config (`benchConfig`; only rate limits raised), so the PUT
+ * goes over curl's default HTTP/2. Then the HTTPS stall: the median first
+ * and last byte of `GET /api/routes` and `GET /api/state` over HTTP/1.1 and
+ * HTTP/2, with `TCP_NODELAY` off (before the fix) and on. `BENCH_NODELAY=off`
+ * runs the PUT rows without it too. It also prints the validate + render time of a 10,000-server state
  * (target ≤ 100 ms), median of several runs, plain and with every server
  * over TLS (the TLS plugin's render hook then edits each server line).
  *
@@ -18,7 +23,8 @@
  * @module
  */
 import { freePort, startTestDaemon } from "../../tests/support/daemon.ts";
-import { bigState, median } from "./_util.ts";
+import { benchConfig, benchNoDelay, bigState, caArgs, median } from "./_util.ts";
+import type { TestDaemon } from "../../tests/support/daemon.ts";
 import { checkConfig } from "../../core/haproxy/check.ts";
 import { MasterClient } from "../../core/haproxy/master.ts";
 import { offlineRenderer } from "../../core/offline.ts";
@@ -29,10 +35,17 @@ const PUT_TARGET = 1.10;
 const RENDER_TARGET_MS = 100;
 
 /** PUTs a file with curl; the status and curl's own measure of the request's total time. */
-async function curlPut(url: string, file: string, token: string, headerFile: string) {
+async function curlPut(
+  url: string,
+  file: string,
+  token: string,
+  headerFile: string,
+  tlsDir: string,
+) {
   const out = await new Deno.Command("curl", {
     args: [
       "-sS",
+      ...caArgs(tlsDir),
       "-o",
       "/dev/null",
       "-D",
@@ -59,7 +72,11 @@ async function curlPut(url: string, file: string, token: string, headerFile: str
 
 async function putVersusFloor(backends: number, servers: number, runs: number) {
   const fe = freePort();
-  const d = await startTestDaemon({ state: bigState(fe, backends, servers) });
+  const d = await startTestDaemon({
+    state: bigState(fe, backends, servers),
+    config: benchConfig(),
+    tcpNoDelay: benchNoDelay(),
+  });
   const master = new MasterClient(d.paths.masterSocket);
   const put: number[] = [];
   const floor: number[] = [];
@@ -75,7 +92,13 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
       // Timed by curl itself (%{time_total}: connect, send, wait, receive the whole answer), as
       // a CI job's client sees it; curl's own start-up and the JSON encoding are not counted.
       await Deno.writeTextFile(bodyFile, body);
-      const res = await curlPut(`${d.url}/api/state`, bodyFile, d.adminToken, headerFile);
+      const res = await curlPut(
+        `${d.url}/api/state`,
+        bodyFile,
+        d.adminToken,
+        headerFile,
+        d.paths.tls,
+      );
       put.push(res.totalMs);
       if (res.status !== 200) throw new Error(`PUT failed: ${res.status}`);
       const headers = await Deno.readTextFile(headerFile);
@@ -160,6 +183,80 @@ async function validateRender(input: Record<string, unknown>, runs: number) {
   return { validate: median(validate), render: median(render), total: median(total) };
 }
 
+/** First and last byte of one GET, as curl measures them over a new connection. */
+async function curlGet(d: TestDaemon, path: string, protocol: string) {
+  const out = await new Deno.Command("curl", {
+    args: [
+      "-sS",
+      protocol,
+      ...caArgs(d.paths.tls),
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code} %{time_starttransfer} %{time_total} %{size_download}",
+      "-H",
+      `authorization: Bearer ${d.adminToken}`,
+      `${d.url}${path}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`curl failed: ${new TextDecoder().decode(out.stderr)}`);
+  const [status, first, last, size] = new TextDecoder().decode(out.stdout).trim().split(" ")
+    .map(Number);
+  if (status !== 200) throw new Error(`GET ${path}: ${status}`);
+  return { firstMs: first * 1000, lastMs: last * 1000, bytes: size };
+}
+
+const STALL_RUNS = 21;
+const STALL_GETS: [string, string][] = [["/api/routes", "--http1.1"], ["/api/routes", "--http2"], [
+  "/api/state",
+  "--http1.1",
+], ["/api/state", "--http2"]];
+
+/**
+ * The HTTPS stall: median first byte → last byte of `GET /api/routes` and
+ * `GET /api/state` (10 backends × 10 servers) over HTTP/1.1 and HTTP/2, with
+ * `TCP_NODELAY` off (Deno's default, before the fix) and on.
+ */
+async function stallFigures(): Promise<string> {
+  const rows = new Map<string, string[]>();
+  for (const noDelay of [false, true]) {
+    const d = await startTestDaemon({
+      state: bigState(freePort(), 10, 10),
+      config: benchConfig(),
+      tcpNoDelay: noDelay,
+    });
+    try {
+      for (const [path, protocol] of STALL_GETS) {
+        await curlGet(d, path, protocol); // warm-up
+        const first: number[] = [];
+        const last: number[] = [];
+        let bytes = 0;
+        for (let i = 0; i < STALL_RUNS; i++) {
+          const r = await curlGet(d, path, protocol);
+          first.push(r.firstMs);
+          last.push(r.lastMs);
+          bytes = r.bytes;
+        }
+        const key = `GET ${path} (${(bytes / 1024).toFixed(1)} KiB) ${
+          protocol === "--http2" ? "HTTP/2  " : "HTTP/1.1"
+        }`;
+        rows.set(key, [
+          ...rows.get(key) ?? [],
+          `${median(first).toFixed(1)} → ${median(last).toFixed(1)} ms`,
+        ]);
+      }
+    } finally {
+      await d.stop();
+      await Deno.remove(d.dataDir, { recursive: true }).catch(() => {});
+    }
+  }
+  return `HTTPS first byte → last byte, median of ${STALL_RUNS} (curl, a new connection each), ` +
+    "TCP_NODELAY off (before) | on (after):\n" +
+    [...rows].map(([k, [off, on]]) => `        ${k}: ${off} | ${on}`).join("\n");
+}
+
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /** Prints the PUT/floor ratios and the 10k-server validate + render time. */
@@ -173,6 +270,7 @@ export default async function benchCore(): Promise<void> {
     const r = await putVersusFloor(backends, 10, runs);
     rows.push(
       `${String(backends).padStart(5)} backends × 10 servers: PUT /api/state ${ms(r.put)}` +
+        ` (HTTPS, curl's default HTTP/2, TCP_NODELAY ${benchNoDelay() ? "on" : "off"})` +
         ` | floor (haproxy -c + reload + new worker) ${ms(r.floor)}` +
         ` | ratio ${r.ratio.toFixed(3)} ${
           r.ratio <= PUT_TARGET ? "ok" : `MISS (target ≤ ${PUT_TARGET})`
@@ -180,6 +278,7 @@ export default async function benchCore(): Promise<void> {
         `\n        PUT stages, median ms (Server-Timing): ${r.breakdown}`,
     );
   }
+  rows.push(await stallFigures());
   const plain = bigState(8080, 1000, 10);
   const renders: [string, Record<string, unknown>][] = [
     ["", plain],

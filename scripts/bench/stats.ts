@@ -8,7 +8,8 @@
  *   same window with it stopped; and the CPU time of one `sampleOnce()`
  *   (read + parse + summarize) scaled to one sample per second. HAProxy's own
  *   cost of answering (`/proc/<worker>/stat`) is printed beside it.
- * - `GET /api/stats` latency (p50/p95/max over sequential requests), plus
+ * - `GET /api/stats` latency over HTTPS, the daemon run as users run it
+ *   (`benchConfig`) (p50/p95/max over sequential requests), plus
  *   the uncached cost of building the 1,000-row JSON once per sample.
  *
  * Run through `deno task bench`, or alone: `deno run -A scripts/bench/stats.ts`.
@@ -19,7 +20,7 @@ import process from "node:process";
 import { freePort, startTestDaemon } from "../../tests/support/daemon.ts";
 import { stats } from "../../plugins/stats/mod.ts";
 import { Sampler } from "../../plugins/stats/sampler.ts";
-import { bigState } from "./_util.ts";
+import { benchConfig, benchNoDelay, bigState } from "./_util.ts";
 
 const TARGET_PCT = 2;
 const WINDOW_MS = Number(Deno.env.get("STATS_BENCH_WINDOW_MS") ?? 10_000);
@@ -48,7 +49,8 @@ function pct(sorted: number[], p: number): number {
 export default async function bench(): Promise<void> {
   const d = await startTestDaemon({
     plugins: [stats()],
-    config: { stats: { intervalMs: 1000 } },
+    config: benchConfig({ stats: { intervalMs: 1000 } }),
+    tcpNoDelay: benchNoDelay(),
     state: bigState(freePort(), 10, 100),
   });
   try {
