@@ -21,7 +21,7 @@ import type { HaproxyClient } from "../haproxy/client.ts";
 import type { SocketResult } from "../haproxy/socket.ts";
 import type { DataPaths } from "../paths.ts";
 import { syncDir, writeFileAtomic } from "../fsutil.ts";
-import { declaredServers, parseServerStateDump } from "../haproxy/server_state.ts";
+import { declaredServers } from "../haproxy/server_state.ts";
 import { type CarriedOverride, filterServerState } from "../haproxy/server_state_filter.ts";
 
 /** What {@link prepareSwap} needs. */
@@ -172,13 +172,14 @@ export async function saveServerState(
   dump: (command: string) => Promise<SocketResult> = (c) => haproxy.admin(c),
 ): Promise<CarriedOverride[]> {
   const answer = await dump("show servers state");
-  const parsed = answer.ok ? parseServerStateDump(answer.output) : null;
-  if (!parsed) {
+  const live = liveCfg === null ? new Map() : declaredServers(liveCfg);
+  const filtered = answer.ok
+    ? filterServerState(answer.output, live, declaredServers(nextCfg))
+    : null;
+  if (!filtered) {
     await Deno.remove(paths.serverStateFile).catch(() => {});
     return [];
   }
-  const live = liveCfg === null ? new Map() : declaredServers(liveCfg);
-  const filtered = filterServerState(parsed, live, declaredServers(nextCfg));
   await writeFileAtomic(paths.serverStateFile, filtered.text);
   return filtered.carried;
 }

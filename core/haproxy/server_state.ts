@@ -135,49 +135,76 @@ export function runningServers(dump: ServerStateDump): RunningServer[] {
   }));
 }
 
+/** A dump line being scanned: its required fields by index (see {@link COL}), unsplit. */
+export interface RowView {
+  /** Field `i` (0..19). */
+  field(i: number): string;
+  /** Fields `from`..`to` (inclusive) as they stand in the line, spaces included. */
+  span(from: number, to: number): string;
+}
+
 /**
- * {@link runningServers} straight from the text of a dump, without splitting
- * every field of every line: the check after each reload reads 10,000
- * servers in a few milliseconds. Null when the text is not a version-1 dump.
+ * Visits every server line of a dump without splitting it: 10,000 servers
+ * take a few milliseconds, which the pipeline pays twice per apply (the
+ * filter beside `haproxy -c`, the check after the reload). Lines with fewer
+ * than the required fields are skipped. False when the text is not a
+ * version-1 dump (nothing is visited).
  */
-export function runningServersOf(text: string): RunningServer[] | null {
-  if (!text.startsWith("1\n")) return null;
+export function scanDump(text: string, visit: (row: RowView) => void): boolean {
+  if (!text.startsWith("1\n")) return false;
   const headerEnd = text.indexOf("\n", 2);
   const header = text.slice(2, headerEnd < 0 ? text.length : headerEnd);
-  if (!header.startsWith("# ")) return null;
+  if (!header.startsWith("# ")) return false;
   const columns = header.slice(2).trim().split(" ");
-  if (REQUIRED_COLUMNS.some((c, i) => columns[i] !== c)) return null;
-  const out: RunningServer[] = [];
-  const cut: number[] = new Array(COL.srvrecord + 1);
+  if (REQUIRED_COLUMNS.some((c, i) => columns[i] !== c)) return false;
+  const last = REQUIRED_COLUMNS.length - 1;
+  // cut[i]: where field i starts; cut[last + 1]: one past the end of the last one, plus one.
+  const cut: number[] = new Array(last + 2);
+  const row: RowView = {
+    field: (i) => text.slice(cut[i], cut[i + 1] - 1),
+    span: (from, to) => text.slice(cut[from], cut[to + 1] - 1),
+  };
   let start = headerEnd < 0 ? text.length : headerEnd + 1;
   while (start < text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
     if (end > start && text.charCodeAt(start) !== 35) {
-      // The start of fields 0..19 (cut[i]); field i ends one before cut[i + 1].
       let at = start;
       let n = 0;
       cut[n++] = at;
-      while (n <= COL.srvrecord) {
+      while (n <= last) {
         at = text.indexOf(" ", at);
         if (at < 0 || at >= end) break;
         cut[n++] = ++at;
       }
-      if (n > COL.srvrecord) {
-        const field = (i: number) => text.slice(cut[i], cut[i + 1] - 1);
-        out.push({
-          backend: field(COL.be_name),
-          server: field(COL.srv_name),
-          address: field(COL.srv_addr),
-          port: Number(field(COL.srv_port)),
-          adminState: adminStateOf(Number(field(COL.srv_admin_state))),
-          weight: Number(field(COL.srv_uweight)),
-        });
+      if (n > last) {
+        const space = text.indexOf(" ", cut[last]);
+        cut[last + 1] = (space < 0 || space > end ? end : space) + 1;
+        visit(row);
       }
     }
     start = end + 1;
   }
-  return out;
+  return true;
+}
+
+/**
+ * {@link runningServers} straight from the text of a dump; null when the
+ * text is not a version-1 dump.
+ */
+export function runningServersOf(text: string): RunningServer[] | null {
+  const out: RunningServer[] = [];
+  const ok = scanDump(text, (r) => {
+    out.push({
+      backend: r.field(COL.be_name),
+      server: r.field(COL.srv_name),
+      address: r.field(COL.srv_addr),
+      port: Number(r.field(COL.srv_port)),
+      adminState: adminStateOf(Number(r.field(COL.srv_admin_state))),
+      weight: Number(r.field(COL.srv_uweight)),
+    });
+  });
+  return ok ? out : null;
 }
 
 /** A `server` line of a rendered cfg, with what identifies its definition. */

@@ -30,8 +30,8 @@ import {
   COL,
   type DeclaredServer,
   REQUIRED_COLUMNS,
+  scanDump,
   serverKey,
-  type ServerStateDump,
 } from "./server_state.ts";
 
 /** A runtime value a reload carried over instead of the declared one. */
@@ -56,40 +56,41 @@ export interface FilteredState {
 }
 
 /**
- * Rewrites a dump taken from the worker running `live` for a worker that
- * will run `next` (both from {@link declaredServers}).
+ * Rewrites a dump (the text of `show servers state`) taken from the worker
+ * running `live` for a worker that will run `next` (both from
+ * {@link declaredServers}). Null when the text is not a version-1 dump.
  */
 export function filterServerState(
-  dump: ServerStateDump,
+  dump: string,
   live: ReadonlyMap<string, DeclaredServer>,
   next: ReadonlyMap<string, DeclaredServer>,
-): FilteredState {
+): FilteredState | null {
   const lines = ["1", `# ${REQUIRED_COLUMNS.join(" ")}`];
   const carried: CarriedOverride[] = [];
   const dropped: string[] = [];
-  for (const row of dump.rows) {
-    const key = serverKey(row[COL.be_name], row[COL.srv_name]);
+  const ok = scanDump(dump, (row) => {
+    const key = serverKey(row.field(COL.be_name), row.field(COL.srv_name));
     const before = live.get(key);
     const after = next.get(key);
     if (!before || !after || before.definition !== after.definition) {
       dropped.push(key);
-      continue;
+      return;
     }
-    const flags = Number(row[COL.srv_admin_state]);
+    const flags = Number(row.field(COL.srv_admin_state));
     // Only the operator's bits: HAProxy recomputes inherited ones, and a line with
     // both FMAINT and FDRAIN is refused (HAProxy itself never keeps both).
     let admin = flags & ADMIN.FMAINT ? ADMIN.FMAINT : flags & ADMIN.FDRAIN;
     if (after.disabled) admin |= ADMIN.CMAINT;
     const weightKept = before.weight === after.weight;
-    const weight = weightKept ? Number(row[COL.srv_uweight]) : after.weight;
+    const weight = weightKept ? Number(row.field(COL.srv_uweight)) : after.weight;
     // The required columns only: the optional ones (srv_use_ssl, check and agent
     // addresses) would override the cfg. Address, FQDN and SRV record: `-`, the cfg's.
     // A server without a port of its own keeps the dumped one, derived from the same line.
-    const port = Number.isFinite(after.port) ? after.port : row[COL.srv_port];
+    const port = Number.isFinite(after.port) ? after.port : row.field(COL.srv_port);
     lines.push(
-      `${row[0]} ${row[1]} ${row[2]} ${row[3]} - ${row[5]} ${admin} ${weight} ${after.weight} ` +
-        `${row[9]} ${row[10]} ${row[11]} ${row[12]} ${row[13]} ${row[14]} ${row[15]} ${row[16]} ` +
-        `- ${port} -`,
+      `${row.span(COL.be_id, COL.srv_name)} - ${row.field(COL.srv_op_state)} ${admin} ` +
+        `${weight} ${after.weight} ` +
+        `${row.span(COL.srv_time_since_last_change, COL.srv_f_forced_id)} - ${port} -`,
     );
     const declaredAdmin: AdminState = after.disabled ? "maint" : "ready";
     // With the cfg's `disabled` (CMAINT) unchanged, HAProxy starts it in maintenance only
@@ -106,8 +107,8 @@ export function filterServerState(
     if (weight !== after.weight) {
       carried.push({ ...who(after), field: "weight", declared: after.weight, running: weight });
     }
-  }
-  return { text: lines.join("\n") + "\n", carried, dropped };
+  });
+  return ok ? { text: lines.join("\n") + "\n", carried, dropped } : null;
 }
 
 function who(s: DeclaredServer): { backend: string; server: string } {

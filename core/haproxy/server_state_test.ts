@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import {
   adminStateOf,
-  COL,
   declaredServers,
   parseServerStateDump,
   REQUIRED_COLUMNS,
@@ -57,6 +56,7 @@ Deno.test("server state - parses a real dump; refuses what is not a version-1 du
   assert.equal(parseServerStateDump(DUMP.replace(/^1\n/, "2\n")), null);
   assert.equal(parseServerStateDump("1\n# be_id be_name\n"), null);
   assert.equal(adminStateOf(0x09), "maint");
+  assert.equal(filterServerState("Unknown command\n", new Map(), new Map()), null);
 });
 
 Deno.test("server state - the servers a cfg declares, their definition without the weight", () => {
@@ -85,7 +85,7 @@ Deno.test("server state - the servers a cfg declares, their definition without t
 });
 
 Deno.test("server state filter - an unchanged cfg keeps drain, maint and runtime weight, never an address", () => {
-  const out = filterServerState(dump(), declaredServers(CFG), declaredServers(CFG));
+  const out = filterServerState(DUMP, declaredServers(CFG), declaredServers(CFG))!;
   const l = linesOf(out.text);
   assert.deepEqual(out.dropped, []);
   assert.equal(l.size, 6);
@@ -115,7 +115,7 @@ Deno.test("server state filter - a changed definition drops the line; a changed 
     .replace("weight 5 check ssl verify none", "weight 5 check")
     .replace("maxconn 4", "maxconn 5")
     .replace("server f 127.0.0.1:18086 weight 100", "server f 127.0.0.1:18086 weight 100 check");
-  const out = filterServerState(dump(), declaredServers(CFG), declaredServers(next));
+  const out = filterServerState(DUMP, declaredServers(CFG), declaredServers(next))!;
   assert.deepEqual(out.dropped, ["app/a", "app/c", "app/d", "app/e", "app/f"]);
   const l = linesOf(out.text);
   assert.deepEqual([...l.keys()], ["b"]);
@@ -129,23 +129,23 @@ Deno.test("server state filter - a drain survives a weight change, not a move to
     "server f 127.0.0.1:18086 weight 100",
     "server f 127.0.0.1:18086 weight 9",
   );
-  const kept = linesOf(filterServerState(dump(), declaredServers(CFG), declaredServers(next)).text);
+  const kept = linesOf(filterServerState(DUMP, declaredServers(CFG), declaredServers(next))!.text);
   assert.equal(kept.get("f")!.srv_admin_state, "8");
   assert.equal(kept.get("f")!.srv_uweight, "9");
   const renamed = filterServerState(
-    dump(),
+    DUMP,
     declaredServers(CFG),
     declaredServers(CFG.replace("backend app", "backend app2")),
-  );
+  )!;
   assert.equal(renamed.dropped.length, 6);
   assert.equal(linesOf(renamed.text).size, 0);
   const defaults = filterServerState(
-    dump(),
+    DUMP,
     declaredServers(CFG),
     declaredServers(CFG.replace("    balance roundrobin\n", "    default-server inter 3s\n")),
-  );
+  )!;
   assert.equal(defaults.dropped.length, 6, "a default-server change redefines every server");
-  const removed = filterServerState(dump(), declaredServers(CFG), new Map());
+  const removed = filterServerState(DUMP, declaredServers(CFG), new Map())!;
   assert.equal(removed.dropped.length, 6);
 });
 
@@ -163,15 +163,16 @@ Deno.test("server state compare - drift: runtime weight and admin state are over
 });
 
 Deno.test("server state compare - after a reload only what was carried over may differ", () => {
-  const d = dump();
-  d.rows = d.rows.filter((r) => r[COL.srv_name] !== "e");
+  const text = DUMP.split("\n").filter((l) => !l.startsWith("2 app 5 e ")).join("\n");
+  const running = runningServersOf(text)!;
+  assert.equal(running.length, 5);
   const declared = new Map(declaredServers(CFG));
   declared.delete("app/e");
-  const { carried } = filterServerState(d, declared, declared);
-  const ok = compareServers(runningServers(d), declared, { kind: "carried", carried });
+  const { carried } = filterServerState(text, declared, declared)!;
+  const ok = compareServers(running, declared, { kind: "carried", carried });
   assert.deepEqual(ok.mismatches, []);
   assert.equal(ok.overrides.length, 3);
-  const none = compareServers(runningServers(d), declared, { kind: "carried", carried: [] });
+  const none = compareServers(running, declared, { kind: "carried", carried: [] });
   assert.deepEqual(none.mismatches.map((m) => `${m.server}.${m.field}`), [
     "a.adminState",
     "b.weight",
@@ -180,7 +181,7 @@ Deno.test("server state compare - after a reload only what was carried over may 
   const extra = new Map(declared);
   extra.set("app/z", { ...declared.get("app/a")!, server: "z" });
   extra.delete("app/b");
-  const presence = compareServers(runningServers(d), extra, { kind: "carried", carried });
+  const presence = compareServers(running, extra, { kind: "carried", carried });
   assert.deepEqual(presence.mismatches, [
     { backend: "app", server: "b", field: "present", declared: false, running: true },
     { backend: "app", server: "z", field: "present", declared: true, running: false },
