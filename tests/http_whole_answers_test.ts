@@ -1,8 +1,9 @@
 /**
  * Answers sent before the request body was read arrive whole, over HTTP/2
  * (curl's default on HTTPS) and HTTP/1.1: a 400 for a bad path parameter,
- * a 403 for a cross-site cookie POST, a 404 for an unknown route, a 429
- * and a 413, each with a body, 200 tries per protocol, each ending in its
+ * a 403 for a cross-site cookie POST, a 403 for a rebinding Host (over
+ * HTTP/2 its `:authority`, which the host check used to miss), a 404 for
+ * an unknown route, a 429 and a 413, each with a body, 200 tries per protocol, each ending in its
  * JSON envelope rather than `curl: (92) Stream error in the HTTP/2 framing
  * layer`. Before the fix, 5 to 25 of every 40 HTTP/2 tries of the first
  * three failed, and every 413.
@@ -112,7 +113,7 @@ async function assertWhole(d: TestDaemon, cases: Case[]): Promise<void> {
   }
 }
 
-Deno.test("http whole answers - 400, 403, 404 and 413 answers to requests with a body arrive whole", async () => {
+Deno.test("http whole answers - 400, 403 (CSRF, Host), 404 and 413 answers to requests with a body arrive whole", async () => {
   const d = await startTestDaemon({
     plugins: [runtime()],
     config: { https: { enabled: true } },
@@ -141,6 +142,15 @@ Deno.test("http whole answers - 400, 403, 404 and 413 answers to requests with a
           "content-type": "application/json",
         },
         body: JSON.stringify({ username: "x", password: "x-password-123", role: "viewer" }),
+        status: 403,
+      },
+      {
+        // Over HTTP/2 the name is the `:authority` (no Host header): refused there too.
+        name: "rebinding Host",
+        method: "POST",
+        path: "/api/state/plan",
+        headers: { ...bearer, host: "rebind.attacker.example" },
+        body: JSON_BODY,
         status: 403,
       },
       {

@@ -39,7 +39,22 @@ export function hostPolicy(
   return isLoopbackHost(listenHost) ? isLoopbackHost : null;
 }
 
-/** A guard refusing requests whose Host the policy rejects (requests without Host pass). */
+/**
+ * The `host[:port]` of an absolute URL, by slicing (the guard runs on every
+ * request; a URL parse costs more), or null for a URL without one.
+ */
+export function authorityOf(href: string): string | null {
+  const start = href.indexOf("//");
+  if (start < 0) return null;
+  const end = href.indexOf("/", start + 2);
+  const authority = href.slice(start + 2, end < 0 ? undefined : end);
+  return authority === "" ? null : authority;
+}
+
+/**
+ * A guard refusing requests whose Host (over HTTP/2, the `:authority`) the
+ * policy rejects; requests with neither pass.
+ */
 export function hostGuard(allowed: (hostname: string) => boolean): Guard {
   // The policy never changes, and clients send the same Host over and over:
   // remembering the last accepted value skips re-parsing it on every request.
@@ -47,7 +62,8 @@ export function hostGuard(allowed: (hostname: string) => boolean): Guard {
   return {
     name: "host",
     check({ req }) {
-      const header = req.headers.get("host");
+      // HTTP/2 sends no Host header: its `:authority` is only in the URL Deno builds from it.
+      const header = req.headers.get("host") ?? authorityOf(req.url);
       if (header === null || header === lastAccepted) return;
       if (allowed(hostnameOf(header))) {
         lastAccepted = header;

@@ -29,6 +29,12 @@ const TCP_LISTEN = "0A";
 /** Sets `TCP_NODELAY` on this process's listening socket(s) bound to `port`. */
 export function setListenerNoDelay(port: number): NoDelayOutcome {
   if (Deno.build.os !== "linux") return { ok: false, reason: `not on Linux (${Deno.build.os})` };
+  // Asked, not requested: a daemon run without these permissions must not stop at a prompt.
+  for (const name of ["ffi", "read"] as const) {
+    if (Deno.permissions.querySync({ name }).state !== "granted") {
+      return { ok: false, reason: `no --allow-${name}` };
+    }
+  }
   let fds: number[];
   try {
     fds = listenerFds(port);
