@@ -3,10 +3,11 @@
  * (curl's default on HTTPS) and HTTP/1.1: a 400 for a bad path parameter,
  * a 403 for a cross-site cookie POST, a 403 for a rebinding Host (over
  * HTTP/2 its `:authority`, which the host check used to miss), a 404 for
- * an unknown route, a 429 and a 413, each with a body, 200 tries per protocol, each ending in its
- * JSON envelope rather than `curl: (92) Stream error in the HTTP/2 framing
- * layer`. Before the fix, 5 to 25 of every 40 HTTP/2 tries of the first
- * three failed, and every 413.
+ * an unknown route, a 429 and a 413, each with a body, 200 tries per
+ * protocol, each ending in its JSON envelope rather than `curl: (92) Stream
+ * error in the HTTP/2 framing layer`. Without the drain, this test saw 44
+ * of 1,600 answers of the first test lost (a new connection per try: 161),
+ * every one over HTTP/2.
  *
  * curl runs as users run it, several processes at once, each sending a few
  * tries over its own new connection.

@@ -17,7 +17,8 @@
  * (chunked) only while it stays within the limit. Past that the answer is
  * sent at once, as before: the stream reset is then the protocol's own
  * answer to an endless upload. A request that asked `Expect: 100-continue`
- * is not read either: answering first is how it is told not to send.
+ * is not read either: answering first is how it is told not to send. And
+ * the answer waits at most {@link DRAIN_WAIT_MS} for a slow upload.
  *
  * @module
  */
@@ -59,7 +60,11 @@ function afterDrain(
  * there is nothing to read (no body, already read, or past the bounds).
  * Never rejects: a broken upload is the client's, and the answer stands.
  */
-export function drainUnread(req: Request, maxBodyBytes: number): Promise<void> | null {
+export function drainUnread(
+  req: Request,
+  maxBodyBytes: number,
+  maxWaitMs = DRAIN_WAIT_MS,
+): Promise<void> | null {
   // `Expect: 100-continue` (curl's HTTP/1.1 uploads past 1 MiB): the client sends the body only
   // once reading starts, and an answer before that tells it not to; reading would fetch it.
   if (req.headers.get("expect")?.toLowerCase() === "100-continue") return null;
@@ -77,14 +82,23 @@ export function drainUnread(req: Request, maxBodyBytes: number): Promise<void> |
     if (req.bodyUsed) return null;
     budget = maxBodyBytes;
   }
-  return readAndDrop(body.getReader(), budget);
+  return readAndDrop(body.getReader(), budget, maxWaitMs);
 }
+
+/**
+ * How long an answer waits for the rest of a body: a client that trickles
+ * (or stops sending) gets its answer then, as before the drain existed.
+ */
+export const DRAIN_WAIT_MS = 10_000;
 
 async function readAndDrop(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   budget: number,
+  maxWaitMs: number,
 ): Promise<void> {
   let read = 0;
+  // Cancelling settles the pending read, which ends the loop below.
+  const timer = setTimeout(() => reader.cancel().catch(() => {}), maxWaitMs);
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -97,5 +111,7 @@ async function readAndDrop(
     }
   } catch {
     // The client broke the upload off (or it was already closed): nothing left to wait for.
+  } finally {
+    clearTimeout(timer);
   }
 }

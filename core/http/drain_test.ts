@@ -68,6 +68,17 @@ Deno.test("drain - a body sent only on 100 Continue is not asked for", () => {
   assert.equal(seen.pulled, 0);
 });
 
+Deno.test("drain - an upload that stops sending is given up on, not waited for", async () => {
+  const stalled = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+  const req = new Request("http://127.0.0.1/api/x", {
+    method: "POST",
+    body: stalled,
+    headers: { "content-length": "100" },
+    duplex: "half",
+  } as RequestInit);
+  await drainUnread(req, LIMIT, 10);
+});
+
 Deno.test("drain - a body the handler read is left alone", async () => {
   const { req } = upload(3, { "content-length": String(3 * CHUNK) });
   await req.arrayBuffer();
