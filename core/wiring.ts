@@ -52,6 +52,10 @@ export interface CoreServices extends HostServices {
 /** Builds the services from the registry's schema fragments, checks and render hooks. */
 export function wireCore(input: WiringInput): CoreServices {
   const { registry, paths, db, log, events, haproxy } = input;
+  // Before any state is validated: plugins whose checks read their own files load them here.
+  for (const p of registry.plugins) {
+    p.prepare?.({ paths, provide: (key, impl) => registry.provide(p.name, key, impl) });
+  }
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
   // A state may not bind over patchpanel's own sockets and files, or listen twice on one port;

@@ -134,3 +134,28 @@ Deno.test("lua runtime - replacing a script under traffic fails no request; the 
     await app.close();
   }
 });
+
+Deno.test("lua runtime - a state with Lua plugins is adopted again after a daemon restart", async () => {
+  const app = echoBackend("app", "x");
+  const fe = freePort();
+  let d = await startTestDaemon({ plugins: [lua()] });
+  const dataDir = d.dataDir;
+  try {
+    assert.equal((await d.api("POST", "/api/lua-library/maintenance/install")).status, 200);
+    const state = luaState(
+      [{ id: "fe", port: fe, rules: ["use-service lua.maintenance"] }],
+      app.address,
+      [{ name: "maintenance", params: { status: 502 } }],
+    );
+    assert.equal((await d.api("PUT", "/api/state", state)).status, 200);
+    await d.stop();
+    d = await startTestDaemon({ plugins: [lua()], dataDir });
+    const got = await d.api("GET", "/api/state");
+    assert.equal(got.status, 200, got.text);
+    assert.deepEqual(got.body.lua.plugins[0].params, { status: 502 });
+    assert.equal((await send(fe)).status, 502);
+  } finally {
+    await d.stop();
+    await app.close();
+  }
+});

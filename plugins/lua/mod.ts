@@ -40,13 +40,16 @@ export function lua(options: LuaOptions = defaults): Plugin {
     schema: { lua: LuaStateSchema },
     fieldRoles: LUA_FIELD_ROLES,
     checks: [luaCheck(() => store)],
-    async setup(host) {
-      const s = new LuaStore(host.paths.lua);
-      await s.load();
-      store = s;
-      host.provide("lua-names", { namesFor: (state) => registeredNames(state, store) });
+    // The installed manifests must be known when start-up validates state.json, before setup.
+    prepare(ctx) {
+      store = new LuaStore(ctx.paths.lua);
+      store.loadSync();
+      ctx.provide("lua-names", { namesFor: (state) => registeredNames(state, store) });
+    },
+    setup(host) {
+      if (!store) throw new Error("the lua plugin's prepare did not run");
       host.render(luaRender(() => store));
-      luaRoutes({ host, store: s, luac });
+      luaRoutes({ host, store, luac });
     },
   });
 }

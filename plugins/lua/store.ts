@@ -50,9 +50,18 @@ export class LuaStore {
     this.scripts = join(dir, "scripts");
   }
 
-  /** Reads the index from disk (an absent index is an empty store). */
-  async load(): Promise<void> {
-    const text = await readTextOrNull(this.#index);
+  /**
+   * Reads the index from disk (an absent index is an empty store).
+   * Synchronous: it runs in the plugin's `prepare`, before start-up
+   * validates the persisted state.
+   */
+  loadSync(): void {
+    let text: string | null = null;
+    try {
+      text = Deno.readTextFileSync(this.#index);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
     const list: Installed[] = text ? JSON.parse(text).plugins ?? [] : [];
     this.#plugins = new Map(list.map((p) => [p.name, p]));
   }
