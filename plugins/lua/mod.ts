@@ -21,6 +21,7 @@ import { LuaStore } from "./store.ts";
 import { LUA_FIELD_ROLES, luaCheck, LuaStateSchema, registeredNames } from "./state.ts";
 import { luaRender } from "./render.ts";
 import { luaRoutes } from "./routes.ts";
+import { luaPages } from "./pages.ts";
 
 /** Options of the lua plugin. */
 export interface LuaOptions {
@@ -50,6 +51,7 @@ export function lua(options: LuaOptions = defaults): Plugin {
       if (!store) throw new Error("the lua plugin's prepare did not run");
       host.render(luaRender(() => store));
       luaRoutes({ host, store, luac });
+      for (const page of luaPages()) host.page(page);
     },
   });
 }
