@@ -16,6 +16,7 @@
  */
 import { join } from "node:path";
 import { checkConfig } from "../../core/haproxy/check.ts";
+import { unavailable } from "../../core/errors.ts";
 import { envName, type Manifest } from "./manifest.ts";
 import { cfgQuote, envValue } from "./render.ts";
 
@@ -125,15 +126,18 @@ function registrations(output: string): Set<string> {
   return seen;
 }
 
-/** Runs a command, returning its exit verdict and combined output. */
+/** Runs a command, returning its exit verdict and combined output; a missing binary is a 503. */
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; output: string }> {
+  let out: Deno.CommandOutput;
   try {
-    const out = await new Deno.Command(cmd, { args, stdin: "null" }).output();
-    const dec = new TextDecoder();
-    return { ok: out.success, output: dec.decode(out.stdout) + dec.decode(out.stderr) };
+    out = await new Deno.Command(cmd, { args, stdin: "null" }).output();
   } catch (e) {
-    return { ok: false, output: `cannot run ${cmd}: ${(e as Error).message}` };
+    throw unavailable(
+      `cannot run ${cmd} (${(e as Error).message}); scripts/setup installs Debian's lua5.3`,
+    );
   }
+  const dec = new TextDecoder();
+  return { ok: out.success, output: dec.decode(out.stdout) + dec.decode(out.stderr) };
 }
 
 /** The binaries the checks run. */
