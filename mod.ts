@@ -42,6 +42,7 @@ export type {
   Method,
   Plugin,
   PluginHost,
+  PrepareContext,
   Principal,
   RateTier,
   RenderHook,
@@ -107,6 +108,7 @@ export type {
 } from "./core/store/audit.ts";
 export type { Logger } from "./core/log.ts";
 export type { GeoLookup, GeoRecord, Providers } from "./core/providers.ts";
+export type { LuaNames } from "./core/providers.ts";
 export { NAV_GROUPS } from "./core/pages.ts";
 export type {
   ApiReply,

@@ -189,6 +189,17 @@ export interface PluginHost {
   readonly log: Logger;
 }
 
+/**
+ * What a plugin's `prepare` receives: the data directory layout, and the
+ * capability seam (`host.provide` of setup), before any state is validated.
+ */
+export interface PrepareContext {
+  /** Data directory layout. */
+  readonly paths: DataPaths;
+  /** Offers a capability to other plugins and the core; once per key. */
+  provide<K extends keyof Providers>(key: K, impl: Providers[K]): void;
+}
+
 /** A plugin: a name, what it needs, what it adds to the state and config, and its setup. */
 export interface Plugin {
   /** Unique plugin name: the key for dependencies, routes and logs. */
@@ -210,6 +221,13 @@ export interface Plugin {
   checks?: StateCheck[];
   /** Top-level `config.yaml` keys this plugin owns, each with a strict schema and a default. */
   config?: Record<string, ZodSchema>;
+  /**
+   * Runs as soon as the data directory is known, before the persisted state
+   * is validated at start-up (`setup` runs after that): for a plugin whose
+   * state checks read its own files (the lua plugin's installed manifests).
+   * Synchronous; register routes and hooks in `setup`.
+   */
+  prepare?(ctx: PrepareContext): void;
   /** Wires routes, render hooks, listeners and services. */
   setup?(host: PluginHost): void | Promise<void>;
 }

@@ -21,6 +21,7 @@
  * @module
  */
 import { StartupError } from "./errors.ts";
+import type { State } from "./state/schema.ts";
 
 /** What a GeoIP lookup knows about one address; every part may be unknown. */
 export interface GeoRecord {
@@ -44,10 +45,22 @@ export interface GeoLookup {
   lookup(ip: string): GeoRecord | null;
 }
 
+/**
+ * The `lua-names` capability: which `lua.<name>` actions, services, fetches
+ * and converters a state may use. Validation asks it per state, so a rule
+ * may use what the same document enables.
+ */
+export interface LuaNames {
+  /** The names (without `lua.`) that the enabled Lua plugins of `state` register. */
+  namesFor(state: State): ReadonlySet<string>;
+}
+
 /** Capability key → contract. Extend by declaration merging. */
 export interface Providers {
   /** Address → location lookups (the geoip plugin provides it). */
   geoip: GeoLookup;
+  /** What enabled Lua plugins register (the lua plugin provides it). */
+  "lua-names": LuaNames;
 }
 
 /** Who provides what, checked like every other registration. */

@@ -52,6 +52,10 @@ export interface CoreServices extends HostServices {
 /** Builds the services from the registry's schema fragments, checks and render hooks. */
 export function wireCore(input: WiringInput): CoreServices {
   const { registry, paths, db, log, events, haproxy } = input;
+  // Before any state is validated: plugins whose checks read their own files load them here.
+  for (const p of registry.plugins) {
+    p.prepare?.({ paths, provide: (key, impl) => registry.provide(p.name, key, impl) });
+  }
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);
   // A state may not bind over patchpanel's own sockets and files, or listen twice on one port;
@@ -63,7 +67,10 @@ export function wireCore(input: WiringInput): CoreServices {
     listen: input.config.listen,
     masterSocket: hc.mode === "attach" ? hc.masterSocket : undefined,
   });
-  const checks = [...registry.checks, firstIssuePerPath([own, hostChecks(input.config, paths)])];
+  const checks = [
+    ...registry.checks,
+    firstIssuePerPath([own, hostChecks(input.config, paths, registry)]),
+  ];
   const schema = composeStateSchema(registry.stateFragments, checks);
   const memo = new BackendMemo();
   const validating = composeStateSchema(registry.stateFragments, checks, memo);
@@ -96,14 +103,16 @@ export function wireCore(input: WiringInput): CoreServices {
 /**
  * The checks that need the host: raw directives only with config.yaml's
  * opt-in, actions parsed, every path inside the data directory (and away
- * from patchpanel's own HTTPS key pair). No Lua plugin registers names yet.
+ * from patchpanel's own HTTPS key pair). `lua.*` names come from the
+ * `lua-names` provider (the lua plugin), asked per validated state; without
+ * one, every `lua.*` is refused.
  */
-function hostChecks(config: Config, paths: DataPaths) {
+function hostChecks(config: Config, paths: DataPaths, registry: Registry) {
   return confineCheck({
     paths,
     allowRawDirectives: config.security.allowRawDirectives,
     reserved: [config.https.keyFile, config.https.certFile].filter((p): p is string => !!p),
-    luaNames: new Set(),
+    luaNames: (state) => registry.providers.use("lua-names")?.namesFor(state) ?? new Set(),
   });
 }
 

@@ -24,19 +24,23 @@ export interface ConfineOptions {
   paths: DataPaths;
   /** config.yaml `security.allowRawDirectives`: raw lines are refused unless true. */
   allowRawDirectives: boolean;
-  /** Names (without `lua.`) that enabled Lua plugins register; none exist yet. */
-  luaNames?: ReadonlySet<string>;
+  /**
+   * Names (without `lua.`) that enabled Lua plugins register, or how to find
+   * them for the state being validated; none when absent.
+   */
+  luaNames?: ReadonlySet<string> | ((state: State) => ReadonlySet<string>);
   /** More files to keep out of reach, such as patchpanel's own HTTPS key pair. */
   reserved?: string[];
 }
 
 /** Builds the check from the host's settings; the composed schema runs it on every validation. */
 export function confineCheck(opts: ConfineOptions): StateCheck {
-  const ctx: ConfineContext = {
-    confinement: new Confinement(opts.paths, opts.reserved ?? []),
-    luaNames: opts.luaNames ?? new Set(),
+  const confinement = new Confinement(opts.paths, opts.reserved ?? []);
+  const names = opts.luaNames ?? new Set<string>();
+  return (state) => {
+    const luaNames = typeof names === "function" ? names(state) : names;
+    return stateProblems(state, { confinement, luaNames }, opts.allowRawDirectives);
   };
-  return (state) => stateProblems(state, ctx, opts.allowRawDirectives);
 }
 
 type Path = (string | number)[];
