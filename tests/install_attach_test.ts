@@ -165,7 +165,7 @@ Deno.test("install - attach mode end to end: unit-started HAProxy, applies, roll
 
     // A reload that fails (the port is taken) is rolled back; the old cfg keeps serving.
     const cfgBefore = await Deno.readTextFile(config.haproxy.cfgPath);
-    const busy = structuredClone(state) as any;
+    const busy = structuredClone(state) as { haproxy: { frontends: unknown[] } };
     busy.haproxy.frontends.push({
       id: "fe-busy",
       binds: [{ address: `127.0.0.1:${(held.addr as Deno.NetAddr).port}` }],
