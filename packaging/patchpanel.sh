@@ -5,6 +5,23 @@
 # Relocatable: everything is found relative to this file (../lib/patchpanel).
 set -eu
 lib="$(dirname "$(readlink -f "$0")")/../lib/patchpanel"
+# The installed config.yaml for every command that reads one, unless --config or --data-dir says
+# otherwise: the backup hooks run as `sudo -u patchpanel patchpanel backup-pre`, with no option.
+config="${PATCHPANEL_CONFIG:-/etc/patchpanel/config.yaml}"
+case "${1:-}" in
+  serve | stop | backup-pre | backup-post | user-add | user-reset | version)
+    case " $* " in
+      *" --config "* | *" --config="* | *" --data-dir "* | *" --data-dir="*) ;;
+      *)
+        if [ -r "$config" ]; then
+          cmd="$1"
+          shift
+          set -- "$cmd" --config "$config" "$@"
+        fi
+        ;;
+    esac
+    ;;
+esac
 if [ -x "$lib/patchpanel" ]; then
   exec "$lib/patchpanel" "$@"
 fi

@@ -215,6 +215,32 @@ Deno.test("install - attach mode end to end: unit-started HAProxy, applies, roll
     );
     assert.equal(again.status, 200, again.text);
     assert.equal((await through(fe)).body, "attached");
+
+    // The spec's backup hooks, verbatim but for sudo: `patchpanel backup-pre` with no option
+    // finds the installed config.yaml (PATCHPANEL_CONFIG stands in for /etc/patchpanel here).
+    const hook = async (cmd: string) => {
+      const out = await new Deno.Command("setpriv", {
+        args: [
+          `--reuid=${uid}`,
+          `--regid=${gid}`,
+          "--clear-groups",
+          root.at("/usr/local/bin/patchpanel"),
+          cmd,
+        ],
+        cwd: "/",
+        env: { HOME: "/nonexistent", PATCHPANEL_CONFIG: root.at(CONFIG) },
+      }).output();
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, `${cmd}: ${text}`);
+      return text;
+    };
+    assert.match(await hook("backup-pre"), /changes paused/);
+    const copies = [...Deno.readDirSync(`${config.dataDir}/backup`)].map((e) => e.name);
+    assert.ok(copies.some((n) => n.startsWith("audit.sqlite")), copies.join(", "));
+    const paused = await api("PUT", "/api/state", state, auth);
+    assert.notEqual(paused.status, 200, "changes wait for backup-post");
+    assert.match(await hook("backup-post"), /changes resume/);
+    assert.equal((await api("PUT", "/api/state", state, auth)).status, 200);
   } finally {
     if (pp) await pp.stop();
     if (haproxy) await haproxy.stop();
