@@ -20,7 +20,7 @@ import { checkConfig } from "./haproxy/check.ts";
 import { writeGenerated } from "./apply/files.ts";
 import { startDaemon } from "./daemon.ts";
 import { readTextOrNull } from "./fsutil.ts";
-import { VERSION } from "./version.ts";
+import { formatVersion, haproxyBuild, VERSION } from "./version.ts";
 import { backupPost, backupPre } from "./backup.ts";
 import { stopAll } from "./stop.ts";
 import { USER_USAGE, userCommand } from "./auth/cli.ts";
@@ -39,7 +39,9 @@ const COMMAND_USAGE: Record<string, string> = {
     "  backup-pre  [--config FILE] [--data-dir DIR]  quiesce changes; write consistent copies to <data>/backup",
   "backup-post":
     "  backup-post [--config FILE] [--data-dir DIR]  resume changes; remove the copies",
-  version: "  version  print patchpanel's version",
+  version: `  version  [--config FILE] [--data-dir DIR] [--json]
+           print patchpanel's, Deno's and HAProxy's versions and HAProxy's build options
+           (exit 1 when the configured haproxy.binary cannot be run)`,
 };
 
 const USAGE = `usage: patchpanel <command> [options]
@@ -79,8 +81,7 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
       case "backup-post":
         return await backupCommand(command, rest, plugins);
       case "version":
-        console.log(`patchpanel ${VERSION}`);
-        return 0;
+        return await versionCommand(rest, plugins);
       default:
         console.error(USAGE);
         return command ? 2 : 0;
@@ -222,6 +223,30 @@ async function renderOrCheck(cmd: string, args: string[], plugins: Plugin[]): Pr
   } finally {
     await Deno.remove(scratch!, { recursive: true });
   }
+}
+
+async function versionCommand(args: string[], plugins: Plugin[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string" },
+      "data-dir": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const text = await loadConfigText(values.config, values["data-dir"]);
+  const config = parseConfig(
+    text,
+    new Registry(plugins).configFragments,
+    values.config ?? "config.yaml",
+  );
+  const build = await haproxyBuild(config.haproxy.binary);
+  if (values.json) {
+    console.log(JSON.stringify({ patchpanel: VERSION, deno: Deno.version, haproxy: build }));
+  } else {
+    console.log(formatVersion(build));
+  }
+  return build.version === null ? 1 : 0;
 }
 
 async function backupCommand(cmd: string, args: string[], plugins: Plugin[]): Promise<number> {

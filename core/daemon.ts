@@ -122,7 +122,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   if (runAs) await assertAccountExists(runAs);
   const dataDir = resolve(config.dataDir);
   await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const exposure = runAs ? await dataDirExposure(dataDir) : null;
+  const exposure = runAs ? await dataDirExposure(dataDir, runAs.group) : null;
   if (exposure) log.warn(exposure);
   const paths = dataPaths(
     dataDir,

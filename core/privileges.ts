@@ -74,14 +74,31 @@ export async function assertAccountExists(runAs: RunAs): Promise<void> {
 }
 
 /**
- * A warning when the data directory lets other accounts in (group or other
- * permission bits): the workers' account could then read state.json, the
- * database and the TLS key. patchpanel creates it 0700; one made by hand
- * may not be.
+ * A warning when the data directory lets other accounts in: other permission bits, or group
+ * bits when its group is the workers' group (or `workersGroup` is not given): the workers'
+ * account could then read state.json, the database and the TLS key. patchpanel creates it 0700;
+ * scripts/install makes it 0750 with patchpanel's own group, which the workers are not in.
  */
-export async function dataDirExposure(dataDir: string): Promise<string | null> {
-  const mode = (await Deno.stat(dataDir)).mode;
-  if (mode === null || (mode & 0o077) === 0) return null;
+export async function dataDirExposure(
+  dataDir: string,
+  workersGroup?: string,
+): Promise<string | null> {
+  const info = await Deno.stat(dataDir);
+  const mode = info.mode;
+  if (mode === null) return null;
+  let groupOpen = (mode & 0o070) !== 0;
+  if (groupOpen && workersGroup !== undefined && info.gid !== null) {
+    const workers = await groupId(workersGroup);
+    groupOpen = workers === null || workers === info.gid; // unknown: assume the worst
+  }
+  if ((mode & 0o007) === 0 && !groupOpen) return null;
   return `data directory ${dataDir} is mode ${(mode & 0o777).toString(8)}: other accounts ` +
     `(HAProxy's workers among them) may read state.json, the database and keys; chmod 700 it`;
+}
+
+/** A group's gid from /etc/group, or null when it is not listed there. */
+async function groupId(name: string): Promise<number | null> {
+  const text = await Deno.readTextFile("/etc/group").catch(() => "");
+  const line = text.split("\n").find((l) => l.split(":", 1)[0] === name);
+  return line ? Number(line.split(":")[2]) : null;
 }

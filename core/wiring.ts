@@ -75,7 +75,10 @@ export function wireCore(input: WiringInput): CoreServices {
   const memo = new BackendMemo();
   const validating = composeStateSchema(registry.stateFragments, checks, memo);
   const runAs = haproxyRunAs(input.config);
-  const render = (state: State) => renderState(state, { paths, runAs }, registry.renderHooks);
+  // Attached to a master systemd runs as root, a non-root daemon must own its admin socket.
+  const adminSocketUid = hc.mode === "attach" && Deno.uid() !== 0 ? Deno.uid() : null;
+  const render = (state: State) =>
+    renderState(state, { paths, runAs, adminSocketUid }, registry.renderHooks);
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
   // Authorization only needs a document's defaults filled in, not the host's verdict on it: an
   // operator's change to an admin field is a 403 whether or not the host would also refuse it.

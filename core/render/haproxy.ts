@@ -26,6 +26,12 @@ export interface RenderContext {
    * global; see `core/privileges.ts`); absent or null: none rendered (goldens).
    */
   runAs?: { user: string; group: string } | null;
+  /**
+   * The uid to own the admin socket (`uid` on `stats socket`): a non-root patchpanel attached to
+   * a root master (the systemd install) could not connect to a mode-600 socket owned by root.
+   * Absent or null: the master's own account owns it.
+   */
+  adminSocketUid?: number | null;
 }
 
 /** The path of a file-backed ACL's pattern file. */
@@ -54,7 +60,15 @@ function renderGlobal(model: ConfigModel, hp: HaproxyModel, ctx: RenderContext):
   const g = hp.global;
   const e: Entity = { kind: "global", id: "global" };
   const dirs: Directive[] = [
-    d("stats", ["socket", ctx.paths.adminSocket, "mode", "600", "level", "admin"], {
+    d("stats", [
+      "socket",
+      ctx.paths.adminSocket,
+      "mode",
+      "600",
+      ...(ctx.adminSocketUid != null ? ["uid", String(ctx.adminSocketUid)] : []),
+      "level",
+      "admin",
+    ], {
       kind: "global",
       id: "admin-socket",
     }),
