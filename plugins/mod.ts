@@ -11,8 +11,9 @@ import { byoCerts } from "./byo-certs/mod.ts";
 import { trustedCas } from "./trusted-cas/mod.ts";
 import { stats } from "./stats/mod.ts";
 import { geoip } from "./geoip/mod.ts";
+import { notifications } from "./notifications/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
-  return [runtime(), tls(), byoCerts(), trustedCas(), stats(), geoip()];
+  return [runtime(), tls(), byoCerts(), trustedCas(), stats(), geoip(), notifications()];
 }
