@@ -245,3 +245,27 @@ Deno.test("notifications - config is validated per type; test and dispatch refus
     await web.close();
   }
 });
+
+Deno.test("notifications - a channel's JSON is in schema order whatever the input's order (ETag)", async () => {
+  const { NotificationsState } = await import("../plugins/notifications/schema.ts");
+  const reversed = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(reversed)
+      : v && typeof v === "object"
+      ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)]))
+      : v;
+  const input = {
+    channels: [
+      {
+        id: "h",
+        type: "webhook",
+        config: { url: "http://127.0.0.1:1/x", headers: [{ name: "A", value: "b" }] },
+      },
+      { id: "m", type: "email", config: { host: "127.0.0.1", from: "a@b.c", to: ["d@e.f"] } },
+      { id: "n", type: "ntfy", minLevel: "error", config: { url: "http://127.0.0.1:1/t" } },
+    ],
+  };
+  const a = JSON.stringify(NotificationsState.parse(input));
+  assert.equal(JSON.stringify(NotificationsState.parse(reversed(input))), a);
+  assert.equal(JSON.stringify(NotificationsState.parse(reversed(JSON.parse(a)))), a);
+});
