@@ -194,6 +194,7 @@ export class Dispatcher {
     n: Notice,
   ): Promise<AttemptResult> {
     const result = await this.attempt(channel, n, this.#abort.signal);
+    this.outbox.recordDone(channel.id, n, result); // the page's "last delivery"
     this.#audit(actor, action, channel.id, n, result, { attempt: 1 });
     return result;
   }

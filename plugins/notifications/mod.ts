@@ -22,6 +22,7 @@ import { Dispatcher } from "./dispatcher.ts";
 import { EVENT_NOTICES } from "./events.ts";
 import { Outbox, OUTBOX_MIGRATIONS } from "./outbox.ts";
 import { currentChannels, registerRoutes } from "./routes.ts";
+import { notificationsPage } from "./pages.ts";
 import {
   checkNotifications,
   NOTIFICATION_FIELD_ROLES,
@@ -76,6 +77,7 @@ export function notifications(): Plugin {
         host.on(name, (payload) => dispatcher.notify(draft(payload)));
       }
       registerRoutes(host, dispatcher);
+      host.page(notificationsPage());
       host.service({
         name: "outbox",
         start: () => dispatcher.start(),

@@ -104,6 +104,28 @@ export class Outbox {
     return Number(r.changes);
   }
 
+  /** Records a delivery made outside the loop (a test, a dispatch), already finished. */
+  recordDone(
+    channelId: string,
+    notice: Notice,
+    r: { ok: boolean; status: number | null; error?: string },
+  ): void {
+    const t = this.now();
+    this.db.prepare(
+      `INSERT INTO notifications_outbox (channel_id, notice, attempts, next_at, status,
+         last_status, last_error, created_at, done_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      channelId,
+      JSON.stringify(notice),
+      t,
+      r.ok ? "sent" : "failed",
+      r.status,
+      r.error ?? null,
+      t,
+      t,
+    );
+  }
+
   /** Records a delivered row. */
   sent(id: number, attempts: number, status: number): void {
     this.db.prepare(
