@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * The console's notifications page: the form drawn from the channel type's
  * schema adds a channel through PUT /api/state (a bad URL re-renders the
