@@ -138,3 +138,32 @@ Deno.test("notifications - secrets are redacted for every reader and kept by a r
     await web.close();
   }
 });
+
+Deno.test("notifications - a failed delivery's error does not quote a secret URL", async () => {
+  const web = startBackend("web");
+  const fe = freePort();
+  const closed = freePort(); // nothing listens there: the connection is refused
+  const state: any = simpleState(fe, [{ name: "web-1", address: web.address }]);
+  state.notifications = {
+    channels: [{
+      id: "slack",
+      type: "slack",
+      config: { webhookUrl: `http://127.0.0.1:${closed}/services/T0/B0/secret-path-token` },
+    }],
+  };
+  const d = await startTestDaemon({ plugins: [notifications()], state });
+  try {
+    const r = await d.api("POST", "/api/notifications/test", { channelId: "slack" });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.ok, false);
+    assert.equal(r.body.status, null);
+    assert.match(r.body.error, /^request failed: /);
+    assert.ok(!r.text.includes("secret-path-token"), r.text);
+    const audit = await d.api("GET", "/api/audit?category=notification");
+    assert.equal(audit.body.entries[0].outcome, "failure");
+    assert.ok(!audit.text.includes("secret-path-token"), audit.text);
+  } finally {
+    await d.stop();
+    await web.close();
+  }
+});

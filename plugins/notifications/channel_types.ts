@@ -85,9 +85,25 @@ export function secretValues(channel: Channel): string[] {
   return out;
 }
 
-/** `text` with every secret value of the channel replaced by `[redacted]`. */
+/**
+ * `text` with every secret value of the channel replaced by `[redacted]`; a
+ * secret URL also in the normalized and percent-decoded forms an error
+ * message may quote it in.
+ */
 export function scrub(text: string, channel: Channel): string {
+  const forms = new Set<string>();
+  for (const s of secretValues(channel)) {
+    forms.add(s);
+    try {
+      const href = new URL(s).href;
+      forms.add(href);
+      forms.add(decodeURI(href));
+    } catch { /* not a URL */ }
+  }
   let out = text;
-  for (const s of secretValues(channel)) out = out.split(s).join("[redacted]");
+  // Longest first, so a URL is replaced whole rather than around a shorter secret inside it.
+  for (const s of [...forms].sort((a, b) => b.length - a.length)) {
+    out = out.split(s).join("[redacted]");
+  }
   return out;
 }
