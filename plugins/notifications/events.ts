@@ -14,6 +14,14 @@ type Drafter<K extends keyof Events> = (p: Events[K]) => NoticeDraft;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** How the supervisor's kinds (core/haproxy/process.ts) read. */
+const PROCESS_TITLES: Record<string, string> = {
+  exited: "HAProxy exited",
+  restarted: "HAProxy was restarted",
+  "worker-died": "an HAProxy worker died",
+  unresponsive: "HAProxy's master stopped answering",
+};
+
 /** Event name → how its notice reads. */
 export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
   "apply:failed": (p) => ({
@@ -32,7 +40,7 @@ export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
     event: "haproxy:process",
     category: "haproxy",
     level: p.kind === "restarted" ? "warning" : "error",
-    title: p.kind === "restarted" ? "HAProxy was restarted" : `HAProxy ${p.kind}`,
+    title: PROCESS_TITLES[p.kind] ?? `HAProxy: ${p.kind}`,
     message: `The supervised HAProxy process: ${p.kind}. ${p.detail}`.trim(),
     entity: p.kind,
     page: "/dashboard",
