@@ -146,3 +146,48 @@ Deno.test("notifications - a login lockout is an alert", async () => {
     await web.close();
   }
 });
+
+Deno.test("notifications - a rolled-back apply and HAProxy's restart are alerts", async () => {
+  const one = startBackend("one");
+  const two = startBackend("two");
+  const rx = startReceiver();
+  const fe = freePort();
+  const withChannel = (server: string) => {
+    const s: any = simpleState(fe, [{ name: server, address: one.address }]);
+    s.notifications = {
+      channels: [{
+        id: "ops",
+        type: "webhook",
+        events: ["apply", "haproxy"],
+        minLevel: "warning",
+        config: { url: `${rx.url}/ops` },
+      }],
+    };
+    return s;
+  };
+  const d = await startTestDaemon({
+    plugins: [notifications()],
+    config: { haproxy: { mode: "embedded", reloadTimeoutMs: 1500 } },
+    state: withChannel("s1"),
+  });
+  try {
+    const stuck = (await d.haproxy.showProc())!.masterPid;
+    Deno.kill(stuck, "SIGSTOP");
+    const put = await d.api("PUT", "/api/state", withChannel("s2"));
+    assert.equal(put.status, 502, put.text);
+    const titles = () => rx.got.map((g) => JSON.parse(g.body).title as string);
+    assert.ok(
+      await waitFor(() => titles().includes("HAProxy was restarted"), 30_000, 100),
+      titles().join(" | "),
+    );
+    assert.ok(titles().includes("apply failed at reload, rolled back"), titles().join(" | "));
+    const failed = rx.got.map((g) => JSON.parse(g.body)).find((n) => n.event === "apply:failed");
+    assert.equal(failed.level, "error");
+    assert.equal(failed.link, "/audit");
+  } finally {
+    await d.stop();
+    await rx.close();
+    await one.close();
+    await two.close();
+  }
+});
