@@ -196,6 +196,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     schema: () => schema,
     version: VERSION,
     limits: config.limits,
+    secrets: core.secrets,
     routes: () =>
       registry.routes.map((r) => ({
         method: r.method,

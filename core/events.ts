@@ -34,6 +34,33 @@ export interface Events {
   };
   /** The supervised HAProxy process was restarted or exited. */
   "haproxy:process": { kind: string; detail: string };
+  /** A server went from up to down (the stats sampler; plugins/stats declares the same). */
+  "server:down": { backend: string; server: string; status: string; at: number };
+  /** A server went from down back to up (the stats sampler). */
+  "server:up": { backend: string; server: string; status: string; at: number };
+  /** A backend has no usable server left (the stats sampler). */
+  "backend:down": { backend: string; at: number };
+  /** A certificate is near or past its expiry (the tls plugin; same shape as its declaration). */
+  "cert:expiring": {
+    certId: string;
+    providerId: string;
+    name: string;
+    domains: string[];
+    notAfter: string;
+    daysLeft: number;
+    status: "expiring" | "expired";
+    usedBy: string[];
+  };
+  /** An account's failed logins reached `auth.loginFailureMax`: logins are refused for a while. */
+  "auth:lockout": { username: string; ip: string; retryAfterMs: number };
+  /** A certificate was renewed (for the certificate plugins that renew). */
+  "cert:renewed": { certId: string; name: string; domains: string[]; notAfter: string };
+  /** A certificate's renewal failed; the old one stays in service until it expires. */
+  "cert:renewal-failed": { certId: string; name: string; domains: string[]; error: string };
+  /** A cluster peer's state differs from this node's (for a cluster plugin). */
+  "peer:drift": { peer: string; detail: string };
+  /** A cluster peer did not answer (for a cluster plugin). */
+  "peer:unreachable": { peer: string; error: string };
 }
 
 /** A listener for one event. */

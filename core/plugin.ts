@@ -217,6 +217,14 @@ export interface Plugin {
    * admin-only. See docs/security.md.
    */
   fieldRoles?: FieldRole[];
+  /**
+   * Secret fields under this plugin's state keys, as dotted path patterns
+   * (`*` for an array item or map key), e.g.
+   * `notifications.channels.*.config.password`: stored in `state.json`,
+   * shown to every caller as a redaction marker, kept when a document sends
+   * the marker back (core/state/redact.ts).
+   */
+  secrets?: string[];
   /** Cross-reference checks over the whole state (e.g. a bind naming a missing cert). */
   checks?: StateCheck[];
   /** Top-level `config.yaml` keys this plugin owns, each with a strict schema and a default. */

@@ -27,6 +27,7 @@ import { createHost, type HostServices } from "./host.ts";
 import { haproxyRunAs } from "./privileges.ts";
 import { StateGuard } from "./security/state_guard.ts";
 import { confineCheck } from "./state/confine_check.ts";
+import { SecretRedactor } from "./state/redact.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -47,6 +48,8 @@ export interface CoreServices extends HostServices {
   /** The same verdicts and output, remembering validated backends between calls (applies). */
   validating: z.ZodType<State>;
   render: (state: State) => Rendered;
+  /** Hides the plugins' secret fields from answers and keeps them across a PUT of the marker. */
+  secrets: SecretRedactor;
 }
 
 /** Builds the services from the registry's schema fragments, checks and render hooks. */
@@ -87,6 +90,7 @@ export function wireCore(input: WiringInput): CoreServices {
     const parsed = shape.safeParse(input);
     return parsed.success ? parsed.data : undefined;
   }, audit);
+  const secrets = new SecretRedactor(registry.plugins.flatMap((p) => p.secrets ?? []));
   const pipeline = new ApplyPipeline({
     schema: () => validating,
     render,
@@ -99,8 +103,9 @@ export function wireCore(input: WiringInput): CoreServices {
     log,
     lockWaitMs: input.config.apply.lockWaitMs,
     guard,
+    secrets,
   });
-  return { ...input, audit, snapshots, schema, validating, render, store, pipeline };
+  return { ...input, audit, snapshots, schema, validating, render, store, pipeline, secrets };
 }
 
 /**

@@ -12,8 +12,9 @@ import { trustedCas } from "./trusted-cas/mod.ts";
 import { stats } from "./stats/mod.ts";
 import { geoip } from "./geoip/mod.ts";
 import { lua } from "./lua/mod.ts";
+import { notifications } from "./notifications/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
-  return [runtime(), tls(), byoCerts(), trustedCas(), stats(), geoip(), lua()];
+  return [runtime(), tls(), byoCerts(), trustedCas(), stats(), geoip(), lua(), notifications()];
 }

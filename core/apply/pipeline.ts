@@ -34,6 +34,7 @@ import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
+import type { SecretRedactor } from "../state/redact.ts";
 
 /** Everything the pipeline touches, injected so tests and plugins share one instance. */
 export interface PipelineDeps {
@@ -50,6 +51,8 @@ export interface PipelineDeps {
   lockWaitMs?: number;
   /** Field-level authorization (step 1), for writes whose options carry a role. */
   guard?: StateGuard;
+  /** Puts stored secrets back where a document sends the redaction marker. */
+  secrets?: SecretRedactor;
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
@@ -95,9 +98,15 @@ export class ApplyPipeline {
     return parsed.data;
   }
 
+  /** A document that sends a secret's redaction marker back keeps the stored secret. */
+  #restoreSecrets(input: unknown): unknown {
+    return this.deps.secrets?.restore(input, this.deps.store.current()) ?? input;
+  }
+
   /** Runs the whole pipeline, one apply at a time. */
   apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
     return this.#exclusive(() => {
+      input = this.#restoreSecrets(input);
       this.#authorize("apply", input, opts);
       return this.#apply(input, opts);
     });
@@ -109,6 +118,7 @@ export class ApplyPipeline {
     opts: Pick<ApplyOptions, "role" | "actor"> = { actor: "system" },
   ): Promise<PlanResult> {
     return this.#exclusive(async () => {
+      input = this.#restoreSecrets(input);
       this.#authorize("plan", input, { ...opts, reason: null });
       const state = this.validate(input);
       const rendered = this.deps.render(state);

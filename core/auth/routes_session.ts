@@ -91,6 +91,10 @@ export function sessionRoutes(host: PluginHost, auth: Auth): void {
     }
     if (result.kind === "invalid") {
       audit(ctx, "login", "failure", { username }, "anonymous");
+      const lock = auth.loginFailures.peek(username.toLowerCase());
+      if (!lock.allowed) {
+        void host.emit("auth:lockout", { username, ip: ctx.ip, retryAfterMs: lock.resetMs });
+      }
       const message = "invalid username or password";
       throw new HttpError("AuthError", message, { error: "AuthError", message });
     }

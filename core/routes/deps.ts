@@ -11,6 +11,7 @@ import type { Rendered } from "../render/render.ts";
 import type { State } from "../state/schema.ts";
 import type { z } from "zod";
 import type { CoreConfig } from "../config.ts";
+import type { SecretRedactor } from "../state/redact.ts";
 
 /** The core services its routes use. */
 export interface CoreDeps {
@@ -23,6 +24,8 @@ export interface CoreDeps {
   version: string;
   /** config.yaml `limits`: state size ceilings and the destructive-change share. */
   limits: CoreConfig["limits"];
+  /** Redacts plugins' secret fields in every state an answer carries. */
+  secrets: SecretRedactor;
   /** The route table as data: method, path, role, tier, plugin. */
   routes: () => { method: string; path: string; role: string; tier: string; plugin: string }[];
 }

@@ -50,7 +50,7 @@ export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
   }, (ctx) => {
     const snap = deps.snapshots.get(snapshotIdParam(ctx.params.id));
     if (!snap) throw notFound(`snapshot '${ctx.params.id}' not found`);
-    return snap;
+    return { ...snap, state: deps.secrets.redact(snap.state) };
   });
 
   host.route("POST", "/api/snapshots/:id/restore", {
@@ -71,7 +71,7 @@ export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
       ),
       role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
-    return new Response(JSON.stringify(result.state), {
+    return new Response(JSON.stringify(deps.secrets.redact(result.state)), {
       headers: { "content-type": "application/json; charset=utf-8", etag: result.etag },
     });
   });

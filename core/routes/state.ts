@@ -23,7 +23,8 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     // reader (the hot path of CI pipelines and scrapers) more than encoding the text does.
     const body = deps.store.body();
     if (body === null) throw new HttpError("NotInitialized", "state not initialized");
-    return Reply.jsonText(body, { etag: deps.store.etag() });
+    const state = deps.store.current()!;
+    return Reply.jsonText(deps.secrets.body(state, body), { etag: deps.store.etag() });
   });
 
   host.route("PUT", "/api/state", {
@@ -56,6 +57,9 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     };
     if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
     // The body serialized and encoded while haproxy -c ran, unless a later apply replaced it.
+    if (deps.secrets.holdsSecret(result.state)) {
+      return Reply.jsonText(deps.secrets.body(result.state, ""), headers);
+    }
     const bytes = deps.store.current() === result.state ? deps.store.bodyBytes() : null;
     return Reply.jsonText(bytes ?? JSON.stringify(result.state), headers);
   });
