@@ -142,11 +142,11 @@ Deno.test("install - a throwaway root gets the accounts, files, modes, owners an
       }
       await addSystemdBits(root);
       for (const target of [root.at(UNIT), "haproxy.service"]) {
-        const out = await new Deno.Command(analyze, {
+        const out: Deno.CommandOutput = await new Deno.Command(analyze, {
           args: ["verify", `--root=${root.dir}`, target],
           env: { SYSTEMD_LOG_COLOR: "0" },
         }).output();
-        const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+        const text: string = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
         assert.equal(out.code, 0, `${target}: ${text}`);
         assert.equal(text.trim(), "", `${target}: systemd-analyze verify says: ${text}`);
       }
