@@ -46,7 +46,7 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
       s.registry.route(name, method, path, options, handler),
     render: (hook) => s.registry.render(name, hook),
     page: (definition) => s.registry.page(name, definition),
-    on: (event, listener) => s.events.on(event, listener),
+    on: (event, listener) => s.events.on(event, listener, name),
     emit: (event, payload) => s.events.emit(event, payload),
     service: (service) => s.registry.service(name, service),
     provide: (key, impl) => s.registry.provide(name, key, impl),

@@ -123,10 +123,20 @@ export type RenderHook = (model: ConfigModel, state: State, ctx: RenderContext) 
 export interface Service {
   /** Names the service in logs and start-up errors. */
   name: string;
-  /** Starts the loop once the daemon is up; a failure is logged and the service skipped. */
+  /**
+   * Starts the service once the daemon is up. A throw is a crash: logged and
+   * audited naming the plugin, then retried with a doubling backoff.
+   */
   start(): void | Promise<void>;
   /** Stops the loop on shutdown, before the server closes; the daemon awaits it. */
   stop(): void | Promise<void>;
+  /**
+   * Optional: the service's loop, called after `start()`, running until
+   * `signal` aborts (shutdown). If it throws or returns before that, the
+   * service has crashed: it is audited, stopped, and started again after a
+   * backoff (1 s, doubling to 60 s).
+   */
+  run?(signal: AbortSignal): Promise<void>;
 }
 
 /** What the host lends a plugin during `setup`. */

@@ -21,7 +21,8 @@ import type { HaproxyClient, ReloadResult } from "../haproxy/client.ts";
 import { parseHints } from "../haproxy/hints.ts";
 import type { AuditLog } from "../store/audit.ts";
 import type { SnapshotStore } from "../store/snapshots.ts";
-import type { EventBus } from "../events.ts";
+import type { ApplyFailedStage, EventBus } from "../events.ts";
+import { PluginError, type PluginFailureSite } from "../plugin_error.ts";
 import type { DataPaths } from "../paths.ts";
 import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
@@ -34,6 +35,9 @@ import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
+
+/** The core's own render, named when it (not a plugin's hook) throws. */
+const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
 
 /** Everything the pipeline touches, injected so tests and plugins share one instance. */
 export interface PipelineDeps {
@@ -222,13 +226,15 @@ export class ApplyPipeline {
     const started = performance.now();
     const clock = new StageClock();
     const { store, haproxy, paths, audit } = this.deps;
-    const fail = async (stage: "validate" | "check" | "reload" | "verify", error: HttpError) => {
+    const fail = async (stage: ApplyFailedStage, error: HttpError) => {
+      // A plugin's render hook or check that threw: the entry and the event name it.
+      const plugin = error instanceof PluginError ? { plugin: error.plugin } : {};
       audit.record({
         actor: opts.actor,
         category: "state",
         action: "apply",
         target: null,
-        details: { reason: opts.reason, stage, error: error.message },
+        details: { reason: opts.reason, stage, error: error.message, ...plugin },
         outcome: "failure",
       });
       await this.deps.events.emit("apply:failed", {
@@ -237,6 +243,7 @@ export class ApplyPipeline {
         stage,
         message: error.message,
         durationMs: performance.now() - started,
+        ...plugin,
       });
       return error;
     };
@@ -260,7 +267,13 @@ export class ApplyPipeline {
     clock.lap("validate");
 
     // Render and check a candidate beside the live file.
-    const rendered = this.deps.render(state);
+    let rendered: Rendered;
+    try {
+      rendered = this.deps.render(state);
+    } catch (e) {
+      // Nothing is written yet: a throwing render hook leaves HAProxy and state.json as they were.
+      throw await fail("render", e instanceof HttpError ? e : new PluginError(CORE_RENDER, e));
+    }
     clock.lap("render");
     const live = await readTextOrNull(paths.cfg);
     if (live === rendered.text) {
