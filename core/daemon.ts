@@ -115,7 +115,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     authPlugin(() => auth!),
     uiPlugin(),
     ...plugins,
-  ]);
+  ], { trusted: ["core"] });
   const config = opts.configText !== undefined
     ? parseConfig(opts.configText, registry.configFragments)
     : parseConfig(JSON.stringify(opts.config ?? {}), registry.configFragments, "config");

@@ -18,6 +18,7 @@ import type { DataPaths } from "./paths.ts";
 import type { Logger } from "./log.ts";
 import type { Config } from "./config.ts";
 import { HttpError } from "./errors.ts";
+import { EventRefusedError } from "./event_names.ts";
 
 /** The shared services a host lends. */
 export interface HostServices {
@@ -46,8 +47,15 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
       s.registry.route(name, method, path, options, handler),
     render: (hook) => s.registry.render(name, hook),
     page: (definition) => s.registry.page(name, definition),
-    on: (event, listener) => s.events.on(event, listener, name),
-    emit: (event, payload) => s.events.emit(event, payload),
+    on: (event, listener) => {
+      s.registry.events.checkListen(name, event);
+      s.events.on(event, listener, name);
+    },
+    emit: (event, payload) => {
+      const problem = s.registry.events.emitProblem(name, event);
+      if (problem) return Promise.reject(new EventRefusedError(name, event, problem));
+      return s.events.emit(event, payload);
+    },
     service: (service) => s.registry.service(name, service),
     provide: (key, impl) => s.registry.provide(name, key, impl),
     use: (key) => s.registry.providers.use(key),

@@ -149,9 +149,13 @@ export interface PluginHost {
   render(hook: RenderHook): void;
   /** Contributes a web console page (and its nav entry), guarded like a route. */
   page(definition: PageDefinition): void;
-  /** Subscribes to a typed event. */
+  /** Subscribes to a typed event; a name no registered plugin emits is refused (`EVENT_UNKNOWN`). */
   on<K extends keyof Events>(event: K, listener: Listener<K>): void;
-  /** Emits a typed event. */
+  /**
+   * Emits one of this plugin's own events (`<plugin>:<event>` or one it
+   * declares in `events`); anything else, core events above all, rejects
+   * with an error and reaches no listener.
+   */
   emit<K extends keyof Events>(event: K, payload: Events[K]): Promise<void>;
   /** Registers a background service, started after the server serves, stopped on shutdown. */
   service(service: Service): void;
@@ -203,8 +207,21 @@ export interface PluginHost {
 export interface Plugin {
   /** Unique plugin name: the key for dependencies, routes and logs. */
   name: string;
-  /** Names of plugins that must be registered too. */
+  /** Names of plugins that must be registered too; their setups run before this one's. */
   dependencies?: string[];
+  /**
+   * The patchpanel versions this plugin works with, as a semver range
+   * (`"^0.1"`, `">=0.1.0 <0.3"`); outside it the daemon refuses to start
+   * (`PLUGIN_VERSION_MISMATCH`). Omitted: any version.
+   */
+  patchpanel?: string;
+  /**
+   * Events this plugin emits under names outside its own namespace (e.g.
+   * `server:down`), which then belong to it alone. Names `<plugin>:<event>`
+   * need no declaration unless the list is given, which then is complete.
+   * Core events (`apply:*`, `haproxy:process`) are the core's only.
+   */
+  events?: string[];
   /** Top-level state keys this plugin owns, each with a schema that has a default. */
   schema?: Record<string, ZodSchema>;
   /**

@@ -24,7 +24,18 @@ import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
 import { ProviderRegistry, type Providers } from "./providers.ts";
 import { CORE_FIELD_ROLES } from "./security/core_roles.ts";
+import { EventNames } from "./event_names.ts";
+import { checkPluginShape, orderPlugins } from "./plugin_order.ts";
+import { VERSION } from "./version.ts";
 import { FieldRoleError, FieldRoles } from "./security/field_roles.ts";
+
+/** Options of a {@link Registry}. */
+export interface RegistryOptions {
+  /** The core's own plugins (by name), which may emit core events. */
+  trusted?: string[];
+  /** The patchpanel version plugins' ranges are checked against (default: this one). */
+  version?: string;
+}
 
 const ROLES = new Set(["public", "viewer", "operator", "admin"]);
 const TIERS = new Set(["read", "write", "auth"]);
@@ -54,19 +65,29 @@ export class Registry {
   #closed = false;
   #report: PluginFailureReporter = () => {};
 
-  /** Checks the plugin list: unique names, dependencies present, keys claimed once. */
-  constructor(plugins: Plugin[]) {
-    this.plugins = plugins;
+  /** Who may emit which event, and which names exist (see `core/event_names.ts`). */
+  readonly events: EventNames;
+
+  /**
+   * Checks the plugin list: unique names, known keys, the patchpanel
+   * version range, dependencies present and then ordered (a plugin comes
+   * after those it needs), declared events, keys claimed once. `trusted`
+   * names the core's own plugins, which emit core events.
+   */
+  constructor(plugins: Plugin[], opts: RegistryOptions = {}) {
     const names = new Set<string>();
     for (const p of plugins) {
-      if (!/^[a-z][a-z0-9-]*$/.test(p.name)) {
-        throw new StartupError("PLUGIN_DUPLICATE", `plugin name '${p.name}' must be kebab-case`);
+      if (typeof p?.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(p.name)) {
+        throw new StartupError("PLUGIN_DUPLICATE", `plugin name '${p?.name}' must be kebab-case`);
       }
       if (names.has(p.name)) {
         throw new StartupError("PLUGIN_DUPLICATE", `plugin '${p.name}' is registered twice`);
       }
       names.add(p.name);
+      checkPluginShape(p, opts.version ?? VERSION);
     }
+    this.plugins = plugins = orderPlugins(plugins);
+    this.events = new EventNames(plugins, new Set(opts.trusted ?? []));
     const stateOwner: Record<string, string> = Object.fromEntries(
       CORE_KEYS.map((k) => [k, "core"]),
     );
@@ -74,14 +95,6 @@ export class Registry {
       Object.keys(coreConfigShape).map((k) => [k, "core"]),
     );
     for (const p of plugins) {
-      for (const dep of p.dependencies ?? []) {
-        if (!names.has(dep)) {
-          throw new StartupError(
-            "PLUGIN_MISSING_DEPENDENCY",
-            `plugin '${p.name}' needs plugin '${dep}', which is not registered`,
-          );
-        }
-      }
       for (const [key, schema] of Object.entries(p.schema ?? {})) {
         if (stateOwner[key]) {
           throw new StartupError(
