@@ -11,7 +11,7 @@ import type { Registry } from "./registry.ts";
 import type { EventBus } from "./events.ts";
 import type { ApplyPipeline } from "./apply/pipeline.ts";
 import type { StateStore } from "./state/store.ts";
-import type { HaproxyClient } from "./haproxy/client.ts";
+import type { HaproxyClient, ReloadResult } from "./haproxy/client.ts";
 import type { AuditLog } from "./store/audit.ts";
 import { mustMigrate } from "./store/db.ts";
 import type { DataPaths } from "./paths.ts";
@@ -66,7 +66,7 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     },
     apply: (next, options) => s.pipeline.apply(next, options),
     adoptRuntime: (change, run, options) => s.pipeline.adoptRuntime(change, run, options),
-    haproxy: s.haproxy,
+    haproxy: lockedReload(s.haproxy, () => s.pipeline.reload()),
     audit: s.audit,
     db: s.db,
     migrate: (steps) => mustMigrate(s.db, name, steps),
@@ -74,4 +74,19 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     paths: s.paths,
     log: s.log.child(name),
   };
+}
+
+/**
+ * The HAProxy client as plugins get it: the same client, except that
+ * `reload()` goes through the apply lock (`ApplyPipeline.reload`), so no
+ * plugin can reload in the middle of an apply.
+ */
+function lockedReload(client: HaproxyClient, reload: () => Promise<ReloadResult>): HaproxyClient {
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === "reload") return reload;
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

@@ -187,7 +187,11 @@ export interface PluginHost {
     run: () => Promise<void>,
     options: ApplyOptions,
   ): Promise<AdoptResult>;
-  /** The HAProxy client (admin socket, master CLI, check, reload). */
+  /**
+   * The HAProxy client (admin socket, master CLI, check, reload). Its
+   * `reload()` takes the apply lock, waiting for an apply in flight; so do
+   * not await it inside an `apply:*` listener, which runs within the apply.
+   */
   readonly haproxy: HaproxyClient;
   /** The audit log. */
   readonly audit: AuditLog;

@@ -203,6 +203,16 @@ export class ApplyPipeline {
   }
 
   /**
+   * Reloads HAProxy onto the cfg on disk, as one change among the others:
+   * under the apply lock, so a reload asked for during an apply waits for it
+   * (and never reloads a half-swapped cfg), and refused (503) while a backup
+   * holds changes. `POST /api/haproxy/reload` and plugins' `host.haproxy.reload` use it.
+   */
+  reload(): Promise<ReloadResult> {
+    return this.#exclusive(() => this.deps.haproxy.reload());
+  }
+
+  /**
    * Brings HAProxy's files in line with a state at start-up (a crash between
    * swap and persist left a newer cfg than state.json). Does not reload.
    */
