@@ -38,6 +38,7 @@ import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
 import { PluginError } from "./plugin_error.ts";
 import { ServiceSupervisor } from "./services.ts";
+import { openapiPlugin, type OpenApiSource } from "./openapi.ts";
 import { readTextOrNull, removeStaleTemps, writeFileAtomic } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
@@ -110,10 +111,15 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const plugins = opts.plugins ?? [];
   let deps: CoreDeps | null = null;
   let auth: Auth | null = null;
-  const registry = new Registry([
+  const registry: Registry = new Registry([
     corePlugin(() => deps!),
     authPlugin(() => auth!),
     uiPlugin(),
+    openapiPlugin((): OpenApiSource => ({
+      routes: registry.routes,
+      state: core.schema,
+      version: VERSION,
+    })),
     ...plugins,
   ], { trusted: ["core"] });
   const config = opts.configText !== undefined

@@ -75,6 +75,16 @@ export interface RouteOptions {
   tier: RateTier;
   /** One line for the route listing and the OpenAPI document. */
   summary?: string;
+  /**
+   * The JSON body the route reads (what the handler passes to
+   * `ctx.body(...)`), for `/openapi.json`. Documentation only: the handler
+   * still parses its body itself.
+   */
+  request?: ZodSchema;
+  /** The query parameters, as a `z.object` of strings, for `/openapi.json`. */
+  query?: ZodSchema;
+  /** The JSON the route answers with on success, for `/openapi.json`. */
+  response?: ZodSchema;
 }
 
 /** What a handler receives. */
