@@ -43,7 +43,6 @@ export interface SupervisorOptions {
 /** Starts, watches, restarts and stops a daemon's services. */
 export class ServiceSupervisor {
   #abort = new AbortController();
-  #running: Promise<void>[] = [];
   #started = new Set<Service>();
 
   /** Supervises `entries` (started by {@link startAll}). */
@@ -56,19 +55,22 @@ export class ServiceSupervisor {
   async startAll(): Promise<void> {
     for (const entry of this.entries) {
       const first = Promise.withResolvers<void>();
-      this.#running.push(this.#supervise(entry, first.resolve));
+      void this.#supervise(entry, first.resolve);
       await first.promise;
     }
   }
 
-  /** Stops every started service, newest first, and ends every backoff and loop. */
+  /**
+   * Stops every started service, newest first, and ends every backoff and
+   * loop. It does not wait for `run()` loops to return: one that ignores its
+   * signal must not hold the daemon's shutdown.
+   */
   async stopAll(): Promise<void> {
     this.#abort.abort();
     for (const entry of [...this.entries].reverse()) {
       if (!this.#started.delete(entry.service)) continue;
       await Promise.resolve().then(() => entry.service.stop()).catch(() => {});
     }
-    await Promise.allSettled(this.#running);
   }
 
   async #supervise(entry: ServiceEntry, firstDone: () => void): Promise<void> {
@@ -80,8 +82,17 @@ export class ServiceSupervisor {
       let upSince = 0;
       try {
         await entry.service.start();
+        if (signal.aborted) {
+          // Stopped while it was starting: stop it now, or it would outlive the daemon.
+          await Promise.resolve().then(() => entry.service.stop()).catch(() => {});
+          return;
+        }
         this.#started.add(entry.service);
-        if (attempt > 0) this.opts.onRestart?.(entry, attempt);
+        if (attempt > 0) {
+          try {
+            this.opts.onRestart?.(entry, attempt);
+          } catch { /* reporting must not end the supervision */ }
+        }
         firstDone();
         if (!entry.service.run) return;
         upSince = Date.now();
@@ -94,13 +105,15 @@ export class ServiceSupervisor {
         if (upSince && Date.now() - upSince >= max) attempt = 0;
         attempt++;
         const restartInMs = Math.min(max, base * 2 ** (attempt - 1));
-        this.opts.onCrash({
-          plugin: entry.plugin,
-          service: entry.service.name,
-          error,
-          attempt,
-          restartInMs,
-        });
+        try {
+          this.opts.onCrash({
+            plugin: entry.plugin,
+            service: entry.service.name,
+            error,
+            attempt,
+            restartInMs,
+          });
+        } catch { /* reporting must not end the supervision */ }
         if (this.#started.delete(entry.service)) {
           await Promise.resolve().then(() => entry.service.stop()).catch(() => {});
         }
