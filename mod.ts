@@ -52,7 +52,9 @@ export type {
   RouteRecord,
   Service,
 } from "./core/plugin.ts";
-export type { Events, Listener } from "./core/events.ts";
+export type { ApplyFailedStage, Events, Listener } from "./core/events.ts";
+export { CORE_EVENTS, EventRefusedError } from "./core/event_names.ts";
+export { PluginError, type PluginFailureSite } from "./core/plugin_error.ts";
 export type { CoreState, PluginState, RefIssue, State, StateCheck } from "./core/state/schema.ts";
 export { Arg, Duration, HostPort, isName, Name, NAME_PATTERN, Port } from "./core/state/names.ts";
 export { ConfigModel, d, SECTION_ORDER } from "./core/render/model.ts";

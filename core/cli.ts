@@ -7,21 +7,20 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { dirname, resolve } from "node:path";
-import YAML from "yaml";
-import { loadPluginModules } from "./plugin_loader.ts";
-import { parseConfig } from "./config.ts";
+import type { Config } from "./config.ts";
 import { StartupError } from "./errors.ts";
 import type { Plugin } from "./plugin.ts";
-import { Registry } from "./registry.ts";
 import { offlineRenderer } from "./offline.ts";
+import { resolveCli } from "./cli_resolve.ts";
+import { PluginError } from "./plugin_error.ts";
+import type { Rendered } from "./render/render.ts";
+import type { State } from "./state/schema.ts";
 import { dataPaths } from "./paths.ts";
 import { checkConfig } from "./haproxy/check.ts";
 import { writeGenerated } from "./apply/files.ts";
 import { startDaemon } from "./daemon.ts";
-import { readTextOrNull } from "./fsutil.ts";
 import { formatVersion, haproxyBuild, VERSION } from "./version.ts";
-import { backupPost, backupPre } from "./backup.ts";
+import { backupPost, backupPre, withApplyLock } from "./backup.ts";
 import { stopAll } from "./stop.ts";
 import { USER_USAGE, userCommand } from "./auth/cli.ts";
 
@@ -31,8 +30,10 @@ const COMMAND_USAGE: Record<string, string> = {
            run the daemon; on SIGTERM/SIGINT it exits and the embedded HAProxy keeps serving`,
   stop: `  stop     [--config FILE] [--data-dir DIR] [--keep-haproxy]
            stop the daemon of DIR and its embedded HAProxy (--keep-haproxy: only the daemon)`,
-  render: "  render   --state FILE [--data-dir DIR]     print the haproxy.cfg a state renders to",
-  check: "  check    --state FILE                      render into a scratch dir, then haproxy -c",
+  render: `  render   --state FILE [--config FILE] [--data-dir DIR]
+           print the haproxy.cfg a state renders to (plugins and settings of config.yaml)`,
+  check: `  check    --state FILE [--config FILE] [--data-dir DIR]
+           validate FILE as the daemon of that config and data dir would, then haproxy -c`,
   "user-add": USER_USAGE.split("\n").slice(0, 2).join("\n"),
   "user-reset": USER_USAGE.split("\n").slice(2).join("\n"),
   "backup-pre":
@@ -73,10 +74,11 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
         return await renderOrCheck(command, rest, plugins);
       case "user-add":
       case "user-reset":
-        return await userCommand(command, rest, async (file, dataDir) => {
-          const text = await loadConfigText(file, dataDir);
-          return parseConfig(text, new Registry(plugins).configFragments, file ?? "config.yaml");
-        });
+        return await userCommand(
+          command,
+          rest,
+          async (file, dataDir) => (await resolveCli(plugins, { config: file, dataDir })).config,
+        );
       case "backup-pre":
       case "backup-post":
         return await backupCommand(command, rest, plugins);
@@ -89,6 +91,10 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
   } catch (e) {
     if (e instanceof StartupError) {
       console.error(`patchpanel: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof PluginError) {
+      console.error(`patchpanel ${command}: ${e.message}`);
       return 1;
     }
     if (isArgError(e)) {
@@ -106,24 +112,6 @@ function isArgError(e: unknown): boolean {
   return e instanceof TypeError && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
-async function loadConfigText(path: string | undefined, dataDir: string | undefined) {
-  if (path) return await Deno.readTextFile(path);
-  const beside = await readTextOrNull(resolve(dataDir ?? "./.patchpanel", "config.yaml"));
-  return beside ?? "";
-}
-
-/** The `plugins:` list of a config text, read before the full parse (it decides the schema). */
-function pluginSpecs(text: string): string[] {
-  let raw: unknown;
-  try {
-    raw = text.trim() ? YAML.parse(text) : {};
-  } catch {
-    return []; // parseConfig reports the YAML error with its location.
-  }
-  const list = (raw as { plugins?: unknown } | null)?.plugins;
-  return Array.isArray(list) ? list.filter((p): p is string => typeof p === "string") : [];
-}
-
 async function serve(args: string[], plugins: Plugin[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -135,17 +123,18 @@ async function serve(args: string[], plugins: Plugin[]): Promise<number> {
       empty: { type: "boolean", default: false },
     },
   });
-  const text = await loadConfigText(values.config, values["data-dir"]);
-  const configDir = values.config
-    ? dirname(resolve(values.config))
-    : resolve(values["data-dir"] ?? "./.patchpanel");
-  plugins = [...plugins, ...await loadPluginModules(pluginSpecs(text), configDir)];
-  const registry = new Registry(plugins);
-  const base = parseConfig(text, registry.configFragments, values.config ?? "config.yaml");
-  const config: Record<string, unknown> = { ...base };
+  const resolved = await resolveCli(plugins, {
+    config: values.config,
+    dataDir: values["data-dir"],
+  });
+  const config: Record<string, unknown> = { ...resolved.config };
   if (values["data-dir"]) config.dataDir = values["data-dir"];
   if (values.listen) config.listen = values.listen;
-  const daemon = await startDaemon({ config, plugins, seed: values.seed && !values.empty });
+  const daemon = await startDaemon({
+    config,
+    plugins: resolved.plugins,
+    seed: values.seed && !values.empty,
+  });
   console.log(`patchpanel ${VERSION} serving on ${daemon.url} (data: ${daemon.paths.dataDir})`);
   const done = Promise.withResolvers<void>();
   const shutdown = () => done.resolve();
@@ -165,13 +154,10 @@ async function stopCommand(args: string[], plugins: Plugin[]): Promise<number> {
       "keep-haproxy": { type: "boolean", default: false },
     },
   });
-  const text = await loadConfigText(values.config, values["data-dir"]);
-  const config = parseConfig(
-    text,
-    new Registry(plugins).configFragments,
-    values.config ?? "config.yaml",
-  );
-  const dataDir = resolve(values["data-dir"] ?? config.dataDir);
+  const { config, dataDir } = await resolveCli(plugins, {
+    config: values.config,
+    dataDir: values["data-dir"],
+  });
   const paths = dataPaths(dataDir);
   // Attach mode: HAProxy belongs to systemd, so only the daemon is ours to stop.
   const haproxy = config.haproxy.mode === "embedded" && !values["keep-haproxy"];
@@ -188,40 +174,104 @@ async function stopCommand(args: string[], plugins: Plugin[]): Promise<number> {
   return 0;
 }
 
+/** The data directory layout a config implies (attach mode keeps its cfg where systemd has it). */
+function pathsOf(config: Config, dataDir: string) {
+  return dataPaths(
+    dataDir,
+    config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
+  );
+}
+
 async function renderOrCheck(cmd: string, args: string[], plugins: Plugin[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { state: { type: "string" }, "data-dir": { type: "string" } },
+    options: {
+      state: { type: "string" },
+      config: { type: "string" },
+      "data-dir": { type: "string" },
+    },
   });
   if (!values.state) {
     console.error(USAGE);
     return 2;
   }
-  // `check` renders into a scratch data directory so it never touches a live one.
-  const scratch = cmd === "check" ? await Deno.makeTempDir({ prefix: "patchpanel-check-" }) : null;
-  const paths = dataPaths(scratch ?? resolve(values["data-dir"] ?? "./.patchpanel"));
-  const offline = await offlineRenderer(plugins, paths);
+  const resolved = await resolveCli(plugins, {
+    config: values.config,
+    dataDir: values["data-dir"],
+  });
+  const { config, dataDir } = resolved;
+  // Validated and rendered as the daemon of this config and data directory would.
+  const paths = pathsOf(config, dataDir);
+  const binary = config.haproxy.binary;
+  const offline = await offlineRenderer(resolved.plugins, paths, binary, resolved.text);
   const parsed = offline.schema.safeParse(JSON.parse(await Deno.readTextFile(values.state)));
-  offline.close();
-  if (!parsed.success) {
-    console.error(
-      JSON.stringify({ error: "ValidationError", issues: parsed.error.issues }, null, 2),
-    );
-    return 1;
+  let rendered: Rendered;
+  try {
+    if (!parsed.success) {
+      console.error(
+        JSON.stringify({ error: "ValidationError", issues: parsed.error.issues }, null, 2),
+      );
+      return 1;
+    }
+    rendered = offline.render(parsed.data);
+  } finally {
+    offline.close();
   }
-  const rendered = offline.render(parsed.data);
   if (cmd === "render") {
     await Deno.stdout.write(new TextEncoder().encode(rendered.text));
     return 0;
   }
+  const result = await isDirectory(dataDir)
+    ? await withApplyLock(paths, () => checkRendered(rendered, binary))
+    : await checkInScratch(resolved.plugins, parsed.data, binary, resolved.text);
+  console.log(result.output.trim() || (result.ok ? "Configuration file is valid" : ""));
+  return result.ok ? 0 : 1;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return await Deno.stat(path).then((s) => s.isDirectory, () => false);
+}
+
+/**
+ * `haproxy -c` on a render: its generated files (crt-lists, ...) written
+ * where the cfg names them, as a plan does, and put back afterwards; the cfg
+ * itself in a scratch file. Callers hold the apply lock of the data
+ * directory, so a running daemon neither races the check nor keeps its files.
+ */
+async function checkRendered(
+  rendered: Rendered,
+  binary: string,
+): Promise<{ ok: boolean; output: string }> {
+  const scratch = await Deno.makeTempDir({ prefix: "patchpanel-check-" });
+  const undo = await writeGenerated(rendered.files);
   try {
-    await writeGenerated(rendered.files);
-    await Deno.writeTextFile(paths.cfg, rendered.text);
-    const result = await checkConfig("haproxy", paths.cfg);
-    console.log(result.output.trim() || (result.ok ? "Configuration file is valid" : ""));
-    return result.ok ? 0 : 1;
+    await Deno.writeTextFile(`${scratch}/haproxy.cfg`, rendered.text);
+    return await checkConfig(binary, `${scratch}/haproxy.cfg`);
   } finally {
-    await Deno.remove(scratch!, { recursive: true });
+    await undo.restore();
+    await Deno.remove(scratch, { recursive: true });
+  }
+}
+
+/** Without a data directory (a state checked on a build host): render into a scratch one. */
+async function checkInScratch(
+  plugins: Plugin[],
+  state: State,
+  binary: string,
+  configText: string,
+): Promise<{ ok: boolean; output: string }> {
+  const scratch = await Deno.makeTempDir({ prefix: "patchpanel-check-" });
+  try {
+    const offline = await offlineRenderer(plugins, dataPaths(scratch), binary, configText);
+    let rendered: Rendered;
+    try {
+      rendered = offline.render(state);
+    } finally {
+      offline.close();
+    }
+    return await checkRendered(rendered, binary);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
   }
 }
 
@@ -234,12 +284,10 @@ async function versionCommand(args: string[], plugins: Plugin[]): Promise<number
       json: { type: "boolean", default: false },
     },
   });
-  const text = await loadConfigText(values.config, values["data-dir"]);
-  const config = parseConfig(
-    text,
-    new Registry(plugins).configFragments,
-    values.config ?? "config.yaml",
-  );
+  const { config } = await resolveCli(plugins, {
+    config: values.config,
+    dataDir: values["data-dir"],
+  });
   const build = await haproxyBuild(config.haproxy.binary);
   if (values.json) {
     console.log(JSON.stringify({ patchpanel: VERSION, deno: Deno.version, haproxy: build }));
@@ -254,17 +302,11 @@ async function backupCommand(cmd: string, args: string[], plugins: Plugin[]): Pr
     args,
     options: { config: { type: "string" }, "data-dir": { type: "string" } },
   });
-  const text = await loadConfigText(values.config, values["data-dir"]);
-  const config = parseConfig(
-    text,
-    new Registry(plugins).configFragments,
-    values.config ?? "config.yaml",
-  );
-  const dataDir = resolve(values["data-dir"] ?? config.dataDir);
-  const paths = dataPaths(
-    dataDir,
-    config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
-  );
+  const { config, dataDir } = await resolveCli(plugins, {
+    config: values.config,
+    dataDir: values["data-dir"],
+  });
+  const paths = pathsOf(config, dataDir);
   if (cmd === "backup-post") {
     await backupPost(paths);
     console.log(`patchpanel: backup finished; changes resume (${dataDir})`);

@@ -36,6 +36,9 @@ import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
 import { loadOrCreateKeyPair } from "./https.ts";
 import { seedState } from "./seed.ts";
+import { PluginError } from "./plugin_error.ts";
+import { ServiceSupervisor } from "./services.ts";
+import { openapiPlugin, type OpenApiSource } from "./openapi.ts";
 import { readTextOrNull, removeStaleTemps, writeFileAtomic } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
@@ -108,12 +111,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const plugins = opts.plugins ?? [];
   let deps: CoreDeps | null = null;
   let auth: Auth | null = null;
-  const registry = new Registry([
+  const registry: Registry = new Registry([
     corePlugin(() => deps!),
     authPlugin(() => auth!),
     uiPlugin(),
+    openapiPlugin((): OpenApiSource => ({
+      routes: registry.routes,
+      state: core.schema,
+      version: VERSION,
+    })),
     ...plugins,
-  ]);
+  ], { trusted: ["core"] });
   const config = opts.configText !== undefined
     ? parseConfig(opts.configText, registry.configFragments)
     : parseConfig(JSON.stringify(opts.config ?? {}), registry.configFragments, "config");
@@ -133,9 +141,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   if (config.auth.bcryptCost < 10 && !config.logging.quiet) {
     log.warn(`auth.bcryptCost is ${config.auth.bcryptCost}; below 10 is for tests only`);
   }
-  const events = new EventBus((event, error) =>
-    log.error(`listener for ${event} failed`, { error: String(error) })
-  );
+  // A listener's failure never breaks the emitter; it is logged and audited naming its plugin.
+  const events = new EventBus((event, error, owner) => {
+    if (owner) registry.fail({ plugin: owner, kind: "listener", detail: `for ${event}` }, error);
+    else log.error(`listener for ${event} failed`, { error: String(error) });
+  });
 
   // HAProxy: embedded (we start and supervise it) or attached (systemd runs it).
   let embedded: EmbeddedHaproxy | null = null;
@@ -175,6 +185,17 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   });
   const core = wireCore({ registry, config, paths, db, log, events, haproxy });
   const { audit, snapshots, store, pipeline, render, schema, validating } = core;
+  registry.reportFailures((failure) => {
+    log.error(failure.message, { ...failure.site });
+    audit.record({
+      actor: "system",
+      category: "plugin",
+      action: `${failure.site.kind.replace(" ", "-")}:failed`,
+      target: failure.plugin,
+      details: { ...failure.site, error: failure.message },
+      outcome: "failure",
+    });
+  });
   // A daemon killed mid-apply may have left staged files beside these (the snapshot
   // store drops its pending rows likewise).
   await removeStaleTemps([paths.state, paths.cfg, paths.serverStateFile]);
@@ -252,6 +273,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   } catch (error) {
     await server.shutdown();
     db.close();
+    // A render hook that throws at start-up: refuse to start, naming the plugin.
+    if (error instanceof PluginError) {
+      throw new StartupError("PLUGIN_START_FAILED", error.message);
+    }
     throw error;
   }
   const scheme = tls ? "https" : "http";
@@ -263,15 +288,41 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   audit.vacuum(config.logging.auditRetentionDays);
   const vacuum = setInterval(() => audit.vacuum(config.logging.auditRetentionDays), 86_400_000);
-  const started: { name: string; stop(): void | Promise<void> }[] = [];
-  for (const { plugin, service } of registry.services) {
-    try {
-      await service.start();
-      started.push(service);
-    } catch (error) {
-      log.error(`service ${plugin}/${service.name} failed to start`, { error: String(error) });
-    }
-  }
+  const services = new ServiceSupervisor(registry.services, {
+    onCrash: (crash) => {
+      log.error(`service ${crash.plugin}/${crash.service} crashed`, {
+        plugin: crash.plugin,
+        error: String((crash.error as Error)?.message ?? crash.error),
+        attempt: crash.attempt,
+        restartInMs: crash.restartInMs,
+      });
+      audit.record({
+        actor: "system",
+        category: "plugin",
+        action: "service:crashed",
+        target: `${crash.plugin}/${crash.service}`,
+        details: {
+          plugin: crash.plugin,
+          service: crash.service,
+          error: String((crash.error as Error)?.message ?? crash.error),
+          attempt: crash.attempt,
+          restartInMs: crash.restartInMs,
+        },
+        outcome: "failure",
+      });
+    },
+    onRestart: (entry, attempt) => {
+      audit.record({
+        actor: "system",
+        category: "plugin",
+        action: "service:restarted",
+        target: `${entry.plugin}/${entry.service.name}`,
+        details: { plugin: entry.plugin, service: entry.service.name, attempt },
+        outcome: "success",
+      });
+    },
+  });
+  await services.startAll();
 
   let stopped = false;
   return {
@@ -293,7 +344,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       if (stopped) return;
       stopped = true;
       clearInterval(vacuum);
-      for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => {});
+      await services.stopAll();
       await server.shutdown();
       // The load balancer outlives the daemon unless asked: a restart must not take it down.
       if (stopOpts.haproxy) await embedded?.stop();

@@ -102,7 +102,13 @@ export type StartupErrorCode =
   | "HAPROXY_START_FAILED"
   | "PLUGIN_LOAD_FAILED"
   | "PROVIDER_DUPLICATE"
-  | "FIELD_ROLE_INVALID";
+  | "FIELD_ROLE_INVALID"
+  | "PLUGIN_SETUP_FAILED"
+  | "PLUGIN_START_FAILED"
+  | "PLUGIN_INVALID"
+  | "PLUGIN_DEPENDENCY_CYCLE"
+  | "PLUGIN_VERSION_MISMATCH"
+  | "EVENT_UNKNOWN";
 
 /** A start-up failure: printed with its code and the process exits non-zero. */
 export class StartupError extends Error {

@@ -14,6 +14,9 @@
  */
 import type { State } from "./state/schema.ts";
 
+/** Where a failed apply stopped. */
+export type ApplyFailedStage = "validate" | "render" | "check" | "reload" | "verify";
+
 /** Event name → payload. */
 export interface Events {
   /** A state was applied and HAProxy runs it. */
@@ -28,9 +31,11 @@ export interface Events {
   "apply:failed": {
     actor: string;
     reason: string | null;
-    stage: "validate" | "check" | "reload" | "verify";
+    stage: ApplyFailedStage;
     message: string;
     durationMs: number;
+    /** The plugin whose render hook or check failed the apply, when one did. */
+    plugin?: string;
   };
   /** The supervised HAProxy process was restarted or exited. */
   "haproxy:process": { kind: string; detail: string };
@@ -72,23 +77,24 @@ export type Listener<K extends keyof Events> = (payload: Events[K]) => void | Pr
  * notification plugin threw).
  */
 export class EventBus {
-  #listeners = new Map<keyof Events, Listener<keyof Events>[]>();
-  constructor(private onError: (event: string, error: unknown) => void) {}
+  #listeners = new Map<keyof Events, { listener: Listener<keyof Events>; owner?: string }[]>();
+  /** `owner` is the plugin a failing listener belongs to, when one registered it. */
+  constructor(private onError: (event: string, error: unknown, owner?: string) => void) {}
 
-  /** Subscribes to an event. */
-  on<K extends keyof Events>(event: K, listener: Listener<K>): void {
+  /** Subscribes to an event; `owner` names the subscribing plugin in failure reports. */
+  on<K extends keyof Events>(event: K, listener: Listener<K>, owner?: string): void {
     const list = this.#listeners.get(event) ?? [];
-    list.push(listener as Listener<keyof Events>);
+    list.push({ listener: listener as Listener<keyof Events>, owner });
     this.#listeners.set(event, list);
   }
 
   /** Emits an event to every listener; resolves when all have settled. */
   async emit<K extends keyof Events>(event: K, payload: Events[K]): Promise<void> {
-    for (const listener of this.#listeners.get(event) ?? []) {
+    for (const { listener, owner } of this.#listeners.get(event) ?? []) {
       try {
         await listener(payload);
       } catch (error) {
-        this.onError(String(event), error);
+        this.onError(String(event), error, owner);
       }
     }
   }

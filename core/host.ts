@@ -11,13 +11,14 @@ import type { Registry } from "./registry.ts";
 import type { EventBus } from "./events.ts";
 import type { ApplyPipeline } from "./apply/pipeline.ts";
 import type { StateStore } from "./state/store.ts";
-import type { HaproxyClient } from "./haproxy/client.ts";
+import type { HaproxyClient, ReloadResult } from "./haproxy/client.ts";
 import type { AuditLog } from "./store/audit.ts";
 import { mustMigrate } from "./store/db.ts";
 import type { DataPaths } from "./paths.ts";
 import type { Logger } from "./log.ts";
 import type { Config } from "./config.ts";
 import { HttpError } from "./errors.ts";
+import { EventRefusedError } from "./event_names.ts";
 
 /** The shared services a host lends. */
 export interface HostServices {
@@ -46,8 +47,15 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
       s.registry.route(name, method, path, options, handler),
     render: (hook) => s.registry.render(name, hook),
     page: (definition) => s.registry.page(name, definition),
-    on: (event, listener) => s.events.on(event, listener),
-    emit: (event, payload) => s.events.emit(event, payload),
+    on: (event, listener) => {
+      s.registry.events.checkListen(name, event);
+      s.events.on(event, listener, name);
+    },
+    emit: (event, payload) => {
+      const problem = s.registry.events.emitProblem(name, event);
+      if (problem) return Promise.reject(new EventRefusedError(name, event, problem));
+      return s.events.emit(event, payload);
+    },
     service: (service) => s.registry.service(name, service),
     provide: (key, impl) => s.registry.provide(name, key, impl),
     use: (key) => s.registry.providers.use(key),
@@ -58,7 +66,7 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     },
     apply: (next, options) => s.pipeline.apply(next, options),
     adoptRuntime: (change, run, options) => s.pipeline.adoptRuntime(change, run, options),
-    haproxy: s.haproxy,
+    haproxy: lockedReload(s.haproxy, () => s.pipeline.reload()),
     audit: s.audit,
     db: s.db,
     migrate: (steps) => mustMigrate(s.db, name, steps),
@@ -66,4 +74,19 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     paths: s.paths,
     log: s.log.child(name),
   };
+}
+
+/**
+ * The HAProxy client as plugins get it: the same client, except that
+ * `reload()` goes through the apply lock (`ApplyPipeline.reload`), so no
+ * plugin can reload in the middle of an apply.
+ */
+function lockedReload(client: HaproxyClient, reload: () => Promise<ReloadResult>): HaproxyClient {
+  return new Proxy(client, {
+    get(target, key) {
+      if (key === "reload") return reload;
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }

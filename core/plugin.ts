@@ -75,6 +75,16 @@ export interface RouteOptions {
   tier: RateTier;
   /** One line for the route listing and the OpenAPI document. */
   summary?: string;
+  /**
+   * The JSON body the route reads (what the handler passes to
+   * `ctx.body(...)`), for `/openapi.json`. Documentation only: the handler
+   * still parses its body itself.
+   */
+  request?: ZodSchema;
+  /** The query parameters, as a `z.object` of strings, for `/openapi.json`. */
+  query?: ZodSchema;
+  /** The JSON the route answers with on success, for `/openapi.json`. */
+  response?: ZodSchema;
 }
 
 /** What a handler receives. */
@@ -123,10 +133,20 @@ export type RenderHook = (model: ConfigModel, state: State, ctx: RenderContext) 
 export interface Service {
   /** Names the service in logs and start-up errors. */
   name: string;
-  /** Starts the loop once the daemon is up; a failure is logged and the service skipped. */
+  /**
+   * Starts the service once the daemon is up. A throw is a crash: logged and
+   * audited naming the plugin, then retried with a doubling backoff.
+   */
   start(): void | Promise<void>;
   /** Stops the loop on shutdown, before the server closes; the daemon awaits it. */
   stop(): void | Promise<void>;
+  /**
+   * Optional: the service's loop, called after `start()`, running until
+   * `signal` aborts (shutdown). If it throws or returns before that, the
+   * service has crashed: it is audited, stopped, and started again after a
+   * backoff (1 s, doubling to 60 s).
+   */
+  run?(signal: AbortSignal): Promise<void>;
 }
 
 /** What the host lends a plugin during `setup`. */
@@ -139,9 +159,13 @@ export interface PluginHost {
   render(hook: RenderHook): void;
   /** Contributes a web console page (and its nav entry), guarded like a route. */
   page(definition: PageDefinition): void;
-  /** Subscribes to a typed event. */
+  /** Subscribes to a typed event; a name no registered plugin emits is refused (`EVENT_UNKNOWN`). */
   on<K extends keyof Events>(event: K, listener: Listener<K>): void;
-  /** Emits a typed event. */
+  /**
+   * Emits one of this plugin's own events (`<plugin>:<event>` or one it
+   * declares in `events`); anything else, core events above all, rejects
+   * with an error and reaches no listener.
+   */
   emit<K extends keyof Events>(event: K, payload: Events[K]): Promise<void>;
   /** Registers a background service, started after the server serves, stopped on shutdown. */
   service(service: Service): void;
@@ -173,7 +197,11 @@ export interface PluginHost {
     run: () => Promise<void>,
     options: ApplyOptions,
   ): Promise<AdoptResult>;
-  /** The HAProxy client (admin socket, master CLI, check, reload). */
+  /**
+   * The HAProxy client (admin socket, master CLI, check, reload). Its
+   * `reload()` takes the apply lock, waiting for an apply in flight; so do
+   * not await it inside an `apply:*` listener, which runs within the apply.
+   */
   readonly haproxy: HaproxyClient;
   /** The audit log. */
   readonly audit: AuditLog;
@@ -204,8 +232,21 @@ export interface PrepareContext {
 export interface Plugin {
   /** Unique plugin name: the key for dependencies, routes and logs. */
   name: string;
-  /** Names of plugins that must be registered too. */
+  /** Names of plugins that must be registered too; their setups run before this one's. */
   dependencies?: string[];
+  /**
+   * The patchpanel versions this plugin works with, as a semver range
+   * (`"^0.1"`, `">=0.1.0 <0.3"`); outside it the daemon refuses to start
+   * (`PLUGIN_VERSION_MISMATCH`). Omitted: any version.
+   */
+  patchpanel?: string;
+  /**
+   * Events this plugin emits under names outside its own namespace (e.g.
+   * `server:down`), which then belong to it alone. Names `<plugin>:<event>`
+   * need no declaration unless the list is given, which then is complete.
+   * Core events (`apply:*`, `haproxy:process`) are the core's only.
+   */
+  events?: string[];
   /** Top-level state keys this plugin owns, each with a schema that has a default. */
   schema?: Record<string, ZodSchema>;
   /**

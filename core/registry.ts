@@ -7,7 +7,8 @@
  * @module
  */
 import type { z } from "zod";
-import { StartupError } from "./errors.ts";
+import { HttpError, StartupError } from "./errors.ts";
+import { PluginError, type PluginFailureReporter, type PluginFailureSite } from "./plugin_error.ts";
 import type {
   FieldRole,
   Handler,
@@ -23,7 +24,18 @@ import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
 import { ProviderRegistry, type Providers } from "./providers.ts";
 import { CORE_FIELD_ROLES } from "./security/core_roles.ts";
+import { EventNames } from "./event_names.ts";
+import { checkPluginShape, orderPlugins } from "./plugin_order.ts";
+import { VERSION } from "./version.ts";
 import { FieldRoleError, FieldRoles } from "./security/field_roles.ts";
+
+/** Options of a {@link Registry}. */
+export interface RegistryOptions {
+  /** The core's own plugins (by name), which may emit core events. */
+  trusted?: string[];
+  /** The patchpanel version plugins' ranges are checked against (default: this one). */
+  version?: string;
+}
 
 const ROLES = new Set(["public", "viewer", "operator", "admin"]);
 const TIERS = new Set(["read", "write", "auth"]);
@@ -51,20 +63,31 @@ export class Registry {
   /** Capabilities plugins offer each other (`host.provide` / `host.use`). */
   readonly providers = new ProviderRegistry();
   #closed = false;
+  #report: PluginFailureReporter = () => {};
 
-  /** Checks the plugin list: unique names, dependencies present, keys claimed once. */
-  constructor(plugins: Plugin[]) {
-    this.plugins = plugins;
+  /** Who may emit which event, and which names exist (see `core/event_names.ts`). */
+  readonly events: EventNames;
+
+  /**
+   * Checks the plugin list: unique names, known keys, the patchpanel
+   * version range, dependencies present and then ordered (a plugin comes
+   * after those it needs), declared events, keys claimed once. `trusted`
+   * names the core's own plugins, which emit core events.
+   */
+  constructor(plugins: Plugin[], opts: RegistryOptions = {}) {
     const names = new Set<string>();
     for (const p of plugins) {
-      if (!/^[a-z][a-z0-9-]*$/.test(p.name)) {
-        throw new StartupError("PLUGIN_DUPLICATE", `plugin name '${p.name}' must be kebab-case`);
+      if (typeof p?.name !== "string" || !/^[a-z][a-z0-9-]*$/.test(p.name)) {
+        throw new StartupError("PLUGIN_DUPLICATE", `plugin name '${p?.name}' must be kebab-case`);
       }
       if (names.has(p.name)) {
         throw new StartupError("PLUGIN_DUPLICATE", `plugin '${p.name}' is registered twice`);
       }
       names.add(p.name);
+      checkPluginShape(p, opts.version ?? VERSION);
     }
+    this.plugins = plugins = orderPlugins(plugins);
+    this.events = new EventNames(plugins, new Set(opts.trusted ?? []));
     const stateOwner: Record<string, string> = Object.fromEntries(
       CORE_KEYS.map((k) => [k, "core"]),
     );
@@ -72,14 +95,6 @@ export class Registry {
       Object.keys(coreConfigShape).map((k) => [k, "core"]),
     );
     for (const p of plugins) {
-      for (const dep of p.dependencies ?? []) {
-        if (!names.has(dep)) {
-          throw new StartupError(
-            "PLUGIN_MISSING_DEPENDENCY",
-            `plugin '${p.name}' needs plugin '${dep}', which is not registered`,
-          );
-        }
-      }
       for (const [key, schema] of Object.entries(p.schema ?? {})) {
         if (stateOwner[key]) {
           throw new StartupError(
@@ -101,7 +116,7 @@ export class Registry {
         this.configFragments[key] = schema;
         this.configOwners[key] = p.name;
       }
-      this.checks.push(...(p.checks ?? []));
+      this.checks.push(...(p.checks ?? []).map((check) => this.#ownedCheck(p.name, check)));
       this.fieldRoles.push(...checkFieldRoles(p));
     }
   }
@@ -133,7 +148,8 @@ export class Registry {
         `route ${method} ${path} of '${plugin}' is already registered by '${clash.plugin}'`,
       );
     }
-    this.routes.push({ method, path, options, handler, plugin });
+    const site: PluginFailureSite = { plugin, kind: "route", method, path };
+    this.routes.push({ method, path, options, handler: this.#ownedHandler(site, handler), plugin });
   }
 
   /** Registers a console page; refuses API paths, missing roles and duplicate paths. */
@@ -158,7 +174,13 @@ export class Registry {
   /** Registers a render hook. */
   render(plugin: string, hook: RenderHook): void {
     this.#open(plugin, "render hook");
-    this.renderHooks.push(hook);
+    this.renderHooks.push((model, state, ctx) => {
+      try {
+        hook(model, state, ctx);
+      } catch (error) {
+        throw this.fail({ plugin, kind: "render hook" }, error);
+      }
+    });
   }
 
   /** Registers a capability offered to other plugins; refuses a key provided twice. */
@@ -173,6 +195,28 @@ export class Registry {
     this.services.push({ plugin, service });
   }
 
+  /**
+   * Where plugin failures go (log, audit): the daemon installs one; offline
+   * renders keep the default, which drops them (the error still names the plugin).
+   */
+  reportFailures(report: PluginFailureReporter): void {
+    this.#report = report;
+  }
+
+  /**
+   * Tags what a plugin's piece threw with its owner, reports it once, and
+   * returns it to throw. An {@link HttpError} is the plugin's deliberate
+   * answer (a 404, a 422) and passes through untouched.
+   */
+  fail(site: PluginFailureSite, error: unknown): HttpError {
+    if (error instanceof HttpError) return error;
+    const failure = new PluginError(site, error);
+    try {
+      this.#report(failure);
+    } catch { /* a failing reporter must not hide the failure */ }
+    return failure;
+  }
+
   /** Closes registration; later calls throw REGISTRATION_CLOSED. */
   close(): void {
     this.#closed = true;
@@ -181,6 +225,32 @@ export class Registry {
   /** Whether registration has closed. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The handler, answering what it throws as a 500 that names plugin, method and path. */
+  #ownedHandler(site: PluginFailureSite, handler: Handler): Handler {
+    const fail = (error: unknown) => {
+      throw this.fail(site, error);
+    };
+    return (ctx) => {
+      try {
+        const out = handler(ctx);
+        return out instanceof Promise ? out.catch(fail) : out;
+      } catch (error) {
+        return fail(error);
+      }
+    };
+  }
+
+  /** A plugin's check, failing validation with the plugin's name when it throws. */
+  #ownedCheck(plugin: string, check: StateCheck): StateCheck {
+    return (state) => {
+      try {
+        return check(state);
+      } catch (error) {
+        throw this.fail({ plugin, kind: "check" }, error);
+      }
+    };
   }
 
   #open(plugin: string, what: string): void {

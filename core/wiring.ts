@@ -28,6 +28,7 @@ import { haproxyRunAs } from "./privileges.ts";
 import { StateGuard } from "./security/state_guard.ts";
 import { confineCheck } from "./state/confine_check.ts";
 import { SecretRedactor } from "./state/redact.ts";
+import { StartupError } from "./errors.ts";
 
 /** What the wiring needs from its caller. */
 export interface WiringInput {
@@ -124,10 +125,22 @@ function hostChecks(config: Config, paths: DataPaths, registry: Registry) {
   });
 }
 
-/** Runs every plugin's setup against its own host, in registration order. */
+/**
+ * Runs every plugin's setup against its own host, in registration order
+ * (dependencies first). A setup that throws stops start-up with a coded
+ * error naming the plugin: a daemon never serves with a half-set-up plugin.
+ */
 export async function setupPlugins(services: HostServices): Promise<void> {
   for (const plugin of services.registry.plugins) {
-    await plugin.setup?.(createHost(plugin, services));
+    try {
+      await plugin.setup?.(createHost(plugin, services));
+    } catch (error) {
+      if (error instanceof StartupError) throw error;
+      throw new StartupError(
+        "PLUGIN_SETUP_FAILED",
+        `plugin '${plugin.name}' setup failed: ${(error as Error)?.message ?? String(error)}`,
+      );
+    }
   }
 }
 

@@ -21,7 +21,8 @@ import type { HaproxyClient, ReloadResult } from "../haproxy/client.ts";
 import { parseHints } from "../haproxy/hints.ts";
 import type { AuditLog } from "../store/audit.ts";
 import type { SnapshotStore } from "../store/snapshots.ts";
-import type { EventBus } from "../events.ts";
+import type { ApplyFailedStage, EventBus } from "../events.ts";
+import { PluginError, type PluginFailureSite } from "../plugin_error.ts";
 import type { DataPaths } from "../paths.ts";
 import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
@@ -35,6 +36,9 @@ import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
+
+/** The core's own render, named when it (not a plugin's hook) throws. */
+const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
 
 /** Everything the pipeline touches, injected so tests and plugins share one instance. */
 export interface PipelineDeps {
@@ -209,6 +213,16 @@ export class ApplyPipeline {
   }
 
   /**
+   * Reloads HAProxy onto the cfg on disk, as one change among the others:
+   * under the apply lock, so a reload asked for during an apply waits for it
+   * (and never reloads a half-swapped cfg), and refused (503) while a backup
+   * holds changes. `POST /api/haproxy/reload` and plugins' `host.haproxy.reload` use it.
+   */
+  reload(): Promise<ReloadResult> {
+    return this.#exclusive(() => this.deps.haproxy.reload());
+  }
+
+  /**
    * Brings HAProxy's files in line with a state at start-up (a crash between
    * swap and persist left a newer cfg than state.json). Does not reload.
    */
@@ -232,13 +246,15 @@ export class ApplyPipeline {
     const started = performance.now();
     const clock = new StageClock();
     const { store, haproxy, paths, audit } = this.deps;
-    const fail = async (stage: "validate" | "check" | "reload" | "verify", error: HttpError) => {
+    const fail = async (stage: ApplyFailedStage, error: HttpError) => {
+      // A plugin's render hook or check that threw: the entry and the event name it.
+      const plugin = error instanceof PluginError ? { plugin: error.plugin } : {};
       audit.record({
         actor: opts.actor,
         category: "state",
         action: "apply",
         target: null,
-        details: { reason: opts.reason, stage, error: error.message },
+        details: { reason: opts.reason, stage, error: error.message, ...plugin },
         outcome: "failure",
       });
       await this.deps.events.emit("apply:failed", {
@@ -247,6 +263,7 @@ export class ApplyPipeline {
         stage,
         message: error.message,
         durationMs: performance.now() - started,
+        ...plugin,
       });
       return error;
     };
@@ -270,7 +287,13 @@ export class ApplyPipeline {
     clock.lap("validate");
 
     // Render and check a candidate beside the live file.
-    const rendered = this.deps.render(state);
+    let rendered: Rendered;
+    try {
+      rendered = this.deps.render(state);
+    } catch (e) {
+      // Nothing is written yet: a throwing render hook leaves HAProxy and state.json as they were.
+      throw await fail("render", e instanceof HttpError ? e : new PluginError(CORE_RENDER, e));
+    }
     clock.lap("render");
     const live = await readTextOrNull(paths.cfg);
     if (live === rendered.text) {

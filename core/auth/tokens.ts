@@ -14,7 +14,7 @@ import type { Principal, Role } from "../plugin.ts";
 import { hashSecret, verifySecret } from "./passwords.ts";
 import { isRole, lowerOf } from "./roles.ts";
 import { randomHex, sha256Hex } from "./random.ts";
-import { sameWords, sha256Short } from "./sha256_short.ts";
+import { createHash, timingSafeEqual } from "node:crypto";
 
 /** A token as listed: never the secret or its hash. */
 export interface TokenInfo {
@@ -72,16 +72,18 @@ interface Row {
 }
 
 interface Cached {
-  /** SHA-256 of the secret as words (compared with {@link sameWords}, in constant time). */
-  digest: Int32Array;
+  /** SHA-256 of the secret (compared with `timingSafeEqual`, in constant time). */
+  digest: Uint8Array;
   principal: Principal;
   expiresAt: number | null;
   createdBy: string;
   lastWritten: number;
 }
 
-/** Where each request's presented secret is hashed: one buffer, so the hot path allocates none. */
-const presented = new Int32Array(8);
+/** SHA-256 of a secret through node:crypto: crypto is not written by hand here. */
+function digestOf(secret: string): Uint8Array {
+  return createHash("sha256").update(secret).digest();
+}
 
 /** How often `lastUsedAt` is written for one token, at most. */
 export const LAST_USED_THROTTLE_MS = 60_000;
@@ -179,9 +181,8 @@ export class TokenStore {
    * The verdict the digest cache gives without bcrypt: the principal, null
    * (malformed, expired, or a secret whose digest differs), or `uncached`
    * when the key id has not been verified since start-up or a revocation.
-   * This is every bearer request's path, so it allocates only two slices of
-   * the wire value: the secret is hashed into a shared buffer and compared
-   * in constant time.
+   * This is every bearer request's path: the secret is hashed with
+   * node:crypto's SHA-256 and its digest compared in constant time.
    */
   verifyCached(wire: string): CachedVerdict {
     if (!isWire(wire)) return null;
@@ -193,8 +194,8 @@ export class TokenStore {
       this.#cache.delete(keyId);
       return null;
     }
-    sha256Short(wire.slice(12), presented);
-    if (!sameWords(cached.digest, presented)) return null;
+    // Both digests are 32 bytes, so the comparison's time says nothing about the secret.
+    if (!timingSafeEqual(cached.digest, digestOf(wire.slice(12)))) return null;
     this.#touch(keyId, cached, t);
     return cached.principal;
   }
@@ -228,8 +229,7 @@ export class TokenStore {
     if (!(await verifySecret(secret, row.secret_hash))) return null;
     const info = toInfo(row);
     const creatorRole = isRole(row.creator_role) ? row.creator_role : "viewer";
-    const digest = new Int32Array(8);
-    sha256Short(secret, digest);
+    const digest = digestOf(secret);
     const entry: Cached = {
       digest,
       principal: {

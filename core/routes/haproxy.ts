@@ -35,7 +35,8 @@ export function haproxyRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "write",
     summary: "Reload HAProxy through the master CLI and confirm the new worker",
   }, async (ctx) => {
-    const outcome = await host.haproxy.reload();
+    // Under the apply lock: a reload asked for during an apply waits for it.
+    const outcome = await deps.pipeline.reload();
     host.audit.record({
       actor: ctx.actor,
       category: "haproxy",

@@ -51,6 +51,8 @@ export function stats(options: Partial<StatsOptions> = {}): Plugin {
   const opts: StatsOptions = { ...defaults, ...options };
   return definePlugin({
     name: "stats",
+    // Health events, named before plugin namespaces; declared, they are this plugin's alone.
+    events: ["server:down", "server:up", "backend:down"],
     config: {
       stats: StatsConfig.default({ intervalMs: 5000, historyMs: 3_600_000 }),
     },

@@ -50,6 +50,8 @@ export function tls(options: TlsOptions = {}): Plugin {
   const opts = { ...defaults, ...options };
   return definePlugin({
     name: "tls",
+    // Named before plugin namespaces; declared, it is this plugin's alone.
+    events: ["cert:expiring"],
     schema: { tls: TlsState.default(TLS_DEFAULT) },
     fieldRoles: TLS_FIELD_ROLES,
     checks: [tlsChecks],
