@@ -146,7 +146,8 @@ Deno.test("install - a throwaway root gets the accounts, files, modes, owners an
           args: ["verify", `--root=${root.dir}`, target],
           env: { SYSTEMD_LOG_COLOR: "0" },
         }).output();
-        const text: string = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
+        const text: string = new TextDecoder().decode(out.stderr) +
+          new TextDecoder().decode(out.stdout);
         assert.equal(out.code, 0, `${target}: ${text}`);
         assert.equal(text.trim(), "", `${target}: systemd-analyze verify says: ${text}`);
       }
