@@ -15,7 +15,8 @@ import { type ActionFamily, actionProblems } from "./actions.ts";
 import { aclFlagProblems, conditionProblems, conditionWordProblems } from "./condition.ts";
 import { Confinement } from "./confine.ts";
 import { optionPathProblems, RAW_DISABLED, rawDirectiveProblems } from "./directives.ts";
-import { type ConfineContext, sampleProblems } from "./samples.ts";
+import { type ConfineContext, formatProblems, sampleProblems } from "./samples.ts";
+import { isDynamicBackend } from "./haproxy_schema.ts";
 import { splitWords } from "./words.ts";
 
 /** What the stage needs from the host. */
@@ -36,7 +37,12 @@ export function confineCheck(opts: ConfineOptions): StateCheck {
     confinement: new Confinement(opts.paths, opts.reserved ?? []),
     luaNames: opts.luaNames ?? new Set(),
   };
-  return (state) => stateProblems(state, ctx, opts.allowRawDirectives);
+  return (state) =>
+    stateProblems(
+      state,
+      { ...ctx, maps: new Set((state.maps ?? []).map((m) => m.name)) },
+      opts.allowRawDirectives,
+    );
 }
 
 type Path = (string | number)[];
@@ -98,7 +104,12 @@ export function stateProblems(state: State, ctx: ConfineContext, allowRaw: boole
       }
       cond([...base, "tcpRequest", ri, "cond"], r.cond);
     });
-    f.useBackends.forEach((u, ui) => cond([...base, "useBackends", ui, "cond"], u.cond));
+    f.useBackends.forEach((u, ui) => {
+      if (isDynamicBackend(u.backend)) {
+        add([...base, "useBackends", ui, "backend"], formatProblems(u.backend, ctx));
+      }
+      cond([...base, "useBackends", ui, "cond"], u.cond);
+    });
     raw(base, f.rawDirectives);
   });
   hp.backends.forEach((b, bi) => {
