@@ -196,6 +196,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     schema: () => schema,
     version: VERSION,
     limits: config.limits,
+    control: {
+      embedded,
+      masterSocket: config.haproxy.mode === "attach"
+        ? config.haproxy.masterSocket
+        : paths.masterSocket,
+      systemdUnit: config.haproxy.mode === "attach" ? config.haproxy.systemdUnit : "",
+    },
     routes: () =>
       registry.routes.map((r) => ({
         method: r.method,

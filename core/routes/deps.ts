@@ -11,6 +11,17 @@ import type { Rendered } from "../render/render.ts";
 import type { State } from "../state/schema.ts";
 import type { z } from "zod";
 import type { CoreConfig } from "../config.ts";
+import type { EmbeddedHaproxy } from "../haproxy/process.ts";
+
+/** How the daemon controls HAProxy, for the process-control routes. */
+export interface ProcessControl {
+  /** The supervised master in embedded mode; null in attach mode. */
+  embedded: EmbeddedHaproxy | null;
+  /** The master CLI socket patchpanel uses. */
+  masterSocket: string;
+  /** Attach mode: the systemd unit that owns HAProxy (named in 409 answers). */
+  systemdUnit: string;
+}
 
 /** The core services its routes use. */
 export interface CoreDeps {
@@ -25,4 +36,6 @@ export interface CoreDeps {
   limits: CoreConfig["limits"];
   /** The route table as data: method, path, role, tier, plugin. */
   routes: () => { method: string; path: string; role: string; tier: string; plugin: string }[];
+  /** Embedded or attached HAProxy, for stop/start and the control strategy. */
+  control: ProcessControl;
 }
