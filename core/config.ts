@@ -44,6 +44,8 @@ export const HaproxyConfig = z.discriminatedUnion("mode", [
     binary: z.string().default("haproxy"),
     masterSocket: z.string().min(1),
     cfgPath: z.string().min(1),
+    /** The systemd unit that runs HAProxy, named when stop/start are refused in this mode. */
+    systemdUnit: z.string().regex(/^[A-Za-z0-9@._:-]+$/).default("haproxy.service"),
     ...haproxyBounds(),
   }).strict(),
 ]);

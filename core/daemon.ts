@@ -218,6 +218,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     version: VERSION,
     limits: config.limits,
     secrets: core.secrets,
+    control: {
+      embedded,
+      masterSocket: config.haproxy.mode === "attach"
+        ? config.haproxy.masterSocket
+        : paths.masterSocket,
+      systemdUnit: config.haproxy.mode === "attach" ? config.haproxy.systemdUnit : "",
+    },
     routes: () =>
       registry.routes.map((r) => ({
         method: r.method,

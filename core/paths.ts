@@ -34,6 +34,10 @@ export interface DataPaths {
   database: string;
   /** Directory of file-backed ACL pattern files (`<name>.lst`). */
   acls: string;
+  /** Directory of state maps (`<name>.map`), read by `map*()` converters that name `@<name>`. */
+  maps: string;
+  /** Directory of custom error pages (`<code>.http`), loaded with `errorfile`. */
+  errorPages: string;
   /** Directory of certificates patchpanel issues or renews. */
   certs: string;
   /** Directory of uploaded (bring-your-own) certificates, one subdirectory each. */
@@ -72,6 +76,8 @@ export function dataPaths(dataDir: string, overrides: { cfg?: string } = {}): Da
     daemonPid: p("patchpanel.pid"),
     database: p("audit.sqlite"),
     acls: p("acls"),
+    maps: p("maps"),
+    errorPages: p("error-pages"),
     certs: p("certs"),
     byoCerts: p("byo-certs"),
     trustedCas: p("trusted-cas"),

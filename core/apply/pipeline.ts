@@ -457,6 +457,14 @@ export class ApplyPipeline {
   }
 
   /**
+   * Runs `fn` under the apply lock, between applies (process control: stopping or starting
+   * HAProxy must not cut through an apply). Waits and refuses like an apply.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#exclusive(fn);
+  }
+
+  /**
    * One change at a time: the in-process mutex orders requests; the apply flock makes a
    * `patchpanel backup-pre` in another process wait for a change in flight, and the backup
    * marker then refuses new ones (503) until `backup-post`.

@@ -16,6 +16,7 @@ import type {
 import { aclNamesIn } from "../state/condition.ts";
 import { ConfigModel, d, type Directive, type Entity } from "./model.ts";
 import type { DataPaths } from "../paths.ts";
+import { renderOperatorFiles } from "./operator_files.ts";
 
 /** What a render needs besides the state: where files live. */
 export interface RenderContext {
@@ -54,6 +55,7 @@ export function renderCore(model: ConfigModel, state: State, ctx: RenderContext)
       model.file({ path: aclFilePath(ctx.paths, acl.name), content });
     }
   }
+  renderOperatorFiles(model, state, ctx.paths);
 }
 
 function renderGlobal(model: ConfigModel, hp: HaproxyModel, ctx: RenderContext): void {
@@ -225,7 +227,8 @@ function renderFrontend(
     dirs.push(d("http-request", args, { kind: "httpRequest", id: `${fe.id}/${i}` }));
   });
   fe.useBackends.forEach((u, i) => {
-    dirs.push(d("use_backend", [u.backend, u.cond], { kind: "useBackend", id: `${fe.id}/${i}` }));
+    const args = u.cond ? [u.backend, u.cond] : [u.backend];
+    dirs.push(d("use_backend", args, { kind: "useBackend", id: `${fe.id}/${i}` }));
   });
   if (fe.defaultBackend) dirs.push(d("default_backend", [fe.defaultBackend], e));
   for (const raw of fe.rawDirectives) dirs.push(d(raw, [], e));

@@ -10,6 +10,7 @@ import { stateRoutes } from "./state.ts";
 import { historyRoutes } from "./history.ts";
 import { haproxyRoutes } from "./haproxy.ts";
 import { driftRoutes } from "./drift.ts";
+import { processRoutes } from "./process.ts";
 
 /** The built-in `core` plugin; `deps` is filled in before setup runs. */
 export function corePlugin(deps: () => CoreDeps): Plugin {
@@ -21,6 +22,7 @@ export function corePlugin(deps: () => CoreDeps): Plugin {
       historyRoutes(host, d);
       haproxyRoutes(host, d);
       driftRoutes(host, d);
+      processRoutes(host, d);
       host.route("GET", "/api/routes", {
         role: "viewer",
         tier: "read",

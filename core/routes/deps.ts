@@ -12,6 +12,17 @@ import type { State } from "../state/schema.ts";
 import type { z } from "zod";
 import type { CoreConfig } from "../config.ts";
 import type { SecretRedactor } from "../state/redact.ts";
+import type { EmbeddedHaproxy } from "../haproxy/process.ts";
+
+/** How the daemon controls HAProxy, for the process-control routes. */
+export interface ProcessControl {
+  /** The supervised master in embedded mode; null in attach mode. */
+  embedded: EmbeddedHaproxy | null;
+  /** The master CLI socket patchpanel uses. */
+  masterSocket: string;
+  /** Attach mode: the systemd unit that owns HAProxy (named in 409 answers). */
+  systemdUnit: string;
+}
 
 /** The core services its routes use. */
 export interface CoreDeps {
@@ -28,4 +39,6 @@ export interface CoreDeps {
   secrets: SecretRedactor;
   /** The route table as data: method, path, role, tier, plugin. */
   routes: () => { method: string; path: string; role: string; tier: string; plugin: string }[];
+  /** Embedded or attached HAProxy, for stop/start and the control strategy. */
+  control: ProcessControl;
 }

@@ -29,11 +29,15 @@ export const ADMIN_VALUES = {
    * a host file (`http-request return ... file /etc/...`).
    */
   action: String
-    .raw`(^|[\s(,{[])(lua\.|use-service|send-spoe-group|set-map|del-map|add-acl|del-acl|map(_[a-z_]+)?\()|(^|\s)(file|lf-file)(\s|$)`,
-  /** Conditions with an inline fetch that calls Lua or reads a file (`map(...)`, `-f`, `-M`). */
-  condition: String.raw`(^|[\s(,{[])(lua\.|map(_[a-z_]+)?\()|(^|\s)-[fM](\s|$)`,
+    .raw`(^|[\s(,{[])(lua\.|use-service|send-spoe-group|set-map|del-map|add-acl|del-acl|map(_[a-z_]+)?\((?!@))|(^|\s)(file|lf-file)(\s|$)`,
+  /**
+   * Conditions with an inline fetch that calls Lua or reads a file (`map(/path)`, `-f`, `-M`).
+   * A `map*()` converter naming a state map (`map(@hosts)`) reads only the file patchpanel
+   * renders from `state.maps`, which operators edit anyway: it stays operator-level.
+   */
+  condition: String.raw`(^|[\s(,{[])(lua\.|map(_[a-z_]+)?\((?!@))|(^|\s)-[fM](\s|$)`,
   /** Sample fetches calling Lua or a map file, or naming any path. */
-  fetch: String.raw`(^|[\s(,[])(lua\.|map(_[a-z_]+)?\()|/`,
+  fetch: String.raw`(^|[\s(,[])(lua\.|map(_[a-z_]+)?\((?!@))|/`,
   /** ACL flags that read patterns from a host file. */
   aclFlag: String.raw`^-[fM](\s|$)`,
   /**
@@ -100,6 +104,8 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   raise(`${FRONTEND}.tcpRequest.*.action`, ADMIN_VALUES.action),
   raise(`${FRONTEND}.tcpRequest.*.cond`, ADMIN_VALUES.condition),
   operator(`${FRONTEND}.useBackends`),
+  // A dynamic backend (`%[...]`) is a sample expression: the same rule as a stickOn fetch.
+  raise(`${FRONTEND}.useBackends.*.backend`, ADMIN_VALUES.fetch),
   raise(`${FRONTEND}.useBackends.*.cond`, ADMIN_VALUES.condition),
   operator(`${FRONTEND}.defaultBackend`),
   admin(`${FRONTEND}.rawDirectives`),
@@ -131,4 +137,15 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator("acls.*.values"),
   raise("acls.*.values", ADMIN_VALUES.aclValue),
   operator("acls.*.file"),
+
+  // Named maps: data for routing (host → backend), rendered by patchpanel under <data>/maps/.
+  operator("maps"),
+  operator("maps.*.name"),
+  operator("maps.*.entries"),
+
+  // Error pages: a status code and content; the file path is patchpanel's own.
+  operator("errorPages"),
+  operator("errorPages.*.code"),
+  operator("errorPages.*.contentType"),
+  operator("errorPages.*.body"),
 ];

@@ -15,7 +15,8 @@ import { type ActionFamily, actionProblems } from "./actions.ts";
 import { aclFlagProblems, conditionProblems, conditionWordProblems } from "./condition.ts";
 import { Confinement } from "./confine.ts";
 import { optionPathProblems, RAW_DISABLED, rawDirectiveProblems } from "./directives.ts";
-import { type ConfineContext, sampleProblems } from "./samples.ts";
+import { type ConfineContext, formatProblems, sampleProblems } from "./samples.ts";
+import { isDynamicBackend } from "./haproxy_schema.ts";
 import { splitWords } from "./words.ts";
 
 /** What the stage needs from the host. */
@@ -39,7 +40,8 @@ export function confineCheck(opts: ConfineOptions): StateCheck {
   const names = opts.luaNames ?? new Set<string>();
   return (state) => {
     const luaNames = typeof names === "function" ? names(state) : names;
-    return stateProblems(state, { confinement, luaNames }, opts.allowRawDirectives);
+    const maps = new Set((state.maps ?? []).map((m) => m.name));
+    return stateProblems(state, { confinement, luaNames, maps }, opts.allowRawDirectives);
   };
 }
 
@@ -102,7 +104,12 @@ export function stateProblems(state: State, ctx: ConfineContext, allowRaw: boole
       }
       cond([...base, "tcpRequest", ri, "cond"], r.cond);
     });
-    f.useBackends.forEach((u, ui) => cond([...base, "useBackends", ui, "cond"], u.cond));
+    f.useBackends.forEach((u, ui) => {
+      if (isDynamicBackend(u.backend)) {
+        add([...base, "useBackends", ui, "backend"], formatProblems(u.backend, ctx));
+      }
+      cond([...base, "useBackends", ui, "cond"], u.cond);
+    });
     raw(base, f.rawDirectives);
   });
   hp.backends.forEach((b, bi) => {

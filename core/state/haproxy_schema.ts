@@ -236,11 +236,30 @@ export const TcpRequestRule = z.object({
   cond: Condition.optional(),
 }).strict();
 
-/** A conditional `use_backend`. */
-export const UseBackend = z.object({
-  backend: Name,
-  cond: Condition,
-}).strict();
+/**
+ * A dynamic backend name: one sample expression in `%[...]`, e.g.
+ * `%[req.hdr(host),lower,map(@hosts,web-pool)]` (a host → backend map).
+ */
+export const DynamicBackend = z.string().max(4096).regex(
+  /^%\[[^\s\]]+\]$/,
+  "must be a backend name, or one sample expression such as %[req.hdr(host),lower,map(@hosts,web)]",
+);
+
+/**
+ * A `use_backend`: a backend by name under a condition, or a backend named
+ * at request time by a sample expression (`DynamicBackend`), whose condition
+ * may be left out (HAProxy falls through to `default_backend` when the
+ * expression names no backend).
+ */
+export const UseBackend = z.union([
+  z.object({ backend: Name, cond: Condition }).strict(),
+  z.object({ backend: DynamicBackend, cond: Condition.optional() }).strict(),
+]);
+
+/** Whether a `use_backend` names its backend at request time (`%[...]`). */
+export function isDynamicBackend(backend: string): boolean {
+  return backend.startsWith("%[");
+}
 
 /** A frontend: where traffic comes in and how it is routed. */
 export const Frontend = z.object({
@@ -381,6 +400,64 @@ export const Acl = z.object({
   file: z.boolean().default(false),
 }).strict();
 
+/** A map key or value: one word HAProxy's map files and Runtime API read as is. */
+const MapWord = z.string().regex(
+  /^[!$-&(-:<-[\]-~]{1,1024}$/,
+  "must be 1 to 1024 printable characters without spaces, ';', '\\', quotes, '#' or line breaks",
+);
+
+/** One `key value` line of a map. */
+export const MapEntry = z.object({ key: MapWord, value: MapWord }).strict();
+
+/**
+ * A named map, always file-backed: rendered to `<data>/maps/<name>.map` and
+ * used in rules as `map(@<name>[,default])` (any `map*` converter), which the
+ * renderer resolves to that file. Runtime entry changes are written back here.
+ */
+export const StateMap = z.object({
+  name: Name,
+  entries: z.array(MapEntry).default([]),
+}).strict();
+
+/** HTTP statuses HAProxy 2.6 accepts in `errorfile`. */
+export const ERROR_PAGE_CODES = [
+  200,
+  400,
+  401,
+  403,
+  404,
+  405,
+  407,
+  408,
+  410,
+  413,
+  425,
+  429,
+  500,
+  501,
+  502,
+  503,
+  504,
+] as const;
+
+/**
+ * A custom error page: the body HAProxy sends (with its own status line and
+ * these headers) instead of its built-in one. Rendered to
+ * `<data>/error-pages/<code>.http` and loaded with `errorfile` in defaults.
+ */
+export const ErrorPage = z.object({
+  code: z.number().int().refine(
+    (c) => (ERROR_PAGE_CODES as readonly number[]).includes(c),
+    `must be one of ${ERROR_PAGE_CODES.join(", ")}`,
+  ),
+  contentType: z.string().regex(
+    /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;\s*[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*$/,
+    "must be a media type such as text/html; charset=utf-8",
+  ).default("text/html; charset=utf-8"),
+  /** At most 32 KiB: HAProxy keeps the whole answer in one buffer (tune.bufsize). */
+  body: z.string().max(32 * 1024).regex(/^[^\0]*$/, "must not contain NUL"),
+}).strict();
+
 // Inferred types, for the renderer and plugins.
 
 /**
@@ -400,6 +477,10 @@ export type ServerModel = z.output<typeof Server>;
  */
 export type AclModel = z.output<typeof Acl>;
 export type BindModel = z.output<typeof Bind>;
+/** One parsed entry of the state's `maps`. */
+export type StateMapModel = z.output<typeof StateMap>;
+/** One parsed entry of the state's `errorPages`. */
+export type ErrorPageModel = z.output<typeof ErrorPage>;
 export type BindTlsModel = z.output<typeof BindTls>;
 export type ServerTlsModel = z.output<typeof ServerTls>;
 export type StatsSocketModel = z.output<typeof StatsSocket>;

@@ -22,7 +22,15 @@ export interface ConfineContext {
    * plugin exists, so every `lua.*` is refused.
    */
   luaNames: ReadonlySet<string>;
+  /**
+   * The names of the state's maps (`state.maps`), which a `map*()` converter
+   * names as `@<name>` instead of a path; absent: no state map may be named.
+   */
+  maps?: ReadonlySet<string>;
 }
+
+/** A `map*()` converter's reference to a state map: `@<name>` (see `state.maps`). */
+export const MAP_REF = /^@([A-Za-z0-9][A-Za-z0-9._:-]{0,62})$/;
 
 /** Why `lua.<name>` may not be used, or null when an enabled Lua plugin registers it. */
 export function luaProblem(name: string, ctx: ConfineContext): string | null {
@@ -50,6 +58,13 @@ export function sampleProblems(expr: string, ctx: ConfineContext): string[] {
       problems.push("the env() fetch would expose HAProxy's environment (the daemon's)");
     } else if (MAP.test(name)) {
       const [file = ""] = callArgs(expr, (m.index ?? 0) + m[0].length);
+      if (file.startsWith("@")) {
+        const ref = MAP_REF.exec(file);
+        if (!ref || !ctx.maps?.has(ref[1])) {
+          problems.push(`'${name}' names map '${file}', which is not in state.maps`);
+        }
+        continue;
+      }
       const p = ctx.confinement.problem(file, "file");
       if (p) problems.push(`map file of '${name}': ${p}`);
     } else if (name === "jwt_verify") {

@@ -15,8 +15,13 @@ import {
   type AclModel,
   Backend,
   type BackendModel,
+  ErrorPage,
+  type ErrorPageModel,
   type HaproxyModel,
   haproxyWith,
+  isDynamicBackend,
+  StateMap,
+  type StateMapModel,
 } from "./haproxy_schema.ts";
 import type { BackendMemo } from "./backend_memo.ts";
 import { aclNamesIn, PREDEFINED_ACLS } from "./condition.ts";
@@ -41,6 +46,10 @@ export interface CoreState {
   haproxy: HaproxyModel;
   /** Named ACLs, used by frontends' conditions. */
   acls: AclModel[];
+  /** Named maps (`map(@name)` in rules), rendered as files under `<data>/maps/`. */
+  maps: StateMapModel[];
+  /** Custom error pages, rendered as files and `errorfile` lines in defaults. */
+  errorPages: ErrorPageModel[];
 }
 
 /** The whole, parsed and defaulted state document. */
@@ -58,7 +67,7 @@ export interface RefIssue {
 export type StateCheck = (state: State) => RefIssue[];
 
 /** The core's own top-level keys, which no plugin may claim. */
-export const CORE_KEYS = ["version", "haproxy", "acls"] as const;
+export const CORE_KEYS = ["version", "haproxy", "acls", "maps", "errorPages"] as const;
 
 /** The core keys' schemas, with `backend` validating each backend. */
 const coreShape = (backend: z.ZodType<BackendModel>) => ({
@@ -78,6 +87,8 @@ const coreShape = (backend: z.ZodType<BackendModel>) => ({
     stats: null,
   }),
   acls: z.array(Acl).default([]),
+  maps: z.array(StateMap).default([]),
+  errorPages: z.array(ErrorPage).default([]),
 });
 
 /**
@@ -131,7 +142,19 @@ function coreChecks(state: State): RefIssue[] {
     ...duplicates(frontends, (f) => f.id, (i) => ["haproxy", "frontends", i, "id"], "frontend"),
     ...duplicates(backends, (b) => b.id, (i) => ["haproxy", "backends", i, "id"], "backend"),
     ...duplicates(state.acls, (a) => a.name, (i) => ["acls", i, "name"], "ACL"),
+    ...duplicates(state.maps, (m) => m.name, (i) => ["maps", i, "name"], "map"),
+    ...duplicates(
+      state.errorPages,
+      (p) => String(p.code),
+      (i) => ["errorPages", i, "code"],
+      "error page",
+    ),
   ];
+  state.maps.forEach((m, mi) => {
+    issues.push(
+      ...duplicates(m.entries, (e) => e.key, (i) => ["maps", mi, "entries", i, "key"], "map key"),
+    );
+  });
   // One pass over every server (10,000 in a large state): no per-backend closures or spreads.
   const names = new Set<string>();
   for (let bi = 0; bi < backends.length; bi++) {
@@ -167,7 +190,7 @@ function coreChecks(state: State): RefIssue[] {
       });
     }
     f.useBackends.forEach((u, ui) => {
-      if (!backendIds.has(u.backend)) {
+      if (!isDynamicBackend(u.backend) && !backendIds.has(u.backend)) {
         issues.push({
           path: [...base, "useBackends", ui, "backend"],
           message: `backend '${u.backend}' does not exist`,

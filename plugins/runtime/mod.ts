@@ -24,6 +24,7 @@
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { RuntimeApi } from "./admin.ts";
 import { aclRoutes } from "./acls.ts";
+import { mapRoutes } from "./maps.ts";
 import { consoleRoutes } from "./console.ts";
 import { runtimePages } from "./pages.ts";
 import { serverRoutes } from "./servers.ts";
@@ -53,6 +54,7 @@ export function runtime(options: Partial<RuntimeOptions> = {}): Plugin {
       serverRoutes(host, api);
       tableRoutes(host, api);
       aclRoutes(host, api);
+      mapRoutes(host, api);
       consoleRoutes(host, api, opts.consoleMaxLength);
       for (const page of runtimePages()) host.page(page);
     },
