@@ -89,7 +89,7 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
           guard,
           role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
         });
-        return patched(deps, ctx.req, result, parse);
+        return patchAnswer(deps, ctx.req, result, parse);
       } catch (error) {
         // Without If-Match the caller asked for "this change on whatever is live": recompute it.
         const raced = error instanceof HttpError && error.code === "PreconditionFailed";
@@ -149,7 +149,7 @@ function applied(
  * document is 17 MB, which would cost more than the change), or the whole
  * document as for PUT when the caller sends `Prefer: return=representation`.
  */
-function patched(
+function patchAnswer(
   deps: CoreDeps,
   req: Request,
   result: ApplyResult,
