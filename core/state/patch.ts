@@ -17,8 +17,11 @@
  *
  * @module
  */
-import { applyOperation, JsonPatchError, type Operation } from "fast-json-patch";
+import jsonPatch, { type Operation } from "fast-json-patch";
 import { badRequest, HttpError } from "../errors.ts";
+
+// The package is CommonJS: its functions come through the default export.
+const { applyOperation, JsonPatchError } = jsonPatch;
 
 /** The media type a JSON Patch body must be sent as (RFC 6902 §6). */
 export const JSON_PATCH_TYPE = "application/json-patch+json";
