@@ -24,9 +24,10 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     tier: "read",
     summary: "The whole desired configuration, with its ETag",
   }, () => {
-    // Text, not the cached bytes: a Response copies a byte body, which costs a small state's
-    // reader (the hot path of CI pipelines and scrapers) more than encoding the text does.
-    const body = deps.store.body();
+    // A small state as text: a Response copies a byte body, which costs a small state's reader
+    // (the hot path of CI pipelines and scrapers) more than encoding the text does. A large
+    // one as the bytes the store keeps (its one copy; store.ts).
+    const body = deps.store.answer();
     if (body === null) throw new HttpError("NotInitialized", "state not initialized");
     return Reply.jsonText(body, { etag: deps.store.etag() });
   });

@@ -75,6 +75,7 @@ export async function startDaemonProcess(
     stdin: "null",
     stdout: "null",
     stderr: "inherit",
+    env: JSON.parse(Deno.env.get("BENCH_DAEMON_ENV") ?? "{}"),
   }).spawn();
   const paths = dataPaths(dataDir);
   const url = `https://127.0.0.1:${port}`;
