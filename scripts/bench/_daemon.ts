@@ -12,6 +12,12 @@ import { type DataPaths, dataPaths } from "../../core/paths.ts";
 import { benchConfig, caArgs } from "./_util.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/**
+ * The V8 flags the daemon runs with, as `deno task start`, `scripts/start` and the compiled
+ * binary pass them (deno.json); `BENCH_V8_FLAGS=` (empty) measures the daemon without them.
+ */
+export const DAEMON_V8_FLAGS = Deno.env.get("BENCH_V8_FLAGS") ?? "--optimize-for-size";
 const PASSWORD = "bench-admin-password";
 
 /** A running daemon process and what a benchmark needs to drive it. */
@@ -71,7 +77,14 @@ export async function startDaemonProcess(
   const common = ["--config", file, "--data-dir", dataDir];
   await run(["user-add", "admin", "--role", "admin", ...common], PASSWORD + "\n");
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "serve", ...common],
+    args: [
+      "run",
+      "-A",
+      ...(DAEMON_V8_FLAGS ? [`--v8-flags=${DAEMON_V8_FLAGS}`] : []),
+      MAIN,
+      "serve",
+      ...common,
+    ],
     stdin: "null",
     stdout: "null",
     stderr: "inherit",
