@@ -22,6 +22,7 @@ export const ErrorCodes = {
   NotInitialized: 409,
   PreconditionFailed: 412,
   PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
   ValidationError: 422,
   TooManyRequests: 429,
   InternalError: 500,

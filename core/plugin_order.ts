@@ -11,18 +11,27 @@ import { StartupError } from "./errors.ts";
 import type { Plugin } from "./plugin.ts";
 import { satisfies, SemverError } from "./semver.ts";
 
-/** The keys of the plugin contract (`Plugin`); any other key is refused. */
-export const PLUGIN_KEYS: ReadonlySet<string> = new Set([
-  "name",
-  "dependencies",
-  "patchpanel",
-  "events",
-  "schema",
-  "fieldRoles",
-  "checks",
-  "config",
-  "setup",
-]);
+/**
+ * Every key of the plugin contract (`Plugin`); any other key is refused. Written as a record
+ * over `keyof Plugin` so that a key added to the contract fails the type check here until it
+ * is listed (a stale list would refuse every plugin that uses the new key).
+ */
+const CONTRACT: Record<keyof Plugin, true> = {
+  name: true,
+  dependencies: true,
+  patchpanel: true,
+  events: true,
+  schema: true,
+  fieldRoles: true,
+  secrets: true,
+  checks: true,
+  config: true,
+  prepare: true,
+  setup: true,
+};
+
+/** The keys of the plugin contract, in declaration order. */
+export const PLUGIN_KEYS: ReadonlySet<string> = new Set(Object.keys(CONTRACT));
 
 /** Refuses unknown keys and a version range this patchpanel is outside of. */
 export function checkPluginShape(p: Plugin, version: string): void {

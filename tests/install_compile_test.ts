@@ -1,8 +1,8 @@
 /**
  * The one-binary build, as far as it can be tested without Deno's runtime image (denort cannot be
  * fetched here): `deno task compile` runs scripts/compile, whose command compiles main.ts with
- * every permission, the locked dependencies and an `--include` for each module that could read a
- * file beside itself (none); DENORT_BIN is honoured. And the same entry, bundled into one file by
+ * every permission, the locked dependencies, V8's optimize-for-size and an `--include` for each module that could read a
+ * file beside itself (the shipped Lua plugins); DENORT_BIN is honoured. And the same entry, bundled into one file by
  * `deno bundle` and run with the checkout hidden (a private mount namespace mounts an empty
  * directory over it), serves every web console asset from the code itself, byte for byte.
  *
@@ -20,16 +20,29 @@ Deno.test("compile - deno task compile assembles the deno compile command", asyn
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   const args = lines.filter((l) => !l.startsWith("#")).slice(1);
-  assert.deepEqual(args, ["compile", "-A", "--frozen", "--output", "dist/patchpanel", "main.ts"]);
-  assert.match(r.stdout, /downloaded by deno compile/);
-
-  const other = await runScript("compile", ["--print", "--output", "/tmp/x/pp", "--target", "t"]);
-  assert.deepEqual(other.stdout.split("\n").slice(1, 8), [
+  assert.deepEqual(args, [
     "compile",
     "-A",
     "--frozen",
+    "--v8-flags=--optimize-for-size",
+    "--output",
+    "dist/patchpanel",
+    "--include",
+    "plugins/lua/library",
+    "main.ts",
+  ]);
+  assert.match(r.stdout, /downloaded by deno compile/);
+
+  const other = await runScript("compile", ["--print", "--output", "/tmp/x/pp", "--target", "t"]);
+  assert.deepEqual(other.stdout.split("\n").slice(1, 11), [
+    "compile",
+    "-A",
+    "--frozen",
+    "--v8-flags=--optimize-for-size",
     "--output",
     "/tmp/x/pp",
+    "--include",
+    "plugins/lua/library",
     "--target",
     "t",
   ]);
@@ -65,7 +78,7 @@ Deno.test("compile - no module of main.ts's graph reads a file beside itself", a
     const text = await Deno.readTextFile(new URL(s));
     if (/import\.meta\.(url|dirname|filename)\b/.test(text)) readsBeside.push(s);
   }
-  assert.deepEqual(readsBeside, []);
+  assert.deepEqual(readsBeside, [`file://${REPO}/plugins/lua/library.ts`]);
 });
 
 Deno.test("compile - the bundled entry serves every console asset with the checkout hidden", async () => {

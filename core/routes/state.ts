@@ -11,20 +11,28 @@ import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
 import { serverTiming } from "../apply/stage_clock.ts";
 import { destructiveGuard, destructivePreview, readStateDocument } from "./state_body.ts";
+import { assertJsonPatchType, patchCurrent, readJsonPatch } from "./state_patch.ts";
+import type { ApplyResult } from "../apply/types.ts";
 
-/** Registers GET/PUT /api/state and POST /api/state/plan. */
+/** How often a PATCH without If-Match is recomputed when another change lands meanwhile. */
+const PATCH_ATTEMPTS = 3;
+
+/** Registers GET/PUT/PATCH /api/state and POST /api/state/plan. */
 export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
   host.route("GET", "/api/state", {
     role: "viewer",
     tier: "read",
     summary: "The whole desired configuration, with its ETag",
   }, () => {
-    // Text, not the cached bytes: a Response copies a byte body, which costs a small state's
-    // reader (the hot path of CI pipelines and scrapers) more than encoding the text does.
-    const body = deps.store.body();
+    // A small state as text: a Response copies a byte body, which costs a small state's reader
+    // (the hot path of CI pipelines and scrapers) more than encoding the text does. A large
+    // one as the bytes the store keeps (its one copy; store.ts).
+    const body = deps.store.answer();
     if (body === null) throw new HttpError("NotInitialized", "state not initialized");
+    // A state holding plugins' secrets is answered redacted (core/state/redact.ts).
     const state = deps.store.current()!;
-    return Reply.jsonText(deps.secrets.body(state, body), { etag: deps.store.etag() });
+    const text = deps.secrets.holdsSecret(state) ? deps.secrets.body(state, "") : body;
+    return Reply.jsonText(text, { etag: deps.store.etag() });
   });
 
   host.route("PUT", "/api/state", {
@@ -49,19 +57,49 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
       guard,
       role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
-    const headers: Record<string, string> = {
-      etag: result.etag,
-      "server-timing": serverTiming([parse, ...result.timings]),
-      // `unchanged`: identical to what runs, nothing reloaded; `reload`: HAProxy runs it now.
-      "patchpanel-apply": result.outcome,
-    };
-    if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
-    // The body serialized and encoded while haproxy -c ran, unless a later apply replaced it.
-    if (deps.secrets.holdsSecret(result.state)) {
-      return Reply.jsonText(deps.secrets.body(result.state, ""), headers);
+    return applied(deps, result, parse);
+  });
+
+  host.route("PATCH", "/api/state", {
+    role: "operator",
+    tier: "write",
+    summary: "Change the state with an RFC 6902 JSON Patch, through the same pipeline as PUT",
+  }, async (ctx) => {
+    const t0 = performance.now();
+    assertJsonPatchType(ctx.req);
+    if (deps.store.current() === null) {
+      throw new HttpError("NotInitialized", "state not initialized");
     }
-    const bytes = deps.store.current() === result.state ? deps.store.bodyBytes() : null;
-    return Reply.jsonText(bytes ?? JSON.stringify(result.state), headers);
+    const reason = ctx.url.searchParams.get("reason");
+    const guard = destructiveGuard(ctx.url, deps.limits.destructiveShare, "this PATCH");
+    const ifMatch = ctx.req.headers.get("if-match");
+    const patch = await auditRefusal(host, ctx.actor, reason, t0, readJsonPatch(ctx));
+    for (let attempt = 1;; attempt++) {
+      const started = performance.now();
+      const patched = await auditRefusal(
+        host,
+        ctx.actor,
+        reason,
+        t0,
+        Promise.resolve().then(() => patchCurrent(deps.store, patch, ifMatch, deps.limits)),
+      );
+      const parse = { name: "parse", ms: performance.now() - started };
+      try {
+        // The pipeline refuses (412) if another change lands between the patch and its lock.
+        const result = await deps.pipeline.apply(patched.document, {
+          actor: ctx.actor,
+          reason,
+          ifMatch: patched.base,
+          guard,
+          role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+        });
+        return patchAnswer(deps, ctx.req, result, parse);
+      } catch (error) {
+        // Without If-Match the caller asked for "this change on whatever is live": recompute it.
+        const raced = error instanceof HttpError && error.code === "PreconditionFailed";
+        if (!raced || ifMatch || attempt >= PATCH_ATTEMPTS) throw error;
+      }
+    }
   });
 
   host.route("GET", "/api/state/schema", {
@@ -82,6 +120,52 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     });
     return { ...plan, ...destructivePreview(deps, raw) };
   });
+}
+
+/** The headers of an applied change: ETag, Server-Timing, the path it took, warnings. */
+function appliedHeaders(
+  result: ApplyResult,
+  parse: { name: string; ms: number },
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    etag: result.etag,
+    "server-timing": serverTiming([parse, ...result.timings]),
+    // `unchanged`: identical to what runs, nothing reloaded; `reload`: HAProxy runs it now.
+    "patchpanel-apply": result.outcome,
+  };
+  if (result.warnings.length) headers["patchpanel-warnings"] = JSON.stringify(result.warnings);
+  return headers;
+}
+
+/** The answer to an apply: the whole state document, with {@link appliedHeaders}. */
+function applied(
+  deps: CoreDeps,
+  result: ApplyResult,
+  parse: { name: string; ms: number },
+): Reply {
+  if (deps.secrets.holdsSecret(result.state)) {
+    return Reply.jsonText(deps.secrets.body(result.state, ""), appliedHeaders(result, parse));
+  }
+  // The body serialized and encoded while haproxy -c ran, unless a later apply replaced it.
+  const bytes = deps.store.current() === result.state ? deps.store.bodyBytes() : null;
+  return Reply.jsonText(bytes ?? JSON.stringify(result.state), appliedHeaders(result, parse));
+}
+
+/**
+ * A PATCH's answer: a small `{etag, snapshotId, applied}` (a 100,000-server
+ * document is 17 MB, which would cost more than the change), or the whole
+ * document as for PUT when the caller sends `Prefer: return=representation`.
+ */
+function patchAnswer(
+  deps: CoreDeps,
+  req: Request,
+  result: ApplyResult,
+  parse: { name: string; ms: number },
+): Reply {
+  const prefer = req.headers.get("prefer") ?? "";
+  if (/(^|[\s,;])return=representation\b/i.test(prefer)) return applied(deps, result, parse);
+  const summary = { etag: result.etag, snapshotId: result.snapshotId, applied: result.outcome };
+  return Reply.jsonText(JSON.stringify(summary), appliedHeaders(result, parse));
 }
 
 /**

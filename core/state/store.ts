@@ -21,6 +21,16 @@ function etagOfJson(json: string): string {
 }
 
 const UTF8 = new TextEncoder();
+const TEXT = new TextDecoder();
+
+/**
+ * Up to this many bytes the current state is also kept as text: a small
+ * `GET /api/state` (the hot path of CI pipelines and scrapers) is cheaper
+ * to answer from a string than from bytes. A larger state is kept once, as
+ * its UTF-8 bytes (a 100,000-server document would otherwise sit in memory
+ * twice, 17 MB as text and 17 MB as bytes).
+ */
+export const TEXT_KEPT_BELOW = 256 * 1024;
 
 /**
  * A state serialized ahead of {@link StateStore.save}: the apply pipeline
@@ -63,7 +73,9 @@ export type LoadedState =
 export class StateStore {
   #state: State | null = null;
   #etag = "";
+  /** The compact JSON as text; kept only for a state under {@link TEXT_KEPT_BELOW}. */
   #body: string | null = null;
+  /** The compact JSON as UTF-8: the one copy every state keeps. */
   #bytes: Uint8Array<ArrayBuffer> | null = null;
   /**
    * @param serialize the state's compact JSON; the wiring passes one that
@@ -90,8 +102,7 @@ export class StateStore {
     const body = this.serialize(state);
     this.#state = state;
     this.#etag = etagOfJson(body);
-    this.#body = body;
-    this.#bytes = null;
+    this.#keep(body, UTF8.encode(body));
   }
 
   /** Serializes a validated state for a later {@link save}. */
@@ -128,9 +139,13 @@ export class StateStore {
   #adoptPrepared(p: PreparedState): void {
     this.#state = p.state;
     this.#etag = p.etag;
-    this.#body = p.body;
     // The file's bytes without its final newline: the body, already encoded.
-    this.#bytes = p.bytes.subarray(0, p.bytes.length - 1);
+    this.#keep(p.body, p.bytes.subarray(0, p.bytes.length - 1));
+  }
+
+  #keep(body: string, bytes: Uint8Array<ArrayBuffer>): void {
+    this.#bytes = bytes;
+    this.#body = bytes.length < TEXT_KEPT_BELOW ? body : null;
   }
 
   /** The current state, or null when not initialized. */
@@ -139,24 +154,29 @@ export class StateStore {
   }
 
   /**
-   * The current state as compact JSON, serialized once per state change:
-   * `GET /api/state` is the hot read path of every CI pipeline and scraper.
+   * The current state as compact JSON. For a small state the text kept
+   * since the state changed; for a large one decoded from the bytes on each
+   * call (answers use {@link answer}, which sends the bytes instead).
    */
   body(): string | null {
     if (this.#state === null) return null;
-    this.#body ??= this.serialize(this.#state);
-    return this.#body;
+    if (this.#body !== null) return this.#body;
+    return this.#bytes ? TEXT.decode(this.#bytes) : this.serialize(this.#state);
   }
 
   /**
-   * {@link body} as UTF-8, encoded once per state change: the apply's 1 MB
-   * answer sends it (a small `GET` is cheaper as text: routes/state.ts).
+   * The current state's compact JSON as UTF-8, encoded once per state
+   * change: the apply's answer and a large `GET` send it.
    */
   bodyBytes(): Uint8Array<ArrayBuffer> | null {
-    const body = this.body();
-    if (body === null) return null;
-    this.#bytes ??= UTF8.encode(body);
+    if (this.#state === null) return null;
+    this.#bytes ??= UTF8.encode(this.body()!);
     return this.#bytes;
+  }
+
+  /** What `GET /api/state` sends: the kept text of a small state, else its bytes. */
+  answer(): string | Uint8Array<ArrayBuffer> | null {
+    return this.#body ?? this.bodyBytes();
   }
 
   /** The current ETag ("" when not initialized). */

@@ -2,7 +2,8 @@
  * The Lua plugins patchpanel ships (`plugins/lua/library/*.lua`): a CORS
  * responder, a maintenance page and a request-id header. Each script opens
  * with its manifest; installing one goes through the same checks as any
- * upload (install.ts).
+ * upload (install.ts). The scripts are read beside this module, so
+ * scripts/compile embeds `plugins/lua/library/` with `--include`.
  *
  * @module
  */
