@@ -33,6 +33,8 @@ import { Mutex } from "./mutex.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
+import { runtimeApply, type RuntimeOutcome } from "./runtime_apply.ts";
+import { detectSupport, type RuntimeSupport } from "./runtime_support.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 
 /** Everything the pipeline touches, injected so tests and plugins share one instance. */
@@ -50,6 +52,8 @@ export interface PipelineDeps {
   lockWaitMs?: number;
   /** Field-level authorization (step 1), for writes whose options carry a role. */
   guard?: StateGuard;
+  /** How long a runtime apply's `del server` waits for sessions to end (default 10 s). */
+  runtimeDrainMs?: number;
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
@@ -81,6 +85,7 @@ export interface AdoptResult {
  */
 export class ApplyPipeline {
   #mutex = new Mutex();
+  #support: RuntimeSupport | null = null;
   constructor(private deps: PipelineDeps) {}
 
   /** Validates input against the composed schema; a failure is the spec's 422. */
@@ -267,6 +272,14 @@ export class ApplyPipeline {
       const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
     }
+    // Runtime path (runtime_apply.ts): server-level changes without a reload; it undoes
+    // itself and answers `fallback` when the reload path below must run instead.
+    let runtimeFallback: string | undefined;
+    if (live !== null) {
+      const quick = await this.#runtime(state, rendered, live, opts, clock, started);
+      if (quick.kind === "applied") return quick.result;
+      runtimeFallback = quick.reason;
+    }
     const files = await writeGenerated(rendered.files);
     await Deno.writeTextFile(paths.cfgCandidate, rendered.text);
     clock.lap("write");
@@ -357,7 +370,12 @@ export class ApplyPipeline {
       category: "state",
       action: "apply",
       target: snap.id,
-      details: { reason: opts.reason, workerPid: reload.workerPid },
+      details: {
+        reason: opts.reason,
+        workerPid: reload.workerPid,
+        applied: "reload",
+        runtimeFallback,
+      },
       outcome: "success",
     });
     clock.lap("persist");
@@ -378,6 +396,31 @@ export class ApplyPipeline {
       timings: clock.stages,
       outcome: "reload",
     };
+  }
+
+  /** The runtime path, with what the running HAProxy supports (asked once, when it answers). */
+  async #runtime(
+    state: State,
+    rendered: Rendered,
+    live: string,
+    opts: ApplyOptions,
+    clock: StageClock,
+    started: number,
+  ): Promise<RuntimeOutcome> {
+    this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
+    if (!this.#support) {
+      return { kind: "fallback", reason: "HAProxy's admin socket did not answer" };
+    }
+    return runtimeApply(this.deps, {
+      state,
+      rendered,
+      live,
+      opts,
+      clock,
+      started,
+      support: this.#support,
+      drainMs: this.deps.runtimeDrainMs,
+    });
   }
 
   /**
