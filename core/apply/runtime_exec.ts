@@ -1,8 +1,9 @@
 /**
  * Runs a runtime plan on the admin socket, checking every answer, and takes
  * back what it applied when a later command fails. A step counts as applied
- * once its first command succeeded (an `add server` HAProxy refused must not
- * be undone with a `del server` of the server that was already there).
+ * once its first command succeeded or went unanswered (an `add server`
+ * HAProxy refused must not be undone with a `del server` of the server that
+ * was already there; one whose answer was lost may have taken).
  *
  * @module
  */
@@ -12,7 +13,13 @@ import type { AclStep, CommandStep, RuntimeCommand, RuntimeStep } from "./runtim
 /** A command failed or answered what it should not: the apply falls back to a reload. */
 export class RuntimeCommandError extends Error {
   /** `what` of the step, the command line and HAProxy's answer (or the socket error). */
-  constructor(readonly step: string, readonly line: string, readonly answer: string) {
+  constructor(
+    readonly step: string,
+    readonly line: string,
+    readonly answer: string,
+    /** No answer came (the socket failed): the command may or may not have taken. */
+    readonly unanswered = false,
+  ) {
     super(`${step}: '${line}' answered ${JSON.stringify(answer.trim().slice(0, 200))}`);
   }
 }
@@ -65,19 +72,29 @@ export class RuntimeRun {
   }
 
   async #commands(step: CommandStep): Promise<void> {
-    let first = true;
+    let applied = false;
+    const took = () => {
+      if (!applied) this.#applied.push(step);
+      applied = true;
+    };
     for (const c of step.commands) {
-      if (step.drain) await this.#drained(step, c);
-      else await this.#send(step.what, c);
-      if (first) this.#applied.push(step);
-      first = false;
+      try {
+        if (step.drain) await this.#drained(step, c);
+        else await this.#send(step.what, c);
+      } catch (error) {
+        // No answer (socket closed, timeout): the command may have taken; its undo only
+        // puts back what ran before, so take it back too.
+        if (error instanceof RuntimeCommandError && error.unanswered) took();
+        throw error;
+      }
+      took();
     }
   }
 
   async #send(what: string, c: RuntimeCommand): Promise<string> {
     this.sent++;
     const answer = await this.deps.admin(c.line);
-    if (!answer.ok) throw new RuntimeCommandError(what, c.line, answer.error.message);
+    if (!answer.ok) throw new RuntimeCommandError(what, c.line, answer.error.message, true);
     if (!c.expect.test(answer.output)) throw new RuntimeCommandError(what, c.line, answer.output);
     return answer.output;
   }
@@ -91,7 +108,7 @@ export class RuntimeRun {
       if (answer.ok && c.expect.test(answer.output)) return;
       const text = answer.ok ? answer.output : answer.error.message;
       if (!answer.ok || !BUSY.test(text) || performance.now() > end) {
-        throw new RuntimeCommandError(step.what, c.line, text);
+        throw new RuntimeCommandError(step.what, c.line, text, !answer.ok);
       }
       await sleep(20);
     }
