@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * When the runtime path cannot do it all, the same request reloads: a
  * weight change beside a new backend, a backend whose balance algorithm
