@@ -8,15 +8,16 @@
  * 2. meanwhile the plan's commands (runtime_plan.ts) run on the admin
  *    socket, each answer checked (runtime_exec.ts), except deletions;
  * 3. once the check passed, servers to delete are deleted (each waits for
- *    its sessions to end, up to a bound);
+ *    its sessions to end, up to a bound); until then they are only in
+ *    maintenance, which an undo takes back without loss;
  * 4. HAProxy's `show servers state` is compared with the candidate, as the
  *    reload path's verification does, accepting the same runtime overrides
  *    a reload would carry over;
- * 5. the server-state file is rewritten for the candidate (a later reload
- *    or restart starts with the same weights and admin states), the
- *    candidate is swapped in as the live cfg, `state.json` and a snapshot
- *    are committed, an audit entry (`applied: "runtime"`) is written and
- *    `apply:succeeded` is emitted.
+ * 5. the candidate is swapped in as the live cfg, `state.json` and a
+ *    snapshot (staged while the check ran, with the server-state file
+ *    rewritten for the candidate, so a later reload or restart starts with
+ *    the same weights and admin states) are committed, an audit entry
+ *    (`applied: "runtime"`) is written and `apply:succeeded` is emitted.
  *
  * Any difference it cannot make, a command that fails or answers something
  * unexpected, a refused check or a failed verification: what was applied is
@@ -138,36 +139,40 @@ export async function runtimeApply(
   }
   const commandsMs = performance.now() - commandStart;
   clock.lap("runtime");
-  const check = await checking;
-  clock.lap("check");
-  if (!check.ok) return back("haproxy -c rejected the candidate");
-  try {
-    await run.run(steps, "delete");
-  } catch (error) {
-    return back((error as Error).message);
-  }
-  clock.lap("delete");
-  if (changes.servers.length) {
-    const problem = await verifyRuntime(deps, before.dump, live, rendered.text);
-    if (problem) return back(problem);
-  }
-  clock.lap("verify");
-
-  // The server-state file now describes this cfg: a later reload or restart starts the same.
-  const prepared = await prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, {
+  // While haproxy -c still runs: the server-state file rewritten for this cfg (a later reload
+  // or restart starts with the same weights and admin states; servers about to be deleted
+  // are not in it), state.json and the snapshot staged, the candidate made durable.
+  const preparing = prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, {
     live: rendered.text,
     next: rendered.text,
   });
+  const [check, prepared] = await Promise.all([checking, preparing]);
+  clock.lap("check");
+  const discard = async (reason: string) => {
+    if (prepared.ok) await prepared.value.discard();
+    return back(reason);
+  };
+  if (!check.ok) return discard("haproxy -c rejected the candidate");
   if (!prepared.ok) {
     deps.log.error("staging a runtime apply failed", { error: String(prepared.error) });
     return back("could not stage the apply");
   }
   try {
+    await run.run(steps, "delete");
+  } catch (error) {
+    return discard((error as Error).message);
+  }
+  clock.lap("delete");
+  if (changes.servers.length) {
+    const problem = await verifyRuntime(deps, before.dump, live, rendered.text);
+    if (problem) return discard(problem);
+  }
+  clock.lap("verify");
+  try {
     const { durable } = await swapIn(paths);
     await durable;
   } catch (error) {
-    await prepared.value.discard();
-    return back(`could not swap the cfg in: ${(error as Error).message}`);
+    return discard(`could not swap the cfg in: ${(error as Error).message}`);
   }
   const snap = await prepared.value.commit();
   const pid = await workerPid;
