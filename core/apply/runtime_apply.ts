@@ -36,9 +36,10 @@ import {
   ADMIN,
   adminStateOf,
   COL,
+  type DeclaredServer,
   declaredServers,
   parseServerStateDump,
-  runningServersOf,
+  runningServers,
   type ServerStateDump,
 } from "../haproxy/server_state.ts";
 import { filterServerState } from "../haproxy/server_state_filter.ts";
@@ -50,6 +51,7 @@ import { prepareSwap, type SwapDeps, swapIn } from "./swap.ts";
 import { diffRenders, type RuntimeChanges } from "./runtime_diff.ts";
 import { planSteps, type RunningView, type RuntimeStep } from "./runtime_plan.ts";
 import { RuntimeRun } from "./runtime_exec.ts";
+import { clearRuntimeApply, markRuntimeApply } from "./runtime_marker.ts";
 import type { RuntimeSupport } from "./runtime_support.ts";
 
 /** What a runtime apply touches: the swap's dependencies plus audit, events and logs. */
@@ -123,6 +125,7 @@ export async function runtimeApply(
   const run = new RuntimeRun({ admin: (c) => haproxy.admin(c), drainMs: input.drainMs });
   const back = async (reason: string): Promise<RuntimeOutcome> => {
     const problems = await run.undo();
+    await clearRuntimeApply(paths);
     await checking.catch(() => {});
     await Deno.remove(paths.cfgCandidate).catch(() => {});
     await files.restore();
@@ -131,6 +134,7 @@ export async function runtimeApply(
     return { kind: "fallback", reason };
   };
 
+  await markRuntimeApply(paths);
   const commandStart = performance.now();
   try {
     await run.run(steps, "change");
@@ -164,7 +168,7 @@ export async function runtimeApply(
   }
   clock.lap("delete");
   if (changes.servers.length) {
-    const problem = await verifyRuntime(deps, before.dump, live, rendered.text);
+    const problem = await verifyRuntime(deps, changes, before.dump, live, rendered.text);
     if (problem) return discard(problem);
   }
   clock.lap("verify");
@@ -175,6 +179,7 @@ export async function runtimeApply(
     return discard(`could not swap the cfg in: ${(error as Error).message}`);
   }
   const snap = await prepared.value.commit();
+  await clearRuntimeApply(paths);
   const pid = await workerPid;
   deps.audit.record({
     actor: opts.actor,
@@ -230,8 +235,7 @@ async function runningView(
     { address: string; port: number; weight: number; admin: ReturnType<typeof adminStateOf> }
   >();
   if (changes.servers.length === 0) return { view: { servers, acls }, dump: null };
-  const answer = await deps.haproxy.admin("show servers state");
-  const dump = answer.ok ? parseServerStateDump(answer.output) : null;
+  const dump = await touchedDump(deps, changes);
   if (!dump) return "could not read show servers state";
   for (const r of dump.rows) {
     servers.set(`${r[COL.be_name]}/${r[COL.srv_name]}`, {
@@ -260,19 +264,56 @@ function aclEntries(output: string): string[] {
  */
 async function verifyRuntime(
   deps: RuntimeApplyDeps,
+  changes: RuntimeChanges,
   before: ServerStateDump | null,
   liveCfg: string,
   nextCfg: string,
 ): Promise<string | null> {
-  const answer = await deps.haproxy.admin("show servers state");
-  const running = answer.ok ? runningServersOf(answer.output) : null;
+  const backends = touchedBackends(changes);
+  const after = await touchedDump(deps, changes);
+  const running = after ? runningServers(after) : null;
   if (!running || !before) return "could not read show servers state after the commands";
-  const carried = filterServerState(before, declaredServers(liveCfg), declaredServers(nextCfg))
-    .carried;
-  const result = compareServers(running, declaredServers(nextCfg), { kind: "carried", carried });
+  const live = declaredIn(declaredServers(liveCfg), backends);
+  const next = declaredIn(declaredServers(nextCfg), backends);
+  const carried = filterServerState(before, live, next).carried;
+  const result = compareServers(running, next, { kind: "carried", carried });
   if (result.mismatches.length === 0) return null;
   return "HAProxy does not run what the candidate declares: " + result.mismatches
     .slice(0, 5)
     .map((m) => `${m.backend}/${m.server} ${m.field} declared ${m.declared}, running ${m.running}`)
     .join("; ");
+}
+
+/** The backends a change touches. */
+function touchedBackends(changes: RuntimeChanges): Set<string> {
+  return new Set(changes.servers.map((s) => s.backend));
+}
+
+/**
+ * `show servers state` of the touched backends only, as one dump: with
+ * 100,000 servers elsewhere, a change to one backend reads one backend.
+ */
+async function touchedDump(
+  deps: RuntimeApplyDeps,
+  changes: RuntimeChanges,
+): Promise<ServerStateDump | null> {
+  let merged: ServerStateDump | null = null;
+  for (const backend of touchedBackends(changes)) {
+    const answer = await deps.haproxy.admin(`show servers state ${backend}`);
+    const dump = answer.ok ? parseServerStateDump(answer.output) : null;
+    if (!dump) return null;
+    if (merged) merged.rows.push(...dump.rows);
+    else merged = dump;
+  }
+  return merged;
+}
+
+/** The declared servers of `backends` only. */
+function declaredIn(
+  all: ReadonlyMap<string, DeclaredServer>,
+  backends: ReadonlySet<string>,
+): Map<string, DeclaredServer> {
+  const out = new Map<string, DeclaredServer>();
+  for (const [key, d] of all) if (backends.has(d.backend)) out.set(key, d);
+  return out;
 }

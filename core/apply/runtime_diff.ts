@@ -214,7 +214,9 @@ function addKeywords(
   const words = [...inherited, ...line.keywords, "weight", String(line.weight)];
   for (let i = 0; i < words.length; i++) {
     const arity = support.addServerKeywords.get(words[i]);
-    if (arity === undefined) return `${words[i]} is not among the add server keywords patchpanel sends`;
+    if (arity === undefined) {
+      return `${words[i]} is not among the add server keywords patchpanel sends`;
+    }
     i += arity;
     if (i >= words.length) return `${words[i - arity]} lacks its argument`;
   }
