@@ -213,6 +213,8 @@ function addKeywords(
 ): string[] | string {
   const words = [...inherited, ...line.keywords, "weight", String(line.weight)];
   for (let i = 0; i < words.length; i++) {
+    // An agent may bring a server up by itself, before `enable server`: reload instead.
+    if (words[i].startsWith("agent-")) return `${words[i]} is not sent through add server`;
     const arity = support.addServerKeywords.get(words[i]);
     if (arity === undefined) {
       return `${words[i]} is not among the add server keywords patchpanel sends`;

@@ -11,16 +11,19 @@
  * @module
  */
 import type { DataPaths } from "../paths.ts";
-import { writeFileAtomic } from "../fsutil.ts";
 
 /** Where the marker lives: inside the data directory, beside the cfg. */
 export function runtimeMarkerPath(paths: DataPaths): string {
   return `${paths.dataDir}/runtime-apply.pending`;
 }
 
-/** Written (durably) before the first command of a runtime apply. */
+/**
+ * Written before the first command of a runtime apply. Its presence is what
+ * counts, so it is written in place (a rename would leave a temp file behind
+ * a kill) and not fsynced: a power loss restarts HAProxy from its cfg anyway.
+ */
 export async function markRuntimeApply(paths: DataPaths): Promise<void> {
-  await writeFileAtomic(runtimeMarkerPath(paths), `${new Date().toISOString()} ${Deno.pid}\n`);
+  await Deno.writeTextFile(runtimeMarkerPath(paths), `${new Date().toISOString()} ${Deno.pid}\n`);
 }
 
 /** Removed once the apply committed, or once it was undone. */
