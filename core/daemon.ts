@@ -431,6 +431,15 @@ async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
       log.error("attached HAProxy did not reload at start-up", { message: reload.message });
     }
   }
+  // What the running HAProxy can change without a reload (core/apply/runtime_support.ts).
+  const support = await pipeline.detectRuntime();
+  if (support) {
+    log.info("runtime applies", {
+      version: support.version,
+      dynamicServers: support.dynamicServers,
+      aclVersions: support.aclVersions,
+    });
+  }
   if (found.length > 0) {
     audit.record({
       actor: "system",

@@ -398,6 +398,16 @@ export class ApplyPipeline {
     };
   }
 
+  /**
+   * Asks the running HAProxy what it can change at run time (version, `add
+   * server`, ACL versions); start-up calls it once HAProxy runs, and the
+   * first apply again if it did not answer then. Null: no answer.
+   */
+  async detectRuntime(): Promise<RuntimeSupport | null> {
+    this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
+    return this.#support;
+  }
+
   /** The runtime path, with what the running HAProxy supports (asked once, when it answers). */
   async #runtime(
     state: State,
