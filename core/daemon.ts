@@ -40,6 +40,7 @@ import { PluginError } from "./plugin_error.ts";
 import { ServiceSupervisor } from "./services.ts";
 import { openapiPlugin, type OpenApiSource } from "./openapi.ts";
 import { readTextOrNull, removeStaleTemps, writeFileAtomic } from "./fsutil.ts";
+import { runtimeInterrupted } from "./apply/runtime_marker.ts";
 import { VERSION } from "./version.ts";
 import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
 import type { DatabaseSync } from "node:sqlite";
@@ -421,6 +422,13 @@ async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
   const found: string[] = [];
   const did: string[] = [];
   let outcome: "success" | "failure" = "success";
+  // A runtime apply killed midway: HAProxy's runtime server state is neither the cfg's nor
+  // state.json's, so none of it is carried over (core/apply/runtime_marker.ts).
+  const interrupted = await runtimeInterrupted(paths);
+  if (interrupted) {
+    found.push("a runtime apply interrupted midway");
+    did.push("started HAProxy's servers from the cfg, carrying no runtime state");
+  }
   const state = store.current();
   if (state) {
     const candidate = await readTextOrNull(paths.cfgCandidate);
@@ -461,8 +469,8 @@ async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
       found.push(`HAProxy master ${info.pid} still serving from a previous run`);
       // Its runtime server state (drains, weights set since the last apply) survives the
       // reload the way an apply's does: dumped where the next worker loads it.
-      const dump = await haproxy.admin("show servers state");
-      if (dump.ok && dump.output.startsWith("1\n")) {
+      const dump = interrupted ? null : await haproxy.admin("show servers state");
+      if (dump?.ok && dump.output.startsWith("1\n")) {
         await writeFileAtomic(paths.serverStateFile, dump.output);
       }
       const reload = await haproxy.reload();
@@ -481,6 +489,15 @@ async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
     if (!reload.ok) {
       log.error("attached HAProxy did not reload at start-up", { message: reload.message });
     }
+  }
+  // What the running HAProxy can change without a reload (core/apply/runtime_support.ts).
+  const support = await pipeline.detectRuntime();
+  if (support) {
+    log.info("runtime applies", {
+      version: support.version,
+      dynamicServers: support.dynamicServers,
+      aclVersions: support.aclVersions,
+    });
   }
   if (found.length > 0) {
     audit.record({

@@ -41,9 +41,10 @@ Deno.test("unchanged - PUTting the live state again reloads nothing, snapshots n
     assert.equal(entries[0].outcome, "unchanged");
     assert.deepEqual(uniq(await bodies(fe, 2)), ["200 a"]);
 
-    // A real change reloads and says so; a forced reload still reloads.
+    // A real change reloads and says so (a weight alone would apply at run time, without a
+    // reload: apply_runtime_fields_test.ts); a forced reload still reloads.
     const changed = structuredClone(current.body);
-    changed.haproxy.backends[0].servers[0].weight = 50;
+    changed.haproxy.defaults.timeouts.client = "11s";
     const res = await d.api("PUT", "/api/state", changed);
     assert.equal(res.status, 200, res.text);
     assert.equal(res.headers.get("patchpanel-apply"), "reload");
@@ -72,7 +73,8 @@ Deno.test("unchanged - a changed ACL file is not unchanged, even with an identic
     next.acls[0].values = ["10.0.0.2"];
     const res = await d.api("PUT", "/api/state", next);
     assert.equal(res.status, 200, res.text);
-    assert.equal(res.headers.get("patchpanel-apply"), "reload");
+    // Applied, through the Runtime API (its entries are replaced without a reload).
+    assert.equal(res.headers.get("patchpanel-apply"), "runtime");
   } finally {
     await d.stop();
     await a.close();

@@ -45,7 +45,9 @@ Deno.test("apply - traffic follows server and weight changes", async () => {
     // Where the apply's time went, stage by stage, for operators and the benchmark.
     const timing = res.headers.get("server-timing") ?? "";
     const stages = [...timing.matchAll(/(\w+);dur=(\d+\.\d)/g)].map((m) => m[1]);
-    for (const stage of ["parse", "validate", "render", "check", "swap", "reload", "persist"]) {
+    // Replacing a server is a runtime apply (runtime_apply.ts): no swap-and-reload stages.
+    assert.equal(res.headers.get("patchpanel-apply"), "runtime");
+    for (const stage of ["parse", "validate", "render", "plan", "runtime", "check", "persist"]) {
       assert.ok(stages.includes(stage), `${stage} in ${timing}`);
     }
 

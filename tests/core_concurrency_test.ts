@@ -21,10 +21,14 @@ Deno.test("apply - 10 concurrent PUTs are serialized, each audited and snapshott
     const auditBefore = (await d.api("GET", "/api/audit?category=state")).body.entries.length;
     const snapsBefore = (await d.api("GET", "/api/snapshots")).body.snapshots.length;
 
-    const states = Array.from(
-      { length: 10 },
-      (_, i) => simpleState(fe, [{ name: "a", address: a.address, weight: i + 1 }]),
-    );
+    // Each a change that needs a reload (a weight alone would apply at run time).
+    const states = Array.from({ length: 10 }, (_, i) => {
+      const s = simpleState(fe, [{ name: "a", address: a.address, weight: i + 1 }]);
+      (s.haproxy as { defaults: { timeouts: { server: string } } }).defaults.timeouts.server = `${
+        11 + i
+      }s`;
+      return s;
+    });
     const results = await Promise.all(
       states.map((s, i) => d!.api("PUT", `/api/state?reason=concurrent-${i}`, s)),
     );

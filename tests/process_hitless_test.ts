@@ -17,8 +17,14 @@ const APPLIES = 50;
 Deno.test("hitless - 50 applies under keep-alive traffic fail no request", async () => {
   const backend = startBackend("b1");
   const fe = freePort();
-  const state = (i: number) =>
-    simpleState(fe, [{ name: "s1", address: backend.address, weight: 1 + (i % 7) }]);
+  // Each apply reloads: a weight alone would apply at run time (runtime_apply.ts).
+  const state = (i: number) => {
+    const s = simpleState(fe, [{ name: "s1", address: backend.address, weight: 1 + (i % 7) }]);
+    (s.haproxy as { defaults: { timeouts: { server: string } } }).defaults.timeouts.server = `${
+      10 + (i % 7)
+    }s`;
+    return s;
+  };
   const daemon = await startTestDaemon({ state: state(0) });
   const load = startKeepAliveLoad(fe, { connections: 4, pauseMs: 20 });
   try {

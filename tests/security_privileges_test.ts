@@ -83,6 +83,9 @@ Deno.test({
         { name: "a", address: a.address },
         { name: "b", address: b.address },
       ]);
+      // A server added alone would apply at run time; a new timeout needs the reload.
+      (next.haproxy as { defaults: { timeouts: { server: string } } }).defaults.timeouts.server =
+        "11s";
       const put = await d.api("PUT", "/api/state", next);
       assert.equal(put.status, 200, put.text);
       const after = await d.haproxy.showProc();

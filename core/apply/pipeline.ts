@@ -34,6 +34,8 @@ import { Mutex } from "./mutex.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
+import { runtimeApply, type RuntimeOutcome } from "./runtime_apply.ts";
+import { detectSupport, type RuntimeSupport } from "./runtime_support.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
 
@@ -57,6 +59,8 @@ export interface PipelineDeps {
   guard?: StateGuard;
   /** Puts stored secrets back where a document sends the redaction marker. */
   secrets?: SecretRedactor;
+  /** How long a runtime apply's `del server` waits for sessions to end (default 10 s). */
+  runtimeDrainMs?: number;
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
@@ -88,6 +92,7 @@ export interface AdoptResult {
  */
 export class ApplyPipeline {
   #mutex = new Mutex();
+  #support: RuntimeSupport | null = null;
   constructor(private deps: PipelineDeps) {}
 
   /** Validates input against the composed schema; a failure is the spec's 422. */
@@ -300,6 +305,14 @@ export class ApplyPipeline {
       const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
     }
+    // Runtime path (runtime_apply.ts): server-level changes without a reload; it undoes
+    // itself and answers `fallback` when the reload path below must run instead.
+    let runtimeFallback: string | undefined;
+    if (live !== null) {
+      const quick = await this.#runtime(state, rendered, live, opts, clock, started);
+      if (quick.kind === "applied") return quick.result;
+      runtimeFallback = quick.reason;
+    }
     const files = await writeGenerated(rendered.files);
     await Deno.writeTextFile(paths.cfgCandidate, rendered.text);
     clock.lap("write");
@@ -390,7 +403,12 @@ export class ApplyPipeline {
       category: "state",
       action: "apply",
       target: snap.id,
-      details: { reason: opts.reason, workerPid: reload.workerPid },
+      details: {
+        reason: opts.reason,
+        workerPid: reload.workerPid,
+        applied: "reload",
+        runtimeFallback,
+      },
       outcome: "success",
     });
     clock.lap("persist");
@@ -411,6 +429,41 @@ export class ApplyPipeline {
       timings: clock.stages,
       outcome: "reload",
     };
+  }
+
+  /**
+   * Asks the running HAProxy what it can change at run time (version, `add
+   * server`, ACL versions); start-up calls it once HAProxy runs, and the
+   * first apply again if it did not answer then. Null: no answer.
+   */
+  async detectRuntime(): Promise<RuntimeSupport | null> {
+    this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
+    return this.#support;
+  }
+
+  /** The runtime path, with what the running HAProxy supports (asked once, when it answers). */
+  async #runtime(
+    state: State,
+    rendered: Rendered,
+    live: string,
+    opts: ApplyOptions,
+    clock: StageClock,
+    started: number,
+  ): Promise<RuntimeOutcome> {
+    this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
+    if (!this.#support) {
+      return { kind: "fallback", reason: "HAProxy's admin socket did not answer" };
+    }
+    return runtimeApply(this.deps, {
+      state,
+      rendered,
+      live,
+      opts,
+      clock,
+      started,
+      support: this.#support,
+      drainMs: this.deps.runtimeDrainMs,
+    });
   }
 
   /**

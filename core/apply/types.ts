@@ -48,8 +48,10 @@ export interface ApplyResult {
    * `reload`: HAProxy now runs the new config. `unchanged`: the config,
    * its files and the state were byte-identical to the live ones, so nothing
    * was reloaded or snapshotted (`snapshotId` is the newest snapshot).
+   * `runtime`: applied through the Runtime API without a reload
+   * (runtime_apply.ts); `workerPid` is the worker that was already running.
    */
-  outcome: "reload" | "unchanged";
+  outcome: "reload" | "unchanged" | "runtime";
 }
 
 export type { Hint } from "../haproxy/hints.ts";

@@ -78,10 +78,12 @@ export const ADMIN = {
 /** A server's administrative state as the API names it. */
 export type AdminState = "ready" | "drain" | "maint";
 
-const MAINT_BITS = ADMIN.FMAINT | ADMIN.IMAINT | ADMIN.CMAINT | ADMIN.RMAINT | ADMIN.HMAINT;
+// CMAINT alone is not maintenance: a `disabled` server starts with FMAINT|CMAINT, and
+// `set server … state ready` clears FMAINT only, leaving a running server flagged CMAINT.
+const MAINT_BITS = ADMIN.FMAINT | ADMIN.IMAINT | ADMIN.RMAINT | ADMIN.HMAINT;
 const DRAIN_BITS = ADMIN.FDRAIN | ADMIN.IDRAIN;
 
-/** The admin state a `srv_admin_state` bit field means; maint wins over drain. */
+/** The admin state a `srv_admin_state` bit field means; maint wins over drain (CMAINT alone: see MAINT_BITS). */
 export function adminStateOf(flags: number): AdminState {
   if (flags & MAINT_BITS) return "maint";
   if (flags & DRAIN_BITS) return "drain";

@@ -71,6 +71,8 @@ export class Confinement {
       paths.applyLock,
       paths.backupMarker,
       paths.backupDir,
+      // The runtime apply's in-flight marker (core/apply/runtime_marker.ts).
+      join(paths.dataDir, "runtime-apply.pending"),
     ].map((p) => resolve(p));
     this.#keyDirs = [paths.tls, paths.certs, paths.byoCerts, ...extraReserved].map((p) =>
       resolve(p)
