@@ -39,6 +39,7 @@ export { actorOf, definePlugin } from "./core/plugin.ts";
 export type {
   FieldRole,
   Handler,
+  ListenOptions,
   Method,
   Plugin,
   PluginHost,

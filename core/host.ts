@@ -47,7 +47,8 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
       s.registry.route(name, method, path, options, handler),
     render: (hook) => s.registry.render(name, hook),
     page: (definition) => s.registry.page(name, definition),
-    on: (event, listener) => {
+    on: (event, listener, options) => {
+      if (options?.optional && !s.registry.events.known(event)) return;
       s.registry.events.checkListen(name, event);
       s.events.on(event, listener, name);
     },

@@ -149,6 +149,12 @@ export interface Service {
   run?(signal: AbortSignal): Promise<void>;
 }
 
+/** How {@link PluginHost.on} subscribes. */
+export interface ListenOptions {
+  /** Skip (instead of refusing at load) when no registered plugin emits the event. */
+  optional?: boolean;
+}
+
 /** What the host lends a plugin during `setup`. */
 export interface PluginHost {
   /** The plugin's own name. */
@@ -159,8 +165,19 @@ export interface PluginHost {
   render(hook: RenderHook): void;
   /** Contributes a web console page (and its nav entry), guarded like a route. */
   page(definition: PageDefinition): void;
-  /** Subscribes to a typed event; a name no registered plugin emits is refused (`EVENT_UNKNOWN`). */
-  on<K extends keyof Events>(event: K, listener: Listener<K>): void;
+  /**
+   * Subscribes to a typed event; a name no registered plugin emits is refused (`EVENT_UNKNOWN`),
+   * so a typo fails at load. With `{optional: true}` such a listener is skipped instead: a
+   * plugin that reacts to another plugin's events when it is loaded (notifications delivering
+   * `cert:renewed`, whether or not certbot is there) says so.
+   *
+   * @example
+   * ```ts
+   * host.on("apply:succeeded", (e) => host.log.info("applied", { snapshot: e.snapshotId }));
+   * host.on("cert:renewed", (e) => host.log.info("renewed", e), { optional: true });
+   * ```
+   */
+  on<K extends keyof Events>(event: K, listener: Listener<K>, options?: ListenOptions): void;
   /**
    * Emits one of this plugin's own events (`<plugin>:<event>` or one it
    * declares in `events`); anything else, core events above all, rejects

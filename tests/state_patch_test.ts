@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * `PATCH /api/state` end to end on a real daemon and HAProxy: a weight
  * change reaches `show servers state` and traffic; every refusal (412,

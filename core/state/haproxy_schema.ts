@@ -477,9 +477,17 @@ export type ServerModel = z.output<typeof Server>;
  */
 export type AclModel = z.output<typeof Acl>;
 export type BindModel = z.output<typeof Bind>;
-/** One parsed entry of the state's `maps`. */
+/**
+ * One parsed entry of the state's `maps`, inferred from the {@link StateMap} schema.
+ *
+ * @internal
+ */
 export type StateMapModel = z.output<typeof StateMap>;
-/** One parsed entry of the state's `errorPages`. */
+/**
+ * One parsed entry of the state's `errorPages`, inferred from the {@link ErrorPage} schema.
+ *
+ * @internal
+ */
 export type ErrorPageModel = z.output<typeof ErrorPage>;
 export type BindTlsModel = z.output<typeof BindTls>;
 export type ServerTlsModel = z.output<typeof ServerTls>;

@@ -74,7 +74,8 @@ export function notifications(): Plugin {
           NonNullable<(typeof EVENT_NOTICES)["server:down"]>
         >;
         // Enqueueing is a few SQLite writes: the emitter (an apply) never waits on a receiver.
-        host.on(name, (payload) => dispatcher.notify(draft(payload)));
+        // Optional: events of plugins that are not loaded (certbot, stats) are simply not heard.
+        host.on(name, (payload) => dispatcher.notify(draft(payload)), { optional: true });
       }
       registerRoutes(host, dispatcher);
       host.page(notificationsPage());
