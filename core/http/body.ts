@@ -25,11 +25,14 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
   if (req.headers.has("content-length")) {
     // The server refuses more bytes than declared, so the whole body is within the ceiling:
     // read it in one go (Deno collects a socket-backed body without a JS step per chunk).
+    // Not req.text(): it strips a leading BOM, which must reach parseJsonDocument.
+    let bytes: ArrayBuffer;
     try {
-      return await req.text();
+      bytes = await req.arrayBuffer();
     } catch {
       throw badRequest("request body could not be read");
     }
+    return KEEP_BOM.decode(bytes);
   }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -59,8 +62,11 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
   }
   // The BOM is kept: a body that starts with one is refused by name (see {@link parseJsonDocument})
   // instead of being stripped silently, and elsewhere it makes the JSON malformed (400).
-  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(all);
+  return KEEP_BOM.decode(all);
 }
+
+/** UTF-8 that keeps a leading byte order mark (TextDecoder's default strips it). */
+const KEEP_BOM = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * Parses a body that must be a whole JSON document (a state to apply or
