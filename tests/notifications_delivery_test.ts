@@ -94,7 +94,7 @@ Deno.test("notifications - a hanging receiver does not hold up PUT /api/state, a
     assert.ok(await waitFor(() => hang.holding === 1, 5000), "the delivery is being held");
     // While the receiver holds the delivery, applies go on: a real change, then another refusal.
     const s = (await d.api("GET", "/api/state")).body;
-    s.haproxy.backends[0].servers[0].weight = 7;
+    s.haproxy.defaults.timeouts.server = "11s"; // a change only a reload applies
     const put = await d.api("PUT", "/api/state", s);
     assert.equal(put.status, 200, put.text);
     assert.equal(put.headers.get("patchpanel-apply"), "reload");

@@ -78,7 +78,12 @@ Deno.test("notifications - a flapping server is coalesced: one message per event
   const web = startBackend("web");
   const fe = freePort();
   let bus: PluginHost | null = null;
-  const probe = definePlugin({ name: "probe", setup: (host) => void (bus = host) });
+  // The probe stands in for the stats plugin (not loaded here): it declares the server events.
+  const probe = definePlugin({
+    name: "probe",
+    events: ["server:down", "server:up"],
+    setup: (host) => void (bus = host),
+  });
   const state: any = simpleState(fe, [{ name: "web-1", address: web.address }]);
   state.notifications = {
     channels: [{ id: "ops", type: "webhook", events: ["server"], config: { url: `${rx.url}/o` } }],
@@ -173,7 +178,9 @@ Deno.test("notifications - a rolled-back apply and HAProxy's restart are alerts"
   try {
     const stuck = (await d.haproxy.showProc())!.masterPid;
     Deno.kill(stuck, "SIGSTOP");
-    const put = await d.api("PUT", "/api/state", withChannel("s2"));
+    const next = withChannel("s2");
+    next.haproxy.defaults.timeouts.server = "11s"; // a change only a reload applies
+    const put = await d.api("PUT", "/api/state", next);
     assert.equal(put.status, 502, put.text);
     const titles = () => rx.got.map((g) => JSON.parse(g.body).title as string);
     assert.ok(
