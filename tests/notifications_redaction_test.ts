@@ -130,6 +130,26 @@ Deno.test("notifications - secrets are redacted for every reader and kept by a r
     assert.equal(byId.hook.config.secret, SECRETS[0]);
     assert.equal(byId.ntfy.config.token, SECRETS[4]);
 
+    // A PATCH sees what a GET shows: a copy of a secret into a readable field carries the
+    // marker, a test cannot confirm a guessed secret, and a marker left in place keeps it.
+    const patch = (ops: unknown[]) =>
+      d.api("PATCH", "/api/state", ops, { "content-type": "application/json-patch+json" });
+    const at = disk.notifications.channels.findIndex((c: any) => c.id === "hook");
+    const copied = await patch([{
+      op: "copy",
+      from: `/notifications/channels/${at}/config/secret`,
+      path: `/notifications/channels/${at}/label`,
+    }]);
+    assert.equal(copied.status, 200, copied.text);
+    const afterCopy = JSON.parse(await Deno.readTextFile(`${d.dataDir}/state.json`));
+    assert.equal(afterCopy.notifications.channels[at].label, REDACTED);
+    assert.equal(afterCopy.notifications.channels[at].config.secret, SECRETS[0]);
+    const probe = await patch([
+      { op: "test", path: `/notifications/channels/${at}/config/secret`, value: SECRETS[0] },
+    ]);
+    assert.equal(probe.status, 409, probe.text);
+    assert.deepEqual(leaks(probe.text), []);
+
     const audit = await d.api("GET", "/api/audit?limit=200");
     assert.deepEqual(leaks(audit.text), [], "the audit log");
   } finally {

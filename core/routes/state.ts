@@ -81,7 +81,15 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
         ctx.actor,
         reason,
         t0,
-        Promise.resolve().then(() => patchCurrent(deps.store, patch, ifMatch, deps.limits)),
+        Promise.resolve().then(() =>
+          patchCurrent(
+            deps.store,
+            patch,
+            ifMatch,
+            deps.limits,
+            (state) => deps.secrets.redact(state),
+          )
+        ),
       );
       const parse = { name: "parse", ms: performance.now() - started };
       try {

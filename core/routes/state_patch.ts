@@ -22,6 +22,7 @@ import { applyJsonPatch, asJsonPatch, JSON_PATCH_TYPE } from "../state/patch.ts"
 import { assertExplicitKeys } from "../state/explicit.ts";
 import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
 import type { StateStore } from "../state/store.ts";
+import type { State } from "../state/schema.ts";
 
 /** 415 unless the request says it carries a JSON Patch (parameters such as charset allowed). */
 export function assertJsonPatchType(req: Request): void {
@@ -48,13 +49,18 @@ export interface PatchedDocument {
 /**
  * Applies `patch` to the current state: 412 when `ifMatch` names another
  * state, 409 for an operation that does not apply, 422 for a document that
- * lost `version`/`haproxy` or passes a limit.
+ * lost `version`/`haproxy` or passes a limit. The patch sees the state as
+ * its caller may read it (`redact`: plugins' secrets as the marker), so a
+ * `copy` or `move` from a secret into a readable field carries the marker,
+ * and a `test` cannot probe a secret; the pipeline puts the markers left at
+ * secret paths back to the stored values, as for a PUT.
  */
 export function patchCurrent(
   store: StateStore,
   patch: readonly Operation[],
   ifMatch: string | null,
   limits: StateLimits,
+  redact: (state: State) => State = (state) => state,
 ): PatchedDocument {
   const current = store.current();
   if (current === null) throw new HttpError("NotInitialized", "state not initialized");
@@ -65,7 +71,7 @@ export function patchCurrent(
       etag: base,
     });
   }
-  const document = applyJsonPatch(current, patch);
+  const document = applyJsonPatch(redact(current), patch);
   assertExplicitKeys(document);
   assertWithinLimits(document, limits);
   return { document, base };

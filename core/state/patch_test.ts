@@ -82,6 +82,36 @@ Deno.test("applyJsonPatch - a failed test or a bad path is a 409 naming the oper
   assert.equal(JSON.stringify(live), before, "nothing changed after the failures");
 });
 
+Deno.test("applyJsonPatch - copy and move take their value from the document; a missing from is a 409", () => {
+  const live = composeStateSchema({}, []).parse(raw(2));
+  const before = JSON.stringify(live);
+  const next = applyJsonPatch(live, [
+    { op: "copy", from: "/haproxy/backends/0/servers/0", path: "/haproxy/backends/1/servers/-" },
+    { op: "move", from: "/haproxy/backends/0/servers/2", path: "/haproxy/backends/1/servers/0" },
+  ]) as any;
+  assert.deepEqual(next.haproxy.backends[1].servers.map((s: any) => s.address), [
+    "127.0.0.1:10002",
+    "127.0.0.1:10010",
+    "127.0.0.1:10011",
+    "127.0.0.1:10012",
+    "127.0.0.1:10000",
+  ]);
+  assert.equal(next.haproxy.backends[0].servers.length, 2);
+  assert.equal(JSON.stringify(live), before, "the live state is untouched");
+  const missing = failure(() =>
+    applyJsonPatch(live, [
+      { op: "copy", from: "/haproxy/backends/7/servers/0", path: "/haproxy/backends/0/servers/-" },
+    ])
+  );
+  assert.equal(missing.status, 409);
+  assert.match(String(missing.body.error), /from a path that does not exist/);
+  const target = failure(() =>
+    applyJsonPatch(live, [{ op: "move", from: "/acls", path: "/haproxy/nothing/here" }])
+  );
+  assert.equal(target.status, 409);
+  assert.equal(JSON.stringify(live), before, "nothing changed after the failures");
+});
+
 Deno.test("asJsonPatch - a body that is not a patch is a 400", () => {
   assert.equal(failure(() => asJsonPatch({ op: "add" })).status, 400);
   const bad = failure(() => asJsonPatch([{ op: "add", path: "/a", value: 1 }, { op: "frob" }]));
