@@ -122,11 +122,14 @@ export const coreConfigShape = {
     backends: z.number().int().positive().default(10_000),
     aclValues: z.number().int().positive().default(100_000),
     destructiveShare: z.number().min(0).max(1).default(0.5),
+    /** A request body past this many bytes is a 413, refused while it arrives. */
+    bodyBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
   }).strict().default({
     servers: 50_000,
     backends: 10_000,
     aclValues: 100_000,
     destructiveShare: 0.5,
+    bodyBytes: 32 * 1024 * 1024,
   }),
   /**
    * Which account the embedded HAProxy's workers run as. `auto` drops to `user`/`group` when

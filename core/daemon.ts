@@ -30,7 +30,7 @@ import { authPlugin } from "./auth/plugin.ts";
 import { authGuards } from "./auth/guards.ts";
 import type { CoreDeps } from "./routes/deps.ts";
 import { Router } from "./http/router.ts";
-import { createHandler, type Guard, MAX_BODY_BYTES } from "./http/server.ts";
+import { createHandler, type Guard } from "./http/server.ts";
 import { serveApi } from "./http/serve.ts";
 import { hostGuard, hostPolicy } from "./http/hosts.ts";
 import { json } from "./http/respond.ts";
@@ -250,7 +250,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const [hostname, portText] = splitHostPort(config.listen);
   const hosts = hostPolicy(hostname, config.allowedHosts);
   const guards = [...(hosts ? [hostGuard(hosts)] : []), ...(opts.guards ?? authGuards(auth))];
-  const maxBodyBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  const maxBodyBytes = opts.maxBodyBytes ?? config.limits.bodyBytes;
   const handler = createHandler(router, () => guards, log, { maxBodyBytes });
   const tls = config.https.enabled ? await loadOrCreateKeyPair(paths.tls, config.https) : null;
   // Bind first: a busy port must fail before HAProxy is started, not leave it orphaned.

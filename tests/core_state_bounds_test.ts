@@ -199,9 +199,17 @@ Deno.test("limits - configured in config.yaml: backends and ACL values", async (
   let d: TestDaemon | null = null;
   try {
     d = await startTestDaemon({
-      config: { limits: { backends: 2, aclValues: 3, servers: 10 } },
+      config: { limits: { backends: 2, aclValues: 3, servers: 10, bodyBytes: 65536 } },
       state: simpleState(fe, []),
     });
+    // limits.bodyBytes: a body past it is a 413 naming the limit, and nothing is applied.
+    const padded = {
+      ...bigState(fe, 1, 1),
+      acls: [{ name: "pad", criterion: "hdr(host)", values: ["x".repeat(70_000)] }],
+    };
+    const big = await d.api("PUT", "/api/state", padded);
+    assert.equal(big.status, 413, big.text);
+    assert.match(big.body.error, /limit 65536 bytes, limits\.bodyBytes/);
     assert.equal((await d.api("PUT", "/api/state", bigState(fe, 2, 5))).status, 200);
     const tooMany = await d.api("PUT", "/api/state", bigState(fe, 3, 1));
     assert.equal(tooMany.status, 422);

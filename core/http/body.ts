@@ -10,7 +10,7 @@ import { badRequest, HttpError } from "../errors.ts";
 
 /** The 413 envelope for a body past its ceiling. */
 export function tooLarge(maxBytes: number): HttpError {
-  const message = `request body too large (limit ${maxBytes} bytes)`;
+  const message = `request body too large (limit ${maxBytes} bytes, limits.bodyBytes)`;
   return new HttpError("PayloadTooLarge", message);
 }
 
