@@ -105,6 +105,7 @@ export function wireCore(input: WiringInput): CoreServices {
     lockWaitMs: input.config.apply.lockWaitMs,
     guard,
     secrets,
+    limits: input.config.limits,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline, secrets };
 }

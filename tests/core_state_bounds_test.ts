@@ -19,6 +19,8 @@ import {
   type TestDaemon,
 } from "./support/daemon.ts";
 import { fingerprint, hit, teardown } from "./support/core_probe.ts";
+import { definePlugin, type PluginHost } from "../core/plugin.ts";
+import { HttpError } from "../core/errors.ts";
 
 /** The failed-apply audit rows, newest first. */
 function failedApplies(d: TestDaemon) {
@@ -197,11 +199,21 @@ Deno.test("limits - 200,000 servers are refused by limits.servers before validat
 Deno.test("limits - configured in config.yaml: backends and ACL values", async () => {
   const fe = freePort();
   let d: TestDaemon | null = null;
+  let host: PluginHost | null = null;
+  const probe = definePlugin({ name: "probe", setup: (h) => void (host = h) });
   try {
     d = await startTestDaemon({
+      plugins: [probe],
       config: { limits: { backends: 2, aclValues: 3, servers: 10, bodyBytes: 65536 } },
       state: simpleState(fe, []),
     });
+    // An apply a plugin starts (a peer's push, a Lua re-apply) is bounded like a PUT.
+    const byPlugin = await host!.apply(bigState(fe, 3, 1), { actor: "probe", reason: null })
+      .then(() => null, (e) => e);
+    assert.ok(byPlugin instanceof HttpError, String(byPlugin));
+    assert.equal(byPlugin.status, 422);
+    const issues = (byPlugin.body as { issues: { limit: string }[] }).issues;
+    assert.equal(issues[0].limit, "limits.backends");
     // limits.bodyBytes: a body past it is a 413 naming the limit, and nothing is applied.
     const padded = {
       ...bigState(fe, 1, 1),

@@ -38,6 +38,7 @@ import { runtimeApply, type RuntimeOutcome } from "./runtime_apply.ts";
 import { detectSupport, type RuntimeSupport } from "./runtime_support.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
+import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
 
 /** The core's own render, named when it (not a plugin's hook) throws. */
 const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
@@ -59,6 +60,8 @@ export interface PipelineDeps {
   guard?: StateGuard;
   /** Puts stored secrets back where a document sends the redaction marker. */
   secrets?: SecretRedactor;
+  /** config.yaml `limits`: every validated document is counted against them first. */
+  limits?: StateLimits;
   /** How long a runtime apply's `del server` waits for sessions to end (default 10 s). */
   runtimeDrainMs?: number;
 }
@@ -95,8 +98,13 @@ export class ApplyPipeline {
   #support: RuntimeSupport | null = null;
   constructor(private deps: PipelineDeps) {}
 
-  /** Validates input against the composed schema; a failure is the spec's 422. */
+  /**
+   * Validates input against the composed schema; a failure is the spec's 422.
+   * The state limits are counted first, so an apply a plugin starts (a peer's
+   * push, a Lua re-apply) is bounded like a PUT.
+   */
   validate(input: unknown): State {
+    if (this.deps.limits) assertWithinLimits(input, this.deps.limits);
     const parsed = this.deps.schema().safeParse(input);
     if (!parsed.success) {
       throw new HttpError("ValidationError", "state failed validation", {
