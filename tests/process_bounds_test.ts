@@ -97,6 +97,7 @@ Deno.test("bounds - a change that waits past apply.lockWaitMs is refused and nev
     await wrapper.setSleep(0);
     assert.equal(hung.status, 502, hung.text);
     assert.match(hung.body.output, /did not finish within 4000 ms \(haproxy\.checkTimeoutMs\)/);
+    assert.match(hung.body.error, /did not finish in time/);
     assert.equal(await Deno.readTextFile(d.paths.cfg), cfgBefore, "the cfg is unchanged");
     assert.equal((await d.api("GET", "/api/state")).body.haproxy.backends[0].servers[0].weight, 2);
     assert.equal((await d.haproxy.showProc())!.reloads, reloadsBefore, "no reload happened");

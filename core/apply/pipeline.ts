@@ -351,12 +351,16 @@ export class ApplyPipeline {
           this.deps.log.error("staging the apply failed", { error: String(prepared.error) });
           throw await fail("check", new HttpError("InternalError", "could not stage the apply"));
         }
+        // A check that ran out of time did not judge the config: say so, not "rejected".
+        const error = check.timedOut
+          ? "haproxy -c did not finish in time (haproxy.checkTimeoutMs); nothing was changed"
+          : "haproxy -c rejected the rendered config";
         throw await fail(
           "check",
-          new HttpError("HaproxyRejected", "haproxy -c rejected the rendered config", {
-            error: "haproxy -c rejected the rendered config",
+          new HttpError("HaproxyRejected", error, {
+            error,
             output: check.output,
-            hints: this.#hints(check.output, paths.cfgCandidate, rendered),
+            hints: check.timedOut ? [] : this.#hints(check.output, paths.cfgCandidate, rendered),
           }),
         );
       }
