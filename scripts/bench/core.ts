@@ -1,7 +1,9 @@
 /**
  * Core benchmark: what the apply pipeline costs on top of HAProxy itself.
  *
- * For 10 and for 1,000 backends × 10 servers it measures, interleaved in one
+ * For 10 and for 1,000 backends × 10 servers, and for a change that needs a
+ * reload (a timeout) and one HAProxy takes at run time (a weight: `haproxy -c`
+ * still runs, the reload does not), it measures, interleaved in one
  * run against the same embedded HAProxy, the median `PUT /api/state` latency
  * and the median floor for the same cfg — `haproxy -c`, then the master-CLI
  * reload, then the new worker confirmed, all run directly — and prints
@@ -70,7 +72,22 @@ async function curlPut(
   return { status: Number(status), totalMs: Number(seconds) * 1000 };
 }
 
-async function putVersusFloor(backends: number, servers: number, runs: number) {
+/**
+ * Which change each PUT makes: one server weight (HAProxy takes it at run time: the runtime
+ * path, `haproxy -c` but no reload) or the defaults' server timeout (only a reload applies it).
+ */
+type Change = "weight" | "timeout";
+
+/** The state of the `i`th PUT for `change`: alternates between two values, same cfg size. */
+function changed(fe: number, backends: number, servers: number, i: number, change: Change) {
+  if (change === "weight") return bigState(fe, backends, servers, (i % 2) + 1);
+  const state = bigState(fe, backends, servers);
+  const defaults = (state.haproxy as { defaults: { timeouts: Record<string, string> } }).defaults;
+  defaults.timeouts.server = i % 2 ? "11s" : "12s";
+  return state;
+}
+
+async function putVersusFloor(backends: number, servers: number, runs: number, change: Change) {
   const fe = freePort();
   const d = await startTestDaemon({
     state: bigState(fe, backends, servers),
@@ -87,8 +104,8 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
   const headerFile = `${d.dataDir}/bench-headers.txt`;
   try {
     const putOnce = async (i: number) => {
-      // A real change each time (one weight moves), same cfg size.
-      const body = JSON.stringify(bigState(fe, backends, servers, (i % 2) + 1));
+      // A real change each time, same cfg size.
+      const body = JSON.stringify(changed(fe, backends, servers, i, change));
       // Timed by curl itself (%{time_total}: connect, send, wait, receive the whole answer), as
       // a CI job's client sees it; curl's own start-up and the JSON encoding are not counted.
       await Deno.writeTextFile(bodyFile, body);
@@ -102,6 +119,9 @@ async function putVersusFloor(backends: number, servers: number, runs: number) {
       put.push(res.totalMs);
       if (res.status !== 200) throw new Error(`PUT failed: ${res.status}`);
       const headers = await Deno.readTextFile(headerFile);
+      const path = /^patchpanel-apply:\s*(\S+)/im.exec(headers)?.[1];
+      const expected = change === "weight" ? "runtime" : "reload";
+      if (path !== expected) throw new Error(`PUT took the ${path} path, not ${expected}`);
       const timing = /^server-timing:\s*(.*)$/im.exec(headers)?.[1] ?? "";
       let sum = 0;
       for (const m of timing.matchAll(/(\w+);dur=([\d.]+)/g)) {
@@ -265,11 +285,22 @@ export default async function benchCore(): Promise<void> {
   // one run), so a steady median needs many pairs; the small size's pairs are cheap.
   const forced = Deno.env.get("BENCH_CORE_RUNS");
   const rows: string[] = [];
-  for (const [backends, defaultRuns] of [[10, 101], [1000, 61]]) {
+  const cases: [number, number, Change][] = [
+    [10, 101, "timeout"],
+    [1000, 61, "timeout"],
+    [10, 101, "weight"],
+    [1000, 61, "weight"],
+  ];
+  for (const [backends, defaultRuns, change] of cases) {
     const runs = forced ? Number(forced) : defaultRuns;
-    const r = await putVersusFloor(backends, 10, runs);
+    const r = await putVersusFloor(backends, 10, runs, change);
+    const what = change === "timeout"
+      ? "reload path (a timeout changes)"
+      : "runtime path (a weight changes)";
     rows.push(
-      `${String(backends).padStart(5)} backends × 10 servers: PUT /api/state ${ms(r.put)}` +
+      `${String(backends).padStart(5)} backends × 10 servers, ${what}: PUT /api/state ${
+        ms(r.put)
+      }` +
         ` (HTTPS, curl's default HTTP/2, TCP_NODELAY ${benchNoDelay() ? "on" : "off"})` +
         ` | floor (haproxy -c + reload + new worker) ${ms(r.floor)}` +
         ` | ratio ${r.ratio.toFixed(3)} ${
