@@ -118,6 +118,24 @@ Deno.test("runtime diff - anything else reloads, with the reason", () => {
   assert.equal(diffRenders(input(src(one, true), src(two, true))).ok, true);
 });
 
+Deno.test("runtime diff - the first difference decides early only when it is no server line", () => {
+  const live = cfg(["a 127.0.0.1:1 weight 1"]);
+  // A directive differs first: decided without parsing, naming its section.
+  const timeout = live.replace("    mode http", "    mode http\n    timeout server 11s");
+  const early = diffRenders(input(live, timeout));
+  assert.equal(early.ok, false);
+  assert.equal((early as { reason: string }).reason, "defaults differs beyond its server lines");
+  // A comment differs first, then only a weight: the full comparison still passes it.
+  const commented = cfg(["a 127.0.0.1:1 weight 2"]).replace("by patchpanel", "by patchpanel 2");
+  const v = diffRenders(input(live, commented));
+  assert.equal(v.ok, true, (v as { reason?: string }).reason);
+  // A server line first, then a directive further down: the full comparison refuses it.
+  const both = cfg(["a 127.0.0.1:1 weight 2"], { backend: ["    option httpchk"] });
+  const late = diffRenders(input(live, both));
+  assert.equal(late.ok, false);
+  assert.match((late as { reason: string }).reason, /backend app differs beyond/);
+});
+
 Deno.test("runtime diff - ACL files: referenced ones change at run time, others reload", () => {
   const c = cfg(["a 127.0.0.1:1 weight 1"]);
   const acl = diffRenders(
