@@ -45,7 +45,7 @@ export interface Events {
   "server:up": { backend: string; server: string; status: string; at: number };
   /** A backend has no usable server left (the stats sampler). */
   "backend:down": { backend: string; at: number };
-  /** A certificate is near or past its expiry (the tls plugin; same shape as its declaration). */
+  /** A certificate is within `tls.expiryWarningDays` of expiry or past it; once a day (the tls plugin). */
   "cert:expiring": {
     certId: string;
     providerId: string;

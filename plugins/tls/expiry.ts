@@ -8,27 +8,15 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { State } from "../../core/state/schema.ts";
+import type { Events } from "../../core/events.ts";
 import type { DataPaths } from "../../core/paths.ts";
 import { inventory } from "./inventory.ts";
 
-/** The payload of `cert:expiring`. */
-export interface CertExpiring {
-  certId: string;
-  providerId: string;
-  name: string;
-  domains: string[];
-  notAfter: string;
-  daysLeft: number;
-  status: "expiring" | "expired";
-  usedBy: string[];
-}
-
-declare module "../../core/events.ts" {
-  interface Events {
-    /** A certificate is within `tls.expiryWarningDays` of expiry (or expired); once a day. */
-    "cert:expiring": CertExpiring;
-  }
-}
+/**
+ * The payload of `cert:expiring`, as core/events.ts declares it (there, so
+ * that a plugin such as notifications hears it without importing this one).
+ */
+export type CertExpiring = Events["cert:expiring"];
 
 /** The migrations of the tls plugin's table. */
 export const EXPIRY_MIGRATIONS = [
