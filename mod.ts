@@ -90,6 +90,25 @@ export {
 } from "./core/daemon.ts";
 export { runCli } from "./core/cli.ts";
 
+/**
+ * The zod that patchpanel's schemas are built with. A plugin's state and
+ * config fragments (`schema`, `config`) and a route's `request`/`query`
+ * schemas must come from this same zod, so a plugin imports it from here
+ * and needs no zod dependency of its own (two copies would not compose).
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, z } from "./mod.ts";
+ *
+ * export const motd = definePlugin({
+ *   name: "motd",
+ *   schema: { motd: z.object({ text: z.string().max(200).default("") }).strict().default({}) },
+ *   fieldRoles: [{ path: "motd", role: "operator" }],
+ * });
+ * ```
+ */
+export { z } from "./core/zod.ts";
+
 // Types a plugin author meets through the host, the state and the API; the
 // core machinery behind a Daemon (registry, pipeline, stores, auth) is not
 // listed and is tagged `@internal` where it is declared.
