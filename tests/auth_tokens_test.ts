@@ -106,6 +106,36 @@ Deno.test("api tokens - an expired token is refused", async () => {
   }
 });
 
+Deno.test("api tokens - a temporary token: 15 minutes by default, at most 24 hours, session only", async () => {
+  const d = await startTestDaemon();
+  try {
+    const byToken = await d.api("POST", "/api/api-tokens/temp", {});
+    assert.equal(byToken.status, 403, "a token cannot mint a token");
+    const admin = await d.login();
+    const t0 = Date.now();
+    const temp = await d.api("POST", "/api/api-tokens/temp", { role: "operator" }, {}, {
+      as: admin,
+    });
+    assert.equal(temp.status, 201, temp.text);
+    assert.match(temp.body.wire, WIRE);
+    const expires = Date.parse(temp.body.expiresAt);
+    assert.ok(Math.abs(expires - (t0 + 15 * 60_000)) < 60_000, temp.body.expiresAt);
+    const who = await d.api("GET", "/api/auth/whoami", undefined, {}, { as: temp.body.wire });
+    assert.equal(who.body.role, "operator");
+    const day = await d.api("POST", "/api/api-tokens/temp", { ttlMinutes: 1440 }, {}, {
+      as: admin,
+    });
+    assert.equal(day.status, 201, day.text);
+    const tooLong = await d.api("POST", "/api/api-tokens/temp", { ttlMinutes: 1441 }, {}, {
+      as: admin,
+    });
+    assert.equal(tooLong.status, 400, tooLong.text);
+    assert.match(tooLong.text, /ttlMinutes/);
+  } finally {
+    await d.stop();
+  }
+});
+
 Deno.test("api tokens - a wrong secret, a malformed bearer or a token in the query string is refused", async () => {
   const d = await startTestDaemon();
   try {
