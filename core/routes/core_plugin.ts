@@ -11,6 +11,7 @@ import { historyRoutes } from "./history.ts";
 import { haproxyRoutes } from "./haproxy.ts";
 import { driftRoutes } from "./drift.ts";
 import { processRoutes } from "./process.ts";
+import { systemRoutes } from "./system.ts";
 
 /** The built-in `core` plugin; `deps` is filled in before setup runs. */
 export function corePlugin(deps: () => CoreDeps): Plugin {
@@ -23,6 +24,7 @@ export function corePlugin(deps: () => CoreDeps): Plugin {
       haproxyRoutes(host, d);
       driftRoutes(host, d);
       processRoutes(host, d);
+      systemRoutes(host);
       host.route("GET", "/api/routes", {
         role: "viewer",
         tier: "read",
