@@ -12,6 +12,7 @@ import { haproxyRoutes } from "./haproxy.ts";
 import { driftRoutes } from "./drift.ts";
 import { processRoutes } from "./process.ts";
 import { systemRoutes } from "./system.ts";
+import { clientErrorRoutes } from "./client_errors.ts";
 
 /** The built-in `core` plugin; `deps` is filled in before setup runs. */
 export function corePlugin(deps: () => CoreDeps): Plugin {
@@ -25,6 +26,7 @@ export function corePlugin(deps: () => CoreDeps): Plugin {
       driftRoutes(host, d);
       processRoutes(host, d);
       systemRoutes(host);
+      clientErrorRoutes(host);
       host.route("GET", "/api/routes", {
         role: "viewer",
         tier: "read",
