@@ -125,6 +125,28 @@ async function signIn(
   return { context, page };
 }
 
+Deno.test("ui errors - a script error on a page reaches the audit log as client-error", async () => {
+  const s = await setup();
+  try {
+    const { page } = await signIn(s);
+    await page.goto(`${s.d.url}/backends`);
+    await page.evaluate(() => {
+      setTimeout(() => {
+        throw new Error("boom from the console test");
+      });
+    });
+    const reported = await waitFor(async () => {
+      const audit = await s.d.api("GET", "/api/audit?limit=50");
+      return audit.body.entries.some((e: { category: string; details: { message?: string } }) =>
+        e.category === "client-error" && e.details.message?.includes("boom from the console test")
+      );
+    }, 10_000);
+    assert.ok(reported, "the error was reported");
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("ui forms - invalid input shows each issue next to its field, nothing applied", async () => {
   const s = await setup();
   try {

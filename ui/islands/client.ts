@@ -3,6 +3,7 @@
  * Pages work without it; with it, elements marked `data-island` come alive:
  * live charts over SSE, the JSON editor's syntax check and formatting, copy
  * buttons, confirm dialogs for `data-confirm` forms, and toasts that fade.
+ * Script errors are reported to the audit log (report.ts).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { LiveCharts } from "./live.ts";
 import { JsonEditor } from "./json_editor.ts";
 import { CopyButton } from "./copy.ts";
 import { enhanceConfirms } from "./confirm.ts";
+import { reportErrors } from "./report.ts";
 
 function mount(el: HTMLElement): void {
   switch (el.dataset.island) {
@@ -40,5 +42,6 @@ function mount(el: HTMLElement): void {
   }
 }
 
+reportErrors();
 document.querySelectorAll<HTMLElement>("[data-island]").forEach(mount);
 enhanceConfirms(document);
