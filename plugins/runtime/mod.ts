@@ -29,6 +29,7 @@ import { consoleRoutes } from "./console.ts";
 import { runtimePages } from "./pages.ts";
 import { serverRoutes } from "./servers.ts";
 import { tableRoutes } from "./tables.ts";
+import { errorRoutes } from "./errors.ts";
 
 /** Options of the runtime plugin. */
 export interface RuntimeOptions {
@@ -55,6 +56,7 @@ export function runtime(options: Partial<RuntimeOptions> = {}): Plugin {
       tableRoutes(host, api);
       aclRoutes(host, api);
       mapRoutes(host, api);
+      errorRoutes(host, api);
       consoleRoutes(host, api, opts.consoleMaxLength);
       for (const page of runtimePages()) host.page(page);
     },
