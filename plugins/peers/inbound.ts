@@ -34,6 +34,10 @@ export const PEERS_MIGRATIONS = [
     last_contact_at INTEGER,
     last_error TEXT
   )`,
+  `CREATE TABLE peers_received (
+    token_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+  )`,
 ];
 
 /** An inbound token as listings show it (never its value). */

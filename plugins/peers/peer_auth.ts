@@ -11,10 +11,13 @@
 import { unauthorized } from "../../core/errors.ts";
 import type { Principal, RequestContext } from "../../core/plugin.ts";
 import { bearerToken } from "../../core/auth/bearer.ts";
-import type { InboundTokens } from "./inbound.ts";
+import type { InboundToken, InboundTokens } from "./inbound.ts";
 
-/** The peer principal for a request on `/api/peer/*`, or a 401. */
-export function peerPrincipal(ctx: RequestContext, tokens: InboundTokens): Principal {
+/** The peer principal (and its inbound token) for a request on `/api/peer/*`, or a 401. */
+export function peerPrincipal(
+  ctx: RequestContext,
+  tokens: InboundTokens,
+): Principal & { token: InboundToken } {
   if (ctx.principal !== null) {
     throw unauthorized(
       "/api/peer/* takes a raw inbound peer token, not an API token or a session",
@@ -25,5 +28,5 @@ export function peerPrincipal(ctx: RequestContext, tokens: InboundTokens): Princ
   if (raw === null) throw unauthorized("a raw inbound peer token is required (Bearer)");
   const token = tokens.verify(raw);
   if (!token) throw unauthorized("unknown or disabled inbound peer token");
-  return { source: "peer", user: token.label, role: "operator" };
+  return { source: "peer", user: token.label, role: "operator", token };
 }

@@ -93,4 +93,19 @@ export class Peers {
   remove(id: string): boolean {
     return Number(this.db.prepare("DELETE FROM peers_peers WHERE id = ?").run(id).changes) > 0;
   }
+
+  /** Records the pinned certificate fingerprint. */
+  pin(id: string, fingerprint: string): void {
+    this.db.prepare("UPDATE peers_peers SET fingerprint = ? WHERE id = ?").run(fingerprint, id);
+  }
+
+  /** Records a contact: reached (error null, or an HTTP status) or not reached at all. */
+  contact(id: string, error: string | null, reached = true): void {
+    if (reached) {
+      this.db.prepare("UPDATE peers_peers SET last_contact_at = ?, last_error = ? WHERE id = ?")
+        .run(this.now(), error, id);
+    } else {
+      this.db.prepare("UPDATE peers_peers SET last_error = ? WHERE id = ?").run(error, id);
+    }
+  }
 }

@@ -12,6 +12,7 @@ import type { InboundTokens } from "./inbound.ts";
 import { type Peers, viewOf } from "./peers_store.ts";
 import { peerPrincipal } from "./peer_auth.ts";
 import { stateChecksum } from "./checksum.ts";
+import type { ReceivedVersions, Sync } from "./sync.ts";
 
 const Label = z.string().trim().min(1, "must not be empty").max(100);
 const MintBody = z.object({ label: Label }).strict();
@@ -24,7 +25,13 @@ const PeerBody = z.object({
 }).strict();
 
 /** Registers the peers routes. */
-export function registerRoutes(host: PluginHost, tokens: InboundTokens, peers: Peers): void {
+export function registerRoutes(
+  host: PluginHost,
+  tokens: InboundTokens,
+  peers: Peers,
+  sync: Sync,
+  received: ReceivedVersions,
+): void {
   host.route("GET", "/api/peers", {
     role: "viewer",
     tier: "read",
@@ -155,5 +162,75 @@ export function registerRoutes(host: PluginHost, tokens: InboundTokens, peers: P
   }, (ctx) => {
     peerPrincipal(ctx, tokens);
     return { checksum: stateChecksum(host.state()) };
+  });
+
+  host.route("POST", "/api/peer/state", {
+    role: "public",
+    tier: "write",
+    summary: "Applies a state pushed by a peer through the full pipeline (raw inbound peer token)",
+  }, async (ctx) => {
+    const peer = peerPrincipal(ctx, tokens);
+    const versionHeader = ctx.req.headers.get("x-peer-version");
+    const version = versionHeader === null ? null : Number(versionHeader);
+    if (version !== null && (!Number.isSafeInteger(version) || version <= 0)) {
+      throw badRequest("x-peer-version must be a positive integer");
+    }
+    if (version !== null && version <= received.last(peer.token.id)) {
+      host.audit.record({
+        actor: `peer:${peer.user}`,
+        category: "cluster",
+        action: "push-refused",
+        details: { version, last: received.last(peer.token.id) },
+        outcome: "failure",
+      });
+      throw conflict("stale or replayed push: this version was already received from this peer", {
+        version,
+        last: received.last(peer.token.id),
+      });
+    }
+    const doc = await ctx.json();
+    const claimed = ctx.req.headers.get("x-peer-checksum");
+    if (claimed !== null && claimed !== stateChecksum(doc)) {
+      throw badRequest("x-peer-checksum does not match the state sent");
+    }
+    if (version !== null) received.record(peer.token.id, version);
+    if (stateChecksum(host.state()) === stateChecksum(doc)) {
+      return { applied: false, outcome: "unchanged", checksum: stateChecksum(doc) };
+    }
+    const result = await host.apply(doc, {
+      actor: `peer:${peer.user}`,
+      reason: `peer:${peer.user}`,
+    });
+    return {
+      applied: true,
+      outcome: result.outcome,
+      snapshotId: result.snapshotId,
+      checksum: stateChecksum(result.state),
+    };
+  });
+
+  host.route("GET", "/api/peers/drift", {
+    role: "viewer",
+    tier: "read",
+    summary: "Each peer in sync, drifted or unreachable, with clock skew in ms",
+  }, async () => ({ peers: await sync.drift() }));
+
+  host.route("POST", "/api/peers/:id/sync-now", {
+    role: "admin",
+    tier: "write",
+    summary: "Pushes the current state to one peer now and waits for its answer",
+  }, async (ctx) => {
+    const peer = peers.get(ctx.params.id);
+    if (!peer) throw notFound(`no peer '${ctx.params.id}'`);
+    const r = await sync.pushOnce(peer);
+    host.audit.record({
+      actor: ctx.actor,
+      category: "cluster",
+      action: "sync-now",
+      target: peer.id,
+      details: { status: r.status, error: r.error },
+      outcome: r.ok ? "success" : "failure",
+    });
+    return r;
   });
 }
