@@ -10,6 +10,7 @@
  * @module
  */
 import { connect } from "node:tls";
+import { isIP } from "node:net";
 
 /** What a handshake saw: the leaf's fingerprint (`AA:BB:…`) and its PEM. */
 export interface PeerCert {
@@ -26,7 +27,9 @@ function toPem(der: Uint8Array): string {
 /** Reads a TLS server's leaf certificate without trusting it, within `timeoutMs`. */
 export function readPeerCert(host: string, port: number, timeoutMs = 5_000): Promise<PeerCert> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, rejectUnauthorized: false, servername: host });
+    // SNI carries host names only (RFC 6066 §3): an IP address is sent without it.
+    const sni = isIP(host) === 0 ? { servername: host } : {};
+    const socket = connect({ host, port, rejectUnauthorized: false, ...sni });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`TLS handshake with ${host}:${port} timed out`));

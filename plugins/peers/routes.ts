@@ -49,7 +49,9 @@ export function registerRoutes(
       throw badRequest("token must be the peer's raw inbound token, not a pp_ API token");
     }
     if (peers.hasName(body.name)) throw conflict(`a peer named '${body.name}' exists`);
-    const peer = peers.add(body);
+    const added = peers.add(body);
+    const contactError = await sync.probe(added);
+    const peer = peers.get(added.id)!;
     host.audit.record({
       actor: ctx.actor,
       category: "cluster",
@@ -58,7 +60,7 @@ export function registerRoutes(
       details: { name: peer.name, url: peer.url },
       outcome: "success",
     });
-    return new Response(JSON.stringify(viewOf(peer)), {
+    return new Response(JSON.stringify({ ...viewOf(peer), contactError }), {
       status: 201,
       headers: { "content-type": "application/json" },
     });

@@ -104,6 +104,19 @@ export class Sync {
     }
   }
 
+  /**
+   * First contact with a newly added peer: pins an https peer's certificate
+   * and checks the token. The error, when it fails; the peer stays added.
+   */
+  async probe(peer: PeerRecord): Promise<string | null> {
+    try {
+      const r = await this.client.call(peer, "GET", "/api/peer/clock");
+      return r.status === 200 ? null : `the peer answered HTTP ${r.status}`;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
   /** Schedules a push to every peer, in the background, each with its own retries. */
   pushAll(): void {
     for (const peer of this.peers.list()) this.#schedule(peer.id, 0, 0);
