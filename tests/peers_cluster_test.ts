@@ -78,9 +78,14 @@ Deno.test("peers - a PUT on A converges B and C; drift; sync-now repairs a local
     );
     assert.equal((await a.api("GET", "/api/node-config")).body.binds["fe-main/0"], undefined);
 
-    const drift = await a.api("GET", "/api/peers/drift");
-    assert.equal(drift.status, 200, drift.text);
-    assert.deepEqual(drift.body.peers.map((p: any) => p.status), ["in-sync", "in-sync"]);
+    // HAProxy serves the new config a moment before the receiver's apply has stored the state.
+    let drift: any;
+    const inSync = await waitFor(async () => {
+      drift = await a.api("GET", "/api/peers/drift");
+      return drift.body.peers.every((p: any) => p.status === "in-sync");
+    }, 15_000);
+    assert.ok(inSync, drift.text);
+    assert.equal(drift.body.peers.length, 2);
     assert.equal(typeof drift.body.peers[0].skewMs, "number");
     const listed = await a.api("GET", "/api/peers");
     assert.ok(listed.body.peers.every((p: any) => p.lastContactAt !== null));
@@ -98,15 +103,20 @@ Deno.test("peers - a PUT on A converges B and C; drift; sync-now repairs a local
     );
     assert.equal(local.status, 200, local.text);
     assert.ok(await serves(feB, "v1"));
-    const drifted = await a.api("GET", "/api/peers/drift");
-    const lineB = drifted.body.peers.find((p: any) => p.id === idB);
-    assert.equal(lineB.status, "drifted");
+    const drifted = await waitFor(async () => {
+      const r = await a.api("GET", "/api/peers/drift");
+      return r.body.peers.find((p: any) => p.id === idB).status === "drifted";
+    }, 15_000);
+    assert.ok(drifted, "a local edit on B shows as drift on A");
     const synced = await a.api("POST", `/api/peers/${idB}/sync-now`);
     assert.equal(synced.status, 200, synced.text);
     assert.equal(synced.body.ok, true, synced.text);
     assert.ok(await serves(feB, "v2"), "sync-now repaired B");
-    const after = await a.api("GET", "/api/peers/drift");
-    assert.equal(after.body.peers.find((p: any) => p.id === idB).status, "in-sync");
+    const repaired = await waitFor(async () => {
+      const r = await a.api("GET", "/api/peers/drift");
+      return r.body.peers.find((p: any) => p.id === idB).status === "in-sync";
+    }, 15_000);
+    assert.ok(repaired, "in sync after sync-now");
 
     // A replayed push (a version B has already seen) is refused with 409.
     const minted = await b.api("POST", "/api/peers/inbound-tokens", { label: "replayer" });

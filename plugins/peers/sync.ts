@@ -68,6 +68,7 @@ export class Sync {
   #timers = new Map<string, ReturnType<typeof setTimeout>>();
   #generation = new Map<string, number>();
   #stopped = false;
+  #latest: State | null = null;
 
   constructor(
     private readonly peers: Peers,
@@ -82,9 +83,8 @@ export class Sync {
     return this.#version;
   }
 
-  /** Pushes the current state to one peer now, once. */
-  async pushOnce(peer: PeerRecord): Promise<PushResult> {
-    const state = this.state();
+  /** Pushes a state (by default the current one) to one peer now, once. */
+  async pushOnce(peer: PeerRecord, state: State = this.state()): Promise<PushResult> {
     try {
       const res = await this.client.call(peer, "POST", "/api/peer/state", JSON.stringify(state), {
         "content-type": "application/json",
@@ -117,8 +117,13 @@ export class Sync {
     }
   }
 
-  /** Schedules a push to every peer, in the background, each with its own retries. */
-  pushAll(): void {
+  /**
+   * Schedules a push of `state` (the one an apply just stored: the
+   * listener runs before the host's current state is swapped) to every
+   * peer, in the background, each with its own retries.
+   */
+  pushAll(state: State): void {
+    this.#latest = state;
     for (const peer of this.peers.list()) this.#schedule(peer.id, 0, 0);
   }
 
@@ -132,7 +137,7 @@ export class Sync {
       this.#timers.delete(id);
       const peer = this.peers.get(id);
       if (!peer || this.#stopped) return;
-      const r = await this.pushOnce(peer);
+      const r = await this.pushOnce(peer, this.#latest ?? this.state());
       if (r.ok || this.#generation.get(id) !== gen) return;
       // A refusal by the peer (4xx: invalid, stale) will not change by waiting; anything else retries.
       if (r.status !== null && r.status >= 400 && r.status < 500) {
