@@ -157,3 +157,50 @@ Deno.test("peers - a PUT on A converges B and C; drift; sync-now repairs a local
     await v2.close();
   }
 });
+
+Deno.test("peers - a stopped peer shows unreachable, the push is retried, and it catches up", async () => {
+  const v1 = startBackend("v1");
+  const v2 = startBackend("v2");
+  const [feA, feC, apiC] = [freePort(), freePort(), freePort()];
+  const a = await startTestDaemon({ plugins: [peers()] });
+  const cConfig = { listen: `127.0.0.1:${apiC}` };
+  let c = await startTestDaemon({ plugins: [peers()], config: cConfig });
+  try {
+    await c.api("PUT", "/api/node-config", { binds: { "fe-main/0": `127.0.0.1:${feC}` } });
+    const idC = await pair(a, c, "node-c");
+    const put1 = await a.api(
+      "PUT",
+      "/api/state",
+      simpleState(feA, [{ name: "w", address: v1.address }]),
+    );
+    assert.equal(put1.status, 200, put1.text);
+    assert.ok(await serves(feC, "v1"));
+
+    const dataDir = c.dataDir;
+    await c.stop();
+    const put2 = await a.api(
+      "PUT",
+      "/api/state",
+      simpleState(feA, [{ name: "w", address: v2.address }]),
+    );
+    assert.equal(put2.status, 200, "A applies while C is down");
+    const drift = await a.api("GET", "/api/peers/drift");
+    const line = drift.body.peers.find((p: any) => p.id === idC);
+    assert.equal(line.status, "unreachable");
+    assert.notEqual(line.error, null);
+
+    c = await startTestDaemon({ plugins: [peers()], config: cConfig, dataDir, setup: false });
+    const caught = await waitFor(async () => (await through(feC)).body === "v2", 30_000);
+    assert.ok(caught, "the retried push reached C once it was back");
+    const back = await waitFor(async () => {
+      const r = await a.api("GET", "/api/peers/drift");
+      return r.body.peers.find((p: any) => p.id === idC).status === "in-sync";
+    }, 30_000);
+    assert.ok(back, "C in sync again");
+  } finally {
+    await a.stop();
+    await c.stop();
+    await v1.close();
+    await v2.close();
+  }
+});
