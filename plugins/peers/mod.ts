@@ -32,7 +32,9 @@ export function peers(): Plugin {
       registerNodeConfigRoutes(host, nodeConfig);
       // A state that came from a peer is not pushed back, nor a node-local re-render; the rest is.
       host.on("apply:succeeded", (e) => {
-        if (!e.reason?.startsWith("peer:") && e.reason !== NODE_CONFIG_REASON) sync.pushAll(e.state);
+        if (!e.reason?.startsWith("peer:") && e.reason !== NODE_CONFIG_REASON) {
+          sync.pushAll(e.state);
+        }
       });
       host.service({ name: "peers-push", start() {}, stop: () => sync.stop() });
     },

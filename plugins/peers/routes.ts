@@ -166,13 +166,13 @@ export function registerRoutes(
     return { checksum: stateChecksum(host.state()) };
   });
 
-  host.route("POST", "/api/peer/state", {
-    role: "public",
-    tier: "write",
-    summary: "Applies a state pushed by a peer through the full pipeline (raw inbound peer token)",
-  }, async (ctx) => {
-    const peer = peerPrincipal(ctx, tokens);
-    const versionHeader = ctx.req.headers.get("x-peer-version");
+  let receiving: Promise<unknown> = Promise.resolve();
+  const receive = async (
+    peer: ReturnType<typeof peerPrincipal>,
+    headers: Headers,
+    doc: unknown,
+  ) => {
+    const versionHeader = headers.get("x-peer-version");
     const version = versionHeader === null ? null : Number(versionHeader);
     if (version !== null && (!Number.isSafeInteger(version) || version <= 0)) {
       throw badRequest("x-peer-version must be a positive integer");
@@ -190,8 +190,7 @@ export function registerRoutes(
         last: received.last(peer.token.id),
       });
     }
-    const doc = await ctx.json();
-    const claimed = ctx.req.headers.get("x-peer-checksum");
+    const claimed = headers.get("x-peer-checksum");
     if (claimed !== null && claimed !== stateChecksum(doc)) {
       throw badRequest("x-peer-checksum does not match the state sent");
     }
@@ -209,6 +208,20 @@ export function registerRoutes(
       snapshotId: result.snapshotId,
       checksum: stateChecksum(result.state),
     };
+  };
+
+  host.route("POST", "/api/peer/state", {
+    role: "public",
+    tier: "write",
+    summary: "Applies a state pushed by a peer through the full pipeline (raw inbound peer token)",
+  }, async (ctx) => {
+    const peer = peerPrincipal(ctx, tokens);
+    const doc = await ctx.json();
+    // One received push at a time: the version check and the apply must not interleave, or an
+    // older push checked first could be applied after a newer one.
+    const run = receiving.then(() => receive(peer, ctx.req.headers, doc));
+    receiving = run.catch(() => {});
+    return await run;
   });
 
   host.route("GET", "/api/peers/drift", {
