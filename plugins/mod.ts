@@ -13,8 +13,19 @@ import { stats } from "./stats/mod.ts";
 import { geoip } from "./geoip/mod.ts";
 import { lua } from "./lua/mod.ts";
 import { notifications } from "./notifications/mod.ts";
+import { peers } from "./peers/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
-  return [runtime(), tls(), byoCerts(), trustedCas(), stats(), geoip(), lua(), notifications()];
+  return [
+    runtime(),
+    tls(),
+    byoCerts(),
+    trustedCas(),
+    stats(),
+    geoip(),
+    lua(),
+    notifications(),
+    peers(),
+  ];
 }

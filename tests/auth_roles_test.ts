@@ -154,8 +154,11 @@ Deno.test("role matrix - public routes are exactly the contract's public paths",
       "GET /api/auth/whoami",
     ]);
     // UI pages (non-/api paths) may be public too: the login page must be reachable.
+    // `/api/peer/*` is public to the core guards only: the peers plugin authenticates it with a
+    // raw inbound peer token (and refuses API tokens and sessions), per the spec's cluster sync.
     const unexpected = publicRoutes.filter((r) =>
-      !allowed.has(r) && r.split(" ")[1].startsWith("/api/")
+      !allowed.has(r) && r.split(" ")[1].startsWith("/api/") &&
+      !r.split(" ")[1].startsWith("/api/peer/")
     );
     assert.deepEqual(unexpected, []);
   } finally {

@@ -1,0 +1,42 @@
+/**
+ * The peers plugin: multi-node pairing by pasted tokens. A node mints an
+ * inbound token (stored hashed, inbound.ts); the other node adds it as a
+ * peer (peers_store.ts). `/api/peers/*` is the operator surface (API
+ * tokens and sessions); `/api/peer/*` the server-to-server one (raw inbound
+ * tokens only, peer_auth.ts). Cluster config lives in the shared database,
+ * not in the state, so it is never pushed and every route that changes it
+ * is admin.
+ *
+ * @module
+ */
+import { definePlugin, type Plugin } from "../../core/plugin.ts";
+import { InboundTokens, PEERS_MIGRATIONS } from "./inbound.ts";
+import { Peers } from "./peers_store.ts";
+import { registerRoutes } from "./routes.ts";
+import { PeerClient } from "./client.ts";
+import { ReceivedVersions, Sync } from "./sync.ts";
+import { NodeConfigFile } from "./node_config.ts";
+import { NODE_CONFIG_REASON, registerNodeConfigRoutes } from "./node_routes.ts";
+
+/** Builds the peers plugin. */
+export function peers(): Plugin {
+  return definePlugin({
+    name: "peers",
+    setup(host) {
+      host.migrate(PEERS_MIGRATIONS);
+      const peers = new Peers(host.db);
+      const sync = new Sync(peers, new PeerClient(peers, host.audit), () => host.state(), host.log);
+      registerRoutes(host, new InboundTokens(host.db), peers, sync, new ReceivedVersions(host.db));
+      const nodeConfig = new NodeConfigFile(host.paths.dataDir);
+      host.render((model) => nodeConfig.apply(model));
+      registerNodeConfigRoutes(host, nodeConfig);
+      // A state that came from a peer is not pushed back, nor a node-local re-render; the rest is.
+      host.on("apply:succeeded", (e) => {
+        if (!e.reason?.startsWith("peer:") && e.reason !== NODE_CONFIG_REASON) {
+          sync.pushAll(e.state);
+        }
+      });
+      host.service({ name: "peers-push", start() {}, stop: () => sync.stop() });
+    },
+  });
+}

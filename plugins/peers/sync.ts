@@ -1,0 +1,204 @@
+/**
+ * State sync between nodes. The sender pushes its whole state after every
+ * successful apply that did not itself come from a peer (so nothing echoes
+ * back), in the background, retrying an unreachable or failing peer with a
+ * doubling backoff (1 s to 60 s) until it answers or a newer push replaces
+ * the attempt. Each push carries the sender's version (`x-peer-version`,
+ * increasing) and the checksum of the state sent (`x-peer-checksum`); the
+ * receiver refuses a version it has already seen from that token with 409
+ * (stale or replayed), and answers a state it already runs without an
+ * apply. The drift report compares checksums and measures clock skew.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Logger } from "../../core/log.ts";
+import type { State } from "../../core/state/schema.ts";
+import type { PeerClient } from "./client.ts";
+import type { PeerRecord, Peers } from "./peers_store.ts";
+import { stateChecksum } from "./checksum.ts";
+
+/** The longest wait between two attempts at one peer, ms. */
+export const MAX_BACKOFF_MS = 60_000;
+
+/** The last version applied from each inbound token (replay protection). */
+export class ReceivedVersions {
+  constructor(private readonly db: DatabaseSync) {}
+
+  /** The newest version seen from a token, or 0. */
+  last(tokenId: string): number {
+    const r = this.db.prepare("SELECT version FROM peers_received WHERE token_id = ?").get(
+      tokenId,
+    ) as { version: number } | undefined;
+    return r ? Number(r.version) : 0;
+  }
+
+  /** Records a version as seen. */
+  record(tokenId: string, version: number): void {
+    this.db.prepare(
+      `INSERT INTO peers_received (token_id, version) VALUES (?, ?)
+       ON CONFLICT(token_id) DO UPDATE SET version = excluded.version`,
+    ).run(tokenId, version);
+  }
+}
+
+/** One push's outcome. */
+export interface PushResult {
+  peer: string;
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+}
+
+/** One peer's line in the drift report. */
+export interface DriftLine {
+  id: string;
+  name: string;
+  url: string;
+  status: "in-sync" | "drifted" | "unreachable";
+  localChecksum: string;
+  remoteChecksum: string | null;
+  skewMs: number | null;
+  error: string | null;
+}
+
+/** Pushes state to peers and reports drift. */
+export class Sync {
+  #version = 0;
+  #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  #generation = new Map<string, number>();
+  #stopped = false;
+  #latest: State | null = null;
+
+  constructor(
+    private readonly peers: Peers,
+    private readonly client: PeerClient,
+    private readonly state: () => State,
+    private readonly log: Logger,
+  ) {}
+
+  /** A version greater than every earlier one, also across restarts (it starts at the clock). */
+  nextVersion(): number {
+    this.#version = Math.max(this.#version + 1, Date.now());
+    return this.#version;
+  }
+
+  /** Pushes a state (by default the current one) to one peer now, once. */
+  async pushOnce(peer: PeerRecord, state: State = this.state()): Promise<PushResult> {
+    try {
+      const res = await this.client.call(peer, "POST", "/api/peer/state", JSON.stringify(state), {
+        "content-type": "application/json",
+        "x-peer-version": String(this.nextVersion()),
+        "x-peer-checksum": stateChecksum(state),
+      });
+      const ok = res.status >= 200 && res.status < 300;
+      const error = ok ? null : (res.body as { error?: string })?.error ?? `HTTP ${res.status}`;
+      return { peer: peer.id, ok, status: res.status, error };
+    } catch (e) {
+      return {
+        peer: peer.id,
+        ok: false,
+        status: null,
+        error: e instanceof Error ? e.message : String(e),
+      };
+    }
+  }
+
+  /**
+   * First contact with a newly added peer: pins an https peer's certificate
+   * and checks the token. The error, when it fails; the peer stays added.
+   */
+  async probe(peer: PeerRecord): Promise<string | null> {
+    try {
+      const r = await this.client.call(peer, "GET", "/api/peer/clock");
+      return r.status === 200 ? null : `the peer answered HTTP ${r.status}`;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /**
+   * Schedules a push of `state` (the one an apply just stored: the
+   * listener runs before the host's current state is swapped) to every
+   * peer, in the background, each with its own retries.
+   */
+  pushAll(state: State): void {
+    this.#latest = state;
+    for (const peer of this.peers.list()) this.#schedule(peer.id, 0, 0);
+  }
+
+  #schedule(id: string, attempt: number, delayMs: number): void {
+    if (this.#stopped) return;
+    const gen = attempt === 0 ? (this.#generation.get(id) ?? 0) + 1 : this.#generation.get(id)!;
+    this.#generation.set(id, gen);
+    const old = this.#timers.get(id);
+    if (old !== undefined) clearTimeout(old);
+    const timer = setTimeout(async () => {
+      this.#timers.delete(id);
+      const peer = this.peers.get(id);
+      if (!peer || this.#stopped) return;
+      const r = await this.pushOnce(peer, this.#latest ?? this.state());
+      if (r.ok || this.#generation.get(id) !== gen) return;
+      // A refusal by the peer (4xx: invalid, stale) will not change by waiting; anything else retries.
+      if (r.status !== null && r.status >= 400 && r.status < 500) {
+        this.log.warn("peer refused the push", {
+          peer: peer.name,
+          status: r.status,
+          error: r.error,
+        });
+        return;
+      }
+      const wait = Math.min(1000 * 2 ** attempt, MAX_BACKOFF_MS);
+      this.log.warn("push failed; retrying", { peer: peer.name, error: r.error, waitMs: wait });
+      this.#schedule(id, attempt + 1, wait);
+    }, delayMs);
+    this.#timers.set(id, timer);
+  }
+
+  /** Whether a push to any peer is still waiting for its next attempt. */
+  pending(): boolean {
+    return this.#timers.size > 0;
+  }
+
+  /** Cancels every pending retry (daemon shutdown). */
+  stop(): void {
+    this.#stopped = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  /** Compares each peer's checksum with ours and measures clock skew. */
+  drift(): Promise<DriftLine[]> {
+    const local = stateChecksum(this.state());
+    return Promise.all(
+      this.peers.list().map(async (peer): Promise<DriftLine> => {
+        const line: DriftLine = {
+          id: peer.id,
+          name: peer.name,
+          url: peer.url,
+          status: "unreachable",
+          localChecksum: local,
+          remoteChecksum: null,
+          skewMs: null,
+          error: null,
+        };
+        try {
+          const t0 = Date.now();
+          const clock = await this.client.call(peer, "GET", "/api/peer/clock");
+          const t1 = Date.now();
+          const sum = await this.client.call(peer, "GET", "/api/peer/state-checksum");
+          if (clock.status !== 200 || sum.status !== 200) {
+            line.error = `HTTP ${clock.status !== 200 ? clock.status : sum.status}`;
+            return line;
+          }
+          line.skewMs = Math.round((clock.body as { now: number }).now - (t0 + t1) / 2);
+          line.remoteChecksum = (sum.body as { checksum: string }).checksum;
+          line.status = line.remoteChecksum === local ? "in-sync" : "drifted";
+        } catch (e) {
+          line.error = e instanceof Error ? e.message : String(e);
+        }
+        return line;
+      }),
+    );
+  }
+}
