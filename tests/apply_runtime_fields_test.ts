@@ -106,29 +106,29 @@ Deno.test("runtime apply - a file-backed ACL's entries change without a reload",
   const a = serveNamed("a");
   const fe = freePort();
   const state = appState(fe, [{ name: "a", address: a.address }], (s) => {
-    s.acls = [{ name: "blocked", criterion: "src", file: true, values: ["10.0.0.1"] }];
+    s.acls = [{ name: "blocked", criterion: "src", file: true, values: ["127.0.0.31"] }];
     s.haproxy.frontends[0].httpRequest = [{ action: "deny", cond: "if blocked" }];
   });
   const d = await startTestDaemon({ state });
   try {
     let current = (await d.api("GET", "/api/state")).body;
     assert.deepEqual(uniq(await bodies(fe, 2)), ["200 a"]);
-    current.acls[0].values = ["10.0.0.1", "127.0.0.1"];
+    current.acls[0].values = ["127.0.0.31", "127.0.0.1"];
     current = await putRuntime(d, current);
     assert.deepEqual(uniq(await bodies(fe, 2)).map((x) => x.slice(0, 3)), ["403"]);
     const file = `${d.paths.acls}/blocked.lst`;
-    assert.equal(await Deno.readTextFile(file), "10.0.0.1\n127.0.0.1\n");
+    assert.equal(await Deno.readTextFile(file), "127.0.0.31\n127.0.0.1\n");
     const shown = await d.haproxy.admin(`show acl ${file}`);
     assert.ok(shown.ok && shown.output.includes("127.0.0.1"), JSON.stringify(shown));
 
-    current.acls[0].values = ["10.0.0.2"];
+    current.acls[0].values = ["127.0.0.32"];
     await putRuntime(d, current);
     assert.deepEqual(uniq(await bodies(fe, 2)), ["200 a"]);
     const after = await d.haproxy.admin(`show acl ${file}`);
     assert.ok(after.ok);
     assert.deepEqual(
       after.output.split("\n").filter((l) => l.startsWith("0x")).map((l) => l.split(" ")[1]),
-      ["10.0.0.2"],
+      ["127.0.0.32"],
     );
     // A forced reload loads the written file: the same answers.
     const forced = await d.api("POST", "/api/haproxy/reload");

@@ -63,14 +63,14 @@ Deno.test("unchanged - a changed ACL file is not unchanged, even with an identic
   const a = serveNamed("a");
   const fe = freePort();
   const state = appState(fe, [{ name: "a", address: a.address }], (s) => {
-    s.acls = [{ name: "blocked", criterion: "src", file: true, values: ["10.0.0.1"] }];
+    s.acls = [{ name: "blocked", criterion: "src", file: true, values: ["127.0.0.31"] }];
     s.haproxy.frontends[0].httpRequest = [{ action: "deny", cond: "if blocked" }];
   });
   const d = await startTestDaemon({ state });
   try {
     const current = (await d.api("GET", "/api/state")).body;
     const next = structuredClone(current);
-    next.acls[0].values = ["10.0.0.2"];
+    next.acls[0].values = ["127.0.0.32"];
     const res = await d.api("PUT", "/api/state", next);
     assert.equal(res.status, 200, res.text);
     // Applied, through the Runtime API (its entries are replaced without a reload).
