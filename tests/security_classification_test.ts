@@ -1,12 +1,12 @@
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { composeStateSchema } from "../state/schema.ts";
-import { CORE_FIELD_ROLES } from "./core_roles.ts";
-import { Registry } from "../registry.ts";
-import { StartupError } from "../errors.ts";
-import { definePlugin } from "../plugin.ts";
-import { defaultPlugins } from "../../plugins/mod.ts";
+import { composeStateSchema } from "../core/state/schema.ts";
+import { CORE_FIELD_ROLES } from "../core/security/core_roles.ts";
+import { Registry } from "../core/registry.ts";
+import { StartupError } from "../core/errors.ts";
+import { definePlugin } from "../core/plugin.ts";
+import { defaultPlugins } from "../plugins/mod.ts";
 
 /** Every object property of a JSON Schema, as `*`-patterned paths, with its children. */
 function fieldTree(node: any, path: string[] = [], out = new Map<string, string[]>()) {
