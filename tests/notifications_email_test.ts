@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { freePort, simpleState, startBackend, startTestDaemon, waitFor } from "./support/daemon.ts";
-import { openssl } from "./support/pki.ts";
+import { loadOrCreateKeyPair } from "../core/https.ts";
 import { notifications } from "../plugins/notifications/mod.ts";
 
 const SERVER = String.raw`
@@ -53,25 +53,9 @@ Deno.test("notifications - email goes through a real SMTP server with STARTTLS a
   const dir = await Deno.makeTempDir({ prefix: "pp-smtp-" });
   const out = join(dir, "mail");
   await Deno.mkdir(out);
-  await openssl([
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    "key.pem",
-    "-out",
-    "cert.pem",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1",
-  ], dir);
+  // The SMTP server's certificate: the same self-signed pair the daemon makes for itself
+  // (cert.pem and key.pem in `dir`, valid for 127.0.0.1).
+  await loadOrCreateKeyPair(dir, {});
   await Deno.writeTextFile(join(dir, "server.py"), SERVER);
   const port = freePort();
   const smtp = new Deno.Command("/usr/bin/python3", {
