@@ -11,6 +11,8 @@ import assert from "node:assert/strict";
 import { freePort, startTestDaemon } from "./support/daemon.ts";
 import { appState, bodies, runningRows, serveNamed } from "./support/live.ts";
 import { assertReloadAgrees, lastApply, putRuntime } from "./support/runtime.ts";
+import { adminStateOf } from "../core/haproxy/server_state.ts";
+import { runtime } from "../plugins/runtime/mod.ts";
 
 const uniq = (xs: string[]) => [...new Set(xs)].sort();
 
@@ -137,5 +139,46 @@ Deno.test("runtime apply - a file-backed ACL's entries change without a reload",
   } finally {
     await d.stop();
     await a.close();
+  }
+});
+
+Deno.test("runtime apply - a worker started from the server-state file runs what the runtime apply set", async () => {
+  const a = serveNamed("a");
+  const b = serveNamed("b");
+  const b2 = serveNamed("b2");
+  const fe = freePort();
+  const d = await startTestDaemon({
+    plugins: [runtime()],
+    state: appState(fe, [{ name: "a", address: a.address }, { name: "b", address: b.address }]),
+  });
+  try {
+    // A drain, then a reload-path apply: the server-state file now says b is drained.
+    const drained = await d.api("POST", "/api/haproxy/servers/app/b/state", { state: "drain" });
+    assert.equal(drained.status, 200, drained.text);
+    let state = (await d.api("GET", "/api/state")).body;
+    state.haproxy.backends.push({ id: "other", servers: [{ name: "x", address: a.address }] });
+    const reloaded = await d.api("PUT", "/api/state", state);
+    assert.equal(reloaded.headers.get("patchpanel-apply"), "reload", reloaded.text);
+    assert.equal(
+      adminStateOf(Number((await runningRows(d, "app")).get("b")!.srv_admin_state)),
+      "drain",
+    );
+    // b's address changes at run time: its definition changed, so it is back in rotation.
+    state = reloaded.body;
+    state.haproxy.backends[0].servers[1].address = b2.address;
+    await putRuntime(d, state);
+    const rows = await runningRows(d, "app");
+    assert.equal(adminStateOf(Number(rows.get("b")!.srv_admin_state)), "ready");
+    // A worker started from the files on disk alone (a reload not made by an apply, as
+    // `systemctl reload` would) must not bring the old drain back.
+    const raw = await d.haproxy.reload();
+    assert.ok(raw.ok, JSON.stringify(raw));
+    const after = await runningRows(d, "app");
+    assert.equal(adminStateOf(Number(after.get("b")!.srv_admin_state)), "ready");
+    assert.equal(after.get("b")!.srv_port, String(b2.port));
+    assert.ok(uniq(await bodies(fe, 8)).includes("200 b2"));
+  } finally {
+    await d.stop();
+    for (const s of [a, b, b2]) await s.close();
   }
 });

@@ -36,8 +36,7 @@ import {
   ADMIN,
   adminStateOf,
   COL,
-  type DeclaredServer,
-  declaredServers,
+  declaredServersIn,
   parseServerStateDump,
   runningServers,
   type ServerStateDump,
@@ -47,7 +46,8 @@ import { compareServers } from "../haproxy/server_state_compare.ts";
 import type { StageClock } from "./stage_clock.ts";
 import type { ApplyOptions, ApplyResult } from "./types.ts";
 import { writeGenerated } from "./files.ts";
-import { prepareSwap, type SwapDeps, swapIn } from "./swap.ts";
+import { prepareSwap, saveServerState, type SwapDeps, swapIn } from "./swap.ts";
+import { spliceServerState } from "../haproxy/server_state_splice.ts";
 import { diffRenders, type RuntimeChanges } from "./runtime_diff.ts";
 import { planSteps, type RunningView, type RuntimeStep } from "./runtime_plan.ts";
 import { RuntimeRun } from "./runtime_exec.ts";
@@ -146,10 +146,9 @@ export async function runtimeApply(
   // While haproxy -c still runs: the server-state file rewritten for this cfg (a later reload
   // or restart starts with the same weights and admin states; servers about to be deleted
   // are not in it), state.json and the snapshot staged, the candidate made durable.
-  const preparing = prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, {
-    live: rendered.text,
-    next: rendered.text,
-  });
+  // The server-state file is brought up to date after the verification, for the touched
+  // backends only (recordServerState), so staging dumps nothing.
+  const preparing = prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, null);
   const [check, prepared] = await Promise.all([checking, preparing]);
   clock.lap("check");
   const discard = async (reason: string) => {
@@ -167,9 +166,11 @@ export async function runtimeApply(
     return discard((error as Error).message);
   }
   clock.lap("delete");
+  let after: ServerStateDump | null = null;
   if (changes.servers.length) {
-    const problem = await verifyRuntime(deps, changes, before.dump, live, rendered.text);
-    if (problem) return discard(problem);
+    const verified = await verifyRuntime(deps, changes, before.dump, live, rendered.text);
+    if (typeof verified === "string") return discard(verified);
+    after = verified;
   }
   clock.lap("verify");
   try {
@@ -178,6 +179,7 @@ export async function runtimeApply(
   } catch (error) {
     return discard(`could not swap the cfg in: ${(error as Error).message}`);
   }
+  if (after) await recordServerState(deps, touchedBackends(changes), after, rendered.text);
   const snap = await prepared.value.commit();
   await clearRuntimeApply(paths);
   const pid = await workerPid;
@@ -260,7 +262,8 @@ function aclEntries(output: string): string[] {
 
 /**
  * HAProxy now runs the candidate's servers, with exactly the runtime
- * overrides a reload onto it would have carried over; null when it does.
+ * overrides a reload onto it would have carried over. Returns the touched
+ * backends' dump taken after the commands when it does, why not otherwise.
  */
 async function verifyRuntime(
   deps: RuntimeApplyDeps,
@@ -268,22 +271,46 @@ async function verifyRuntime(
   before: ServerStateDump | null,
   liveCfg: string,
   nextCfg: string,
-): Promise<string | null> {
+): Promise<ServerStateDump | string> {
   const backends = touchedBackends(changes);
   const after = await touchedDump(deps, changes);
   const running = after ? runningServers(after) : null;
   if (!running || !before) return "could not read show servers state after the commands";
-  const live = declaredIn(declaredServers(liveCfg), backends);
-  const next = declaredIn(declaredServers(nextCfg), backends);
+  const live = declaredServersIn(liveCfg, backends);
+  const next = declaredServersIn(nextCfg, backends);
   const filtered = filterServerState(dumpText(before), live, next);
   if (!filtered) return "could not read show servers state before the commands";
   const carried = filtered.carried;
   const result = compareServers(running, next, { kind: "carried", carried });
-  if (result.mismatches.length === 0) return null;
+  if (result.mismatches.length === 0) return after!;
   return "HAProxy does not run what the candidate declares: " + result.mismatches
     .slice(0, 5)
     .map((m) => `${m.backend}/${m.server} ${m.field} declared ${m.declared}, running ${m.running}`)
     .join("; ");
+}
+
+/**
+ * The server-state file a later restart loads says what the touched
+ * backends run now (server_state_splice.ts); without a file to update, the
+ * whole dump is written as before. A failure removes the file: a worker
+ * started from the cfg alone is right, one started from stale rows is not.
+ */
+async function recordServerState(
+  deps: RuntimeApplyDeps,
+  backends: ReadonlySet<string>,
+  after: ServerStateDump,
+  cfg: string,
+): Promise<void> {
+  const file = deps.paths.serverStateFile;
+  try {
+    const declared = declaredServersIn(cfg, backends);
+    const fresh = filterServerState(dumpText(after), declared, declared);
+    if (fresh && await spliceServerState(file, backends, fresh.text)) return;
+    await saveServerState(deps, cfg, cfg);
+  } catch (error) {
+    deps.log.warn("runtime apply: server-state file not updated", { error: String(error) });
+    await Deno.remove(file).catch(() => {});
+  }
 }
 
 /** The backends a change touches. */
@@ -315,14 +342,4 @@ function dumpText(dump: ServerStateDump): string {
   const lines = [String(dump.version), `# ${dump.columns.join(" ")}`];
   for (const row of dump.rows) lines.push(row.join(" "));
   return lines.join("\n") + "\n";
-}
-
-/** The declared servers of `backends` only. */
-function declaredIn(
-  all: ReadonlyMap<string, DeclaredServer>,
-  backends: ReadonlySet<string>,
-): Map<string, DeclaredServer> {
-  const out = new Map<string, DeclaredServer>();
-  for (const [key, d] of all) if (backends.has(d.backend)) out.set(key, d);
-  return out;
 }

@@ -27,6 +27,7 @@ import {
   type ServerLine,
 } from "./runtime_cfg.ts";
 import { isDynamicBalance, type RuntimeSupport } from "./runtime_support.ts";
+import { commonPrefix, differingRegion, sectionEnd } from "../haproxy/cfg_region.ts";
 
 /** A server whose line changed in what the Runtime API can set. */
 export interface ServerUpdate {
@@ -112,10 +113,13 @@ export function diffRenders(input: DiffInput): RuntimeVerdict {
   const early = beyondServers(input.liveCfg, input.nextCfg);
   if (early) return no(early);
 
-  const live = parseCfgSections(input.liveCfg);
-  const next = parseCfgSections(input.nextCfg);
+  // Only the sections that hold a difference are parsed (cfg_region.ts): the rest is the
+  // same text on both sides.
+  const region = differingRegion(input.liveCfg, input.nextCfg)!;
+  const live = parseCfgSections(input.liveCfg.slice(region.live.start, region.live.end));
+  const next = parseCfgSections(input.nextCfg.slice(region.next.start, region.next.end));
   if (live.length !== next.length) return no("sections added or removed");
-  const defaults = next.find((s) => s.kind === "defaults");
+  const defaults = next.find((s) => s.kind === "defaults") ?? defaultsOf(input.nextCfg);
   const servers: ServerChange[] = [];
   for (let i = 0; i < live.length; i++) {
     const a = live[i];
@@ -138,13 +142,17 @@ export function diffRenders(input: DiffInput): RuntimeVerdict {
  * comparison. Null: not decided here.
  */
 function beyondServers(a: string, b: string): string | null {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const i = commonPrefix(a, b);
   const plain = (line: string) =>
     line !== "" && !line.startsWith("#") && !line.startsWith("server ");
   if (!plain(lineAt(a, i)) || !plain(lineAt(b, i))) return null;
   return `${sectionAt(b, i)} differs beyond its server lines`;
+}
+
+/** The first `defaults` section of a render, parsed alone (outside a change's region). */
+function defaultsOf(cfg: string): CfgSection | undefined {
+  const at = /^defaults\b/m.exec(cfg)?.index;
+  return at === undefined ? undefined : parseCfgSections(cfg.slice(at, sectionEnd(cfg, at)))[0];
 }
 
 /** The trimmed line of `text` that holds offset `at`. */

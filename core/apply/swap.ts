@@ -62,16 +62,17 @@ export interface CfgPair {
  * Everything before the swap that does not need the check's verdict. The
  * candidate must already be at `paths.cfgCandidate`. Never rejects: a disk
  * error comes back as `{ok: false}`, with nothing staged left behind.
+ * `cfgs` null: no server-state dump (a runtime apply updates the file itself).
  */
 export async function prepareSwap(
   deps: SwapDeps,
   state: State,
   meta: { actor: string; reason: string | null },
-  cfgs: CfgPair,
+  cfgs: CfgPair | null,
 ): Promise<Settled<ReadySwap>> {
   const { paths, store } = deps;
   // Start the I/O first; serializing the state is CPU work that runs while it is in flight.
-  const dumped = saveServerState(deps, cfgs.live, cfgs.next);
+  const dumped = cfgs ? saveServerState(deps, cfgs.live, cfgs.next) : Promise.resolve([]);
   const backedUp = backUpLive(paths);
   const durable = fsyncFile(paths.cfgCandidate);
   let prepared: PreparedState;

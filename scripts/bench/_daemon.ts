@@ -81,6 +81,8 @@ export async function startDaemonProcess(
       "run",
       "-A",
       ...(DAEMON_V8_FLAGS ? [`--v8-flags=${DAEMON_V8_FLAGS}`] : []),
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to see where a figure's time goes.
+      ...(Deno.env.get("BENCH_DENO_FLAGS")?.split(" ").filter(Boolean) ?? []),
       MAIN,
       "serve",
       ...common,
