@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { Arg, Duration, HostPort, Name, Port } from "./names.ts";
+import { InitAddrMethod, Resolver } from "./resolvers_schema.ts";
 
 /** Lines passed through verbatim, for what the schema does not model. */
 export const RawDirectives = z.array(Arg).default([]);
@@ -297,6 +298,12 @@ export const Server = z.object({
   ssl: z.boolean().default(false),
   disabled: z.boolean().default(false),
   tls: ServerTls.optional(),
+  /** A `haproxy.resolvers` id: HAProxy resolves (and re-resolves) the address's name there. */
+  resolvers: Name.optional(),
+  /** `init-addr`: how the address is found at start-up, in order (e.g. `["last", "none"]`). */
+  initAddr: z.array(InitAddrMethod).min(1).max(4).optional(),
+  /** `resolve-prefer`: which address family to use when a name has both. */
+  resolvePrefer: z.enum(["ipv4", "ipv6"]).optional(),
 }).strict();
 
 /** HAProxy's `balance` algorithms, for the schema and for editors that offer a choice. */
@@ -380,6 +387,7 @@ export function haproxyWith<B extends z.ZodType<z.output<typeof Backend>>>(backe
     frontends: z.array(Frontend).default([]),
     backends: z.array(backend).default([]),
     stats: StatsListener.nullable().default(null),
+    resolvers: z.array(Resolver).default([]),
   }).strict();
 }
 
