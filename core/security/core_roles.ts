@@ -152,4 +152,5 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator("errorPages.*.code"),
   operator("errorPages.*.contentType"),
   operator("errorPages.*.body"),
+  operator("errorPages.*.upload"),
 ];

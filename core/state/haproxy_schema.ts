@@ -453,11 +453,14 @@ export const ERROR_PAGE_CODES = [
  * these headers) instead of its built-in one. Rendered to
  * `<data>/error-pages/<code>.http` and loaded with `errorfile` in defaults.
  */
-export const ErrorPage = z.object({
-  code: z.number().int().refine(
-    (c) => (ERROR_PAGE_CODES as readonly number[]).includes(c),
-    `must be one of ${ERROR_PAGE_CODES.join(", ")}`,
-  ),
+/** A status `errorfile` takes. */
+export const ErrorPageCode = z.number().int().refine(
+  (c) => (ERROR_PAGE_CODES as readonly number[]).includes(c),
+  `must be one of ${ERROR_PAGE_CODES.join(", ")}`,
+);
+
+const InlineErrorPage = z.object({
+  code: ErrorPageCode,
   contentType: z.string().regex(
     /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;\s*[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*$/,
     "must be a media type such as text/html; charset=utf-8",
@@ -465,6 +468,16 @@ export const ErrorPage = z.object({
   /** At most 32 KiB: HAProxy keeps the whole answer in one buffer (tune.bufsize). */
   body: z.string().max(32 * 1024).regex(/^[^\0]*$/, "must not contain NUL"),
 }).strict();
+
+/**
+ * A custom error page: inline (`{code, contentType, body}`, rendered by patchpanel) or uploaded
+ * (`{code, upload: true}`: the whole HTTP response stored by `POST /api/error-pages/{code}` in
+ * `<data>/error-pages/uploads/<code>.http`). Either is loaded with `errorfile` in defaults.
+ */
+export const ErrorPage = z.union([
+  z.object({ code: ErrorPageCode, upload: z.literal(true) }).strict(),
+  InlineErrorPage,
+]);
 
 // Inferred types, for the renderer and plugins.
 
