@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * Uploaded error pages through a real HAProxy: an upload is checked as an
  * HTTP response, listed and read back, served by HAProxy once the state

@@ -51,7 +51,10 @@ export function resolverIssues(state: State): RefIssue[] {
           path: [...at, "resolvers"],
           message: `resolvers '${s.resolvers}' is not in haproxy.resolvers`,
         });
-      } else if (s.resolvers === undefined && isHostname(s.address)) {
+      } else if (
+        s.resolvers === undefined && isHostname(s.address) && !s.address.startsWith("localhost:")
+      ) {
+        // `localhost` alone comes from /etc/hosts, never from DNS: kept as before resolvers.
         issues.push({
           path: [...at, "address"],
           message: `address ${s.address} is a DNS name: name a haproxy.resolvers section in ` +
