@@ -14,6 +14,7 @@ import { geoip } from "./geoip/mod.ts";
 import { lua } from "./lua/mod.ts";
 import { notifications } from "./notifications/mod.ts";
 import { peers } from "./peers/mod.ts";
+import { accessLog } from "./accesslog/mod.ts";
 
 /** The built-in plugins, in registration order. */
 export function defaultPlugins(): Plugin[] {
@@ -27,5 +28,6 @@ export function defaultPlugins(): Plugin[] {
     lua(),
     notifications(),
     peers(),
+    accessLog(),
   ];
 }

@@ -23,6 +23,7 @@ Deno.test("compile - deno task compile assembles the deno compile command", asyn
   assert.deepEqual(args, [
     "compile",
     "-A",
+    "--unstable-net",
     "--frozen",
     "--v8-flags=--optimize-for-size",
     "--output",
@@ -34,9 +35,10 @@ Deno.test("compile - deno task compile assembles the deno compile command", asyn
   assert.match(r.stdout, /downloaded by deno compile/);
 
   const other = await runScript("compile", ["--print", "--output", "/tmp/x/pp", "--target", "t"]);
-  assert.deepEqual(other.stdout.split("\n").slice(1, 11), [
+  assert.deepEqual(other.stdout.split("\n").slice(1, 12), [
     "compile",
     "-A",
+    "--unstable-net",
     "--frozen",
     "--v8-flags=--optimize-for-size",
     "--output",

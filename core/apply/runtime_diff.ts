@@ -225,6 +225,10 @@ function serverChanges(
     if (before.address !== parsed.address && (!ipPort(before.address) || !ipPort(parsed.address))) {
       return `${where}/${name}: the address is not an IP and port`;
     }
+    // HAProxy re-resolves such a server on its own: a `set server addr` would race its resolver.
+    if (before.address !== parsed.address && before.keywords.includes("resolvers")) {
+      return `${where}/${name}: the server resolves its address through DNS (resolvers)`;
+    }
     if (before.weight !== parsed.weight && !dynamic) {
       return `${where}: balance ${balance.algorithm} cannot change weights at run time`;
     }

@@ -165,3 +165,14 @@ Deno.test("runtime support - version and commands from show info and help", () =
   assert.equal(old.dynamicServers, false, "2.4 had add server only in experimental mode");
   assert.equal(supportFrom("", "").setServer, false);
 });
+
+Deno.test("runtime diff - a server with resolvers reloads for a new address, not for a weight", () => {
+  const line = (addr: string, w: number) =>
+    cfg([`a ${addr} weight ${w} resolvers dns init-addr last,none`]);
+  const moved = diffRenders(input(line("127.0.0.1:1", 1), line("127.0.0.2:1", 1)));
+  assert.equal(moved.ok, false);
+  assert.match((moved as { reason: string }).reason, /resolves its address through DNS/);
+  const added = diffRenders(input(cfg([]), line("127.0.0.1:1", 1)));
+  assert.equal(added.ok, false, "add server does not take resolvers in 2.6");
+  assert.equal(diffRenders(input(line("127.0.0.1:1", 1), line("127.0.0.1:1", 5))).ok, true);
+});

@@ -81,7 +81,9 @@ export type AdminState = "ready" | "drain" | "maint";
 
 // CMAINT alone is not maintenance: a `disabled` server starts with FMAINT|CMAINT, and
 // `set server … state ready` clears FMAINT only, leaving a running server flagged CMAINT.
-const MAINT_BITS = ADMIN.FMAINT | ADMIN.IMAINT | ADMIN.RMAINT | ADMIN.HMAINT;
+// RMAINT is not an admin state either: a server with `resolvers` waits in it until its name
+// resolves (`init-addr none`), as a health-checked server waits DOWN; nobody set it.
+const MAINT_BITS = ADMIN.FMAINT | ADMIN.IMAINT | ADMIN.HMAINT;
 const DRAIN_BITS = ADMIN.FDRAIN | ADMIN.IDRAIN;
 
 /** The admin state a `srv_admin_state` bit field means; maint wins over drain (CMAINT alone: see MAINT_BITS). */

@@ -17,6 +17,7 @@ import { aclNamesIn } from "../state/condition.ts";
 import { ConfigModel, d, type Directive, type Entity } from "./model.ts";
 import type { DataPaths } from "../paths.ts";
 import { renderOperatorFiles } from "./operator_files.ts";
+import { renderResolvers, serverResolverArgs } from "./resolvers.ts";
 
 /** What a render needs besides the state: where files live. */
 export interface RenderContext {
@@ -45,6 +46,7 @@ export function renderCore(model: ConfigModel, state: State, ctx: RenderContext)
   const hp = state.haproxy;
   renderGlobal(model, hp, ctx);
   renderDefaults(model, hp);
+  renderResolvers(model, hp);
   const acls = new Map(state.acls.map((a) => [a.name, a]));
   for (const fe of hp.frontends) renderFrontend(model, fe, acls, ctx);
   for (const be of hp.backends) renderBackend(model, be);
@@ -302,6 +304,7 @@ function backendDirectives(be: BackendModel, e: Entity): Directive[] {
     if (s.maxconn !== undefined) args.push("maxconn", String(s.maxconn));
     if (s.ssl) args.push("ssl", "verify", "none");
     if (s.disabled) args.push("disabled");
+    if (s.resolvers ?? s.initAddr ?? s.resolvePrefer) args.push(...serverResolverArgs(s));
     dirs.push(d("server", args, { kind: "server", id: `${be.id}/${s.name}` }));
   }
   for (const raw of be.rawDirectives) dirs.push(d(raw, [], e));

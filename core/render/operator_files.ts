@@ -23,6 +23,11 @@ export function errorPagePath(paths: DataPaths, code: number): string {
   return `${paths.errorPages}/${code}.http`;
 }
 
+/** Where an uploaded error page is stored (`POST /api/error-pages/{code}`). */
+export function uploadedErrorPagePath(paths: DataPaths, code: number): string {
+  return `${paths.errorPages}/uploads/${code}.http`;
+}
+
 /** A map file's content: one `key value` line per entry, in state order (first match wins). */
 export function mapFileContent(map: StateMapModel): string {
   return map.entries.map((e) => `${e.key} ${e.value}\n`).join("");
@@ -53,7 +58,7 @@ const REASONS: Record<number, string> = {
  * line, headers (a `content-length` that matches the body in bytes, and no
  * caching or keep-alive), blank line, body.
  */
-export function errorPageContent(page: ErrorPageModel): string {
+export function errorPageContent(page: Exclude<ErrorPageModel, { upload: true }>): string {
   const length = new TextEncoder().encode(page.body).length;
   return [
     `HTTP/1.1 ${page.code} ${REASONS[page.code] ?? "Error"}`,
@@ -90,8 +95,12 @@ export function renderOperatorFiles(model: ConfigModel, state: State, paths: Dat
   }
   const defaults = model.section("defaults");
   for (const page of state.errorPages ?? []) {
-    const path = errorPagePath(paths, page.code);
-    model.file({ path, content: errorPageContent(page) });
+    let path: string;
+    if ("upload" in page) path = uploadedErrorPagePath(paths, page.code);
+    else {
+      path = errorPagePath(paths, page.code);
+      model.file({ path, content: errorPageContent(page) });
+    }
     defaults?.directives.push(
       d("errorfile", [page.code, path], { kind: "errorPage", id: String(page.code) }),
     );

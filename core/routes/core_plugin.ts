@@ -13,6 +13,7 @@ import { driftRoutes } from "./drift.ts";
 import { processRoutes } from "./process.ts";
 import { systemRoutes } from "./system.ts";
 import { clientErrorRoutes } from "./client_errors.ts";
+import { errorPageRoutes } from "./error_pages.ts";
 
 /** The built-in `core` plugin; `deps` is filled in before setup runs. */
 export function corePlugin(deps: () => CoreDeps): Plugin {
@@ -27,6 +28,7 @@ export function corePlugin(deps: () => CoreDeps): Plugin {
       processRoutes(host, d);
       systemRoutes(host);
       clientErrorRoutes(host);
+      errorPageRoutes(host);
       host.route("GET", "/api/routes", {
         role: "viewer",
         tier: "read",

@@ -127,6 +127,10 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   // The stats listener: HAProxy's own page, with `admin` it can disable servers; admin's.
   admin("haproxy.stats"),
 
+  // DNS: which name servers HAProxy asks is infrastructure (admin's); a server choosing one of
+  // them (`resolvers`, `initAddr`, `resolvePrefer`) is the operator's, like its address.
+  admin("haproxy.resolvers"),
+
   // Named ACLs: operators change them, except fetches and flags that read host files.
   operator("acls"),
   operator("acls.*.name"),
@@ -148,4 +152,5 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator("errorPages.*.code"),
   operator("errorPages.*.contentType"),
   operator("errorPages.*.body"),
+  operator("errorPages.*.upload"),
 ];

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { Arg, Duration, HostPort, Name, Port } from "./names.ts";
+import { InitAddrMethod, Resolver } from "./resolvers_schema.ts";
 
 /** Lines passed through verbatim, for what the schema does not model. */
 export const RawDirectives = z.array(Arg).default([]);
@@ -297,6 +298,12 @@ export const Server = z.object({
   ssl: z.boolean().default(false),
   disabled: z.boolean().default(false),
   tls: ServerTls.optional(),
+  /** A `haproxy.resolvers` id: HAProxy resolves (and re-resolves) the address's name there. */
+  resolvers: Name.optional(),
+  /** `init-addr`: how the address is found at start-up, in order (e.g. `["last", "none"]`). */
+  initAddr: z.array(InitAddrMethod).min(1).max(4).optional(),
+  /** `resolve-prefer`: which address family to use when a name has both. */
+  resolvePrefer: z.enum(["ipv4", "ipv6"]).optional(),
 }).strict();
 
 /** HAProxy's `balance` algorithms, for the schema and for editors that offer a choice. */
@@ -380,6 +387,7 @@ export function haproxyWith<B extends z.ZodType<z.output<typeof Backend>>>(backe
     frontends: z.array(Frontend).default([]),
     backends: z.array(backend).default([]),
     stats: StatsListener.nullable().default(null),
+    resolvers: z.array(Resolver).default([]),
   }).strict();
 }
 
@@ -445,11 +453,14 @@ export const ERROR_PAGE_CODES = [
  * these headers) instead of its built-in one. Rendered to
  * `<data>/error-pages/<code>.http` and loaded with `errorfile` in defaults.
  */
-export const ErrorPage = z.object({
-  code: z.number().int().refine(
-    (c) => (ERROR_PAGE_CODES as readonly number[]).includes(c),
-    `must be one of ${ERROR_PAGE_CODES.join(", ")}`,
-  ),
+/** A status `errorfile` takes. */
+export const ErrorPageCode = z.number().int().refine(
+  (c) => (ERROR_PAGE_CODES as readonly number[]).includes(c),
+  `must be one of ${ERROR_PAGE_CODES.join(", ")}`,
+);
+
+const InlineErrorPage = z.object({
+  code: ErrorPageCode,
   contentType: z.string().regex(
     /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;\s*[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*$/,
     "must be a media type such as text/html; charset=utf-8",
@@ -457,6 +468,16 @@ export const ErrorPage = z.object({
   /** At most 32 KiB: HAProxy keeps the whole answer in one buffer (tune.bufsize). */
   body: z.string().max(32 * 1024).regex(/^[^\0]*$/, "must not contain NUL"),
 }).strict();
+
+/**
+ * A custom error page: inline (`{code, contentType, body}`, rendered by patchpanel) or uploaded
+ * (`{code, upload: true}`: the whole HTTP response stored by `POST /api/error-pages/{code}` in
+ * `<data>/error-pages/uploads/<code>.http`). Either is loaded with `errorfile` in defaults.
+ */
+export const ErrorPage = z.union([
+  z.object({ code: ErrorPageCode, upload: z.literal(true) }).strict(),
+  InlineErrorPage,
+]);
 
 // Inferred types, for the renderer and plugins.
 

@@ -25,6 +25,7 @@ import {
 } from "./haproxy_schema.ts";
 import type { BackendMemo } from "./backend_memo.ts";
 import { aclNamesIn, PREDEFINED_ACLS } from "./condition.ts";
+import { resolverIssues } from "./resolvers_check.ts";
 
 /**
  * Plugins add their top-level keys to the state type by declaration merging:
@@ -85,6 +86,7 @@ const coreShape = (backend: z.ZodType<BackendModel>) => ({
     frontends: [],
     backends: [],
     stats: null,
+    resolvers: [],
   }),
   acls: z.array(Acl).default([]),
   maps: z.array(StateMap).default([]),
@@ -104,7 +106,7 @@ export function composeStateSchema(
   memo?: BackendMemo,
 ): z.ZodType<State> {
   const object = z.object({ ...coreShape(memo?.schema ?? Backend), ...fragments }).strict();
-  const all = [coreChecks, ...checks];
+  const all = [coreChecks, resolverIssues, ...checks];
   const checked = object.superRefine((value, ctx) => {
     for (const check of all) {
       for (const issue of check(value as unknown as State)) {

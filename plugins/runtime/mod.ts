@@ -30,6 +30,7 @@ import { runtimePages } from "./pages.ts";
 import { serverRoutes } from "./servers.ts";
 import { tableRoutes } from "./tables.ts";
 import { errorRoutes } from "./errors.ts";
+import { resolverRoutes } from "./resolvers.ts";
 
 /** Options of the runtime plugin. */
 export interface RuntimeOptions {
@@ -57,6 +58,7 @@ export function runtime(options: Partial<RuntimeOptions> = {}): Plugin {
       aclRoutes(host, api);
       mapRoutes(host, api);
       errorRoutes(host, api);
+      resolverRoutes(host, api);
       consoleRoutes(host, api, opts.consoleMaxLength);
       for (const page of runtimePages()) host.page(page);
     },

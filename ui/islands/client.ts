@@ -12,6 +12,7 @@ import { html } from "../html.ts";
 import { LiveCharts } from "./live.ts";
 import { JsonEditor } from "./json_editor.ts";
 import { CopyButton } from "./copy.ts";
+import { LogTail } from "./log_tail.ts";
 import { enhanceConfirms } from "./confirm.ts";
 import { reportErrors } from "./report.ts";
 
@@ -34,6 +35,9 @@ function mount(el: HTMLElement): void {
       if (target) render(html`<${CopyButton} target=${target} />`, el);
       break;
     }
+    case "log-tail":
+      render(html`<${LogTail} src=${el.dataset.src ?? ""} />`, el);
+      break;
     case "toasts":
       for (const t of el.querySelectorAll(".toast")) {
         setTimeout(() => t.remove(), 8000);
