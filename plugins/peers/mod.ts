@@ -25,7 +25,8 @@ export function peers(): Plugin {
     setup(host) {
       host.migrate(PEERS_MIGRATIONS);
       const peers = new Peers(host.db);
-      const sync = new Sync(peers, new PeerClient(peers, host.audit), () => host.state(), host.log);
+      const client = new PeerClient(peers, host.audit);
+      const sync = new Sync(peers, client, () => host.state(), host.log, host.stateFiles);
       registerRoutes(host, new InboundTokens(host.db), peers, sync, new ReceivedVersions(host.db));
       const nodeConfig = new NodeConfigFile(host.paths.dataDir);
       host.render((model) => nodeConfig.apply(model));

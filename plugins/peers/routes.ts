@@ -11,6 +11,7 @@ import type { PluginHost } from "../../core/plugin.ts";
 import type { InboundTokens } from "./inbound.ts";
 import { type Peers, viewOf } from "./peers_store.ts";
 import { peerPrincipal } from "./peer_auth.ts";
+import { checkFiles, FILES_HEADER, parseFilesHeader, registerBlobRoutes } from "./blobs.ts";
 import { stateChecksum } from "./checksum.ts";
 import type { ReceivedVersions, Sync } from "./sync.ts";
 
@@ -166,6 +167,8 @@ export function registerRoutes(
     return { checksum: stateChecksum(host.state()) };
   });
 
+  registerBlobRoutes(host, tokens);
+
   let receiving: Promise<unknown> = Promise.resolve();
   const receive = async (
     peer: ReturnType<typeof peerPrincipal>,
@@ -194,6 +197,7 @@ export function registerRoutes(
     if (claimed !== null && claimed !== stateChecksum(doc)) {
       throw badRequest("x-peer-checksum does not match the state sent");
     }
+    await checkFiles(host.stateFiles, doc, parseFilesHeader(headers.get(FILES_HEADER)));
     if (version !== null) received.record(peer.token.id, version);
     if (stateChecksum(host.state()) === stateChecksum(doc)) {
       return { applied: false, outcome: "unchanged", checksum: stateChecksum(doc) };
