@@ -18,14 +18,30 @@ import { ReceivedVersions, Sync } from "./sync.ts";
 import { NodeConfigFile } from "./node_config.ts";
 import { NODE_CONFIG_REASON, registerNodeConfigRoutes } from "./node_routes.ts";
 
+/** The event emitted (once per peer and certificate seen) when a peer's certificate changed. */
+export const PIN_MISMATCH = "peers:pin-mismatch";
+
 /** Builds the peers plugin. */
 export function peers(): Plugin {
   return definePlugin({
     name: "peers",
+    events: [PIN_MISMATCH],
     setup(host) {
       host.migrate(PEERS_MIGRATIONS);
       const peers = new Peers(host.db);
-      const client = new PeerClient(peers, host.audit);
+      const client = new PeerClient(peers, host.audit, undefined, (peer, seen) => {
+        host.log.error("peer presented another TLS certificate; refused", {
+          peer: peer.name,
+          pinned: peer.fingerprint,
+          seen,
+        });
+        host.emit(PIN_MISMATCH, {
+          peer: peer.name,
+          url: peer.url,
+          pinned: peer.fingerprint ?? "",
+          seen,
+        }).catch((e) => host.log.warn("event not delivered", { error: String(e) }));
+      });
       const sync = new Sync(peers, client, () => host.state(), host.log, host.stateFiles);
       registerRoutes(host, new InboundTokens(host.db), peers, sync, new ReceivedVersions(host.db));
       const nodeConfig = new NodeConfigFile(host.paths.dataDir);
