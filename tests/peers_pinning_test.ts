@@ -65,6 +65,7 @@ Deno.test("peers - an https peer's certificate is pinned on first contact; a cha
     assert.equal(added.body.contactError, null, added.text);
     assert.match(added.body.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     assert.notEqual(added.body.lastContactAt, null);
+    assert.equal(added.body.warning, null, "no plain-http warning for an https peer");
     const drift = await a.api("GET", "/api/peers/drift");
     assert.equal(drift.body.peers[0].status, "in-sync", drift.text);
 

@@ -11,7 +11,7 @@
  */
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { InboundTokens, PEERS_MIGRATIONS } from "./inbound.ts";
-import { Peers } from "./peers_store.ts";
+import { Peers, plainHttpWarning } from "./peers_store.ts";
 import { registerRoutes } from "./routes.ts";
 import { PeerClient } from "./client.ts";
 import { ReceivedVersions, Sync } from "./sync.ts";
@@ -53,7 +53,17 @@ export function peers(): Plugin {
           sync.pushAll(e.state);
         }
       });
-      host.service({ name: "peers-push", start() {}, stop: () => sync.stop() });
+      host.service({
+        name: "peers-push",
+        start() {
+          for (const p of peers.list()) {
+            if (plainHttpWarning(p.url)) {
+              host.log.warn("peer over plain http", { peer: p.name, url: p.url });
+            }
+          }
+        },
+        stop: () => sync.stop(),
+      });
     },
   });
 }
