@@ -16,6 +16,7 @@ import { registerRoutes } from "./routes.ts";
 import { PeerClient } from "./client.ts";
 import { ReceivedVersions, Sync } from "./sync.ts";
 import { NodeConfigFile } from "./node_config.ts";
+import { peersPages } from "./pages.ts";
 import { NODE_CONFIG_REASON, registerNodeConfigRoutes } from "./node_routes.ts";
 
 /** The event emitted (once per peer and certificate seen) when a peer's certificate changed. */
@@ -47,6 +48,7 @@ export function peers(): Plugin {
       const nodeConfig = new NodeConfigFile(host.paths.dataDir);
       host.render((model) => nodeConfig.apply(model));
       registerNodeConfigRoutes(host, nodeConfig);
+      for (const page of peersPages()) host.page(page);
       // A state that came from a peer is not pushed back, nor a node-local re-render; the rest is.
       host.on("apply:succeeded", (e) => {
         if (!e.reason?.startsWith("peer:") && e.reason !== NODE_CONFIG_REASON) {
