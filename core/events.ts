@@ -66,6 +66,8 @@ export interface Events {
   "peer:drift": { peer: string; detail: string };
   /** A cluster peer did not answer (for a cluster plugin). */
   "peer:unreachable": { peer: string; error: string };
+  /** A peer presented another TLS certificate than the one pinned; nothing was sent (the peers plugin). */
+  "peers:pin-mismatch": { peer: string; url: string; pinned: string; seen: string };
 }
 
 /** A listener for one event. */

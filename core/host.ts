@@ -60,6 +60,8 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
     service: (service) => s.registry.service(name, service),
     provide: (key, impl) => s.registry.provide(name, key, impl),
     use: (key) => s.registry.providers.use(key),
+    files: (source) => s.registry.files(name, source),
+    stateFiles: s.registry.stateFiles,
     state: () => {
       const state = s.store.current();
       if (!state) throw new HttpError("NotInitialized", "state not initialized");

@@ -24,8 +24,10 @@ import type { Logger } from "./log.ts";
 import type { Providers } from "./providers.ts";
 import type { PageDefinition } from "./pages.ts";
 import type { FieldRole } from "./security/field_roles.ts";
+import type { StateFiles, StateFileSource } from "./state_files.ts";
 
 export type { FieldRole } from "./security/field_roles.ts";
+export type { StateFileRef, StateFileSource } from "./state_files.ts";
 
 /**
  * A Zod schema, as plugins write them (`z.object({...})` with the `zod`
@@ -190,6 +192,15 @@ export interface PluginHost {
   provide<K extends keyof Providers>(key: K, impl: Providers[K]): void;
   /** Another plugin's capability, or undefined when none provides it. Call it late (per use). */
   use<K extends keyof Providers>(key: K): Providers[K] | undefined;
+  /**
+   * Declares a kind of file this plugin owns that states reference (see
+   * `core/state_files.ts`): which ones a state names, and reading or
+   * writing one as bytes, so a peer can be sent every file a state needs
+   * without reaching into this plugin's directory. Once per kind.
+   */
+  files(source: StateFileSource): void;
+  /** Every plugin's file sources (for plugins that move state between nodes). */
+  readonly stateFiles: StateFiles;
   /**
    * The current persisted state. Read-only: parts of it are shared with the
    * next apply's validation and frozen; derive a new state from a copy

@@ -23,6 +23,7 @@ import type { PageDefinition, PageRecord } from "./pages.ts";
 import { CORE_KEYS, type StateCheck } from "./state/schema.ts";
 import { coreConfigShape } from "./config.ts";
 import { ProviderRegistry, type Providers } from "./providers.ts";
+import { StateFiles, type StateFileSource } from "./state_files.ts";
 import { CORE_FIELD_ROLES } from "./security/core_roles.ts";
 import { EventNames } from "./event_names.ts";
 import { checkPluginShape, orderPlugins } from "./plugin_order.ts";
@@ -62,6 +63,8 @@ export class Registry {
   readonly fieldRoles: FieldRole[] = [...CORE_FIELD_ROLES];
   /** Capabilities plugins offer each other (`host.provide` / `host.use`). */
   readonly providers = new ProviderRegistry();
+  /** Files states reference, by kind, from the plugins that own them (`host.files`). */
+  readonly stateFiles = new StateFiles();
   #closed = false;
   #report: PluginFailureReporter = () => {};
 
@@ -187,6 +190,12 @@ export class Registry {
   provide<K extends keyof Providers>(plugin: string, key: K, impl: Providers[K]): void {
     this.#open(plugin, `provider ${String(key)}`);
     this.providers.provide(plugin, key, impl);
+  }
+
+  /** Registers a kind of file the plugin owns that states reference. */
+  files(plugin: string, source: StateFileSource): void {
+    this.#open(plugin, `file kind ${source.kind}`);
+    this.stateFiles.register(plugin, source);
   }
 
   /** Registers a background service. */

@@ -397,3 +397,34 @@ Deno.test("field roles - snapshot restore and runtime adoption are authorized ag
     assert.equal(ran, false);
   });
 });
+
+Deno.test("role matrix - every /api/peer/* route takes a raw inbound peer token only", async () => {
+  const d = await startTestDaemon({ plugins: defaultPlugins() });
+  try {
+    await d.addUser("matrix-admin", "admin");
+    const session = await d.login("matrix-admin");
+    const peerRoutes = d.registry.routes.filter((r) => r.path.startsWith("/api/peer/"));
+    assert.ok(peerRoutes.some((r) => r.path === "/api/peer/blob/:kind/:id" && r.method === "POST"));
+    const failures: string[] = [];
+    for (const route of peerRoutes) {
+      const path = route.path.replace(/:[^/]+/g, "matrix-placeholder");
+      const callers: [string, Record<string, string>][] = [
+        ["no credential", {}],
+        ["admin token", { authorization: `Bearer ${d.adminToken}` }],
+        ["admin session", { cookie: session.cookie, "x-csrf-token": session.csrfToken }],
+      ];
+      for (const [label, headers] of callers) {
+        const res = await fetch(`${d.url}${path}`, {
+          method: route.method,
+          headers: { ...headers, "content-type": "application/json" },
+          body: route.method === "GET" ? undefined : "{}",
+        });
+        const text = await res.text();
+        if (res.status !== 401) failures.push(`${route.method} ${route.path} as ${label}: ${text}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  } finally {
+    await d.stop();
+  }
+});

@@ -29,6 +29,11 @@ async function pair(from: TestDaemon, to: TestDaemon, name: string): Promise<str
     token: minted.body.token,
   });
   assert.equal(added.status, 201, added.text);
+  // A plain-http peer is added, with a warning: its token and states travel in the clear.
+  assert.match(added.body.warning, /plain http/);
+  const listed = await from.api("GET", "/api/peers");
+  const line = listed.body.peers.find((p: any) => p.id === added.body.id);
+  assert.match(line.warning, /plain http/);
   return added.body.id;
 }
 

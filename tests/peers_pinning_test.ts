@@ -4,15 +4,26 @@
  * adding the peer pins the certificate (fingerprint in the answer, audited
  * as `cluster`); pushes and drift work over the pinned connection; after the
  * peer comes back with a new certificate every call is refused before the
- * token is sent, the peer shows unreachable, and the refusal is audited.
+ * token is sent, the peer shows unreachable, and the refusal is audited and
+ * announced once as the `peers:pin-mismatch` event, which the notifications
+ * plugin delivers.
  */
 import assert from "node:assert/strict";
-import { freePort, startTestDaemon, type TestDaemon } from "./support/daemon.ts";
+import {
+  freePort,
+  simpleState,
+  startBackend,
+  startTestDaemon,
+  type TestDaemon,
+  waitFor,
+} from "./support/daemon.ts";
+import { startReceiver } from "./support/receiver.ts";
 import { peers } from "../plugins/peers/mod.ts";
+import { notifications } from "../plugins/notifications/mod.ts";
 
 async function httpsDaemon(port: number, dataDir?: string): Promise<TestDaemon> {
   return await startTestDaemon({
-    plugins: [peers()],
+    plugins: [peers(), notifications()],
     dataDir,
     config: { listen: `127.0.0.1:${port}`, https: { enabled: true } },
   });
@@ -38,7 +49,9 @@ async function mint(d: TestDaemon, port: number): Promise<string> {
 }
 
 Deno.test("peers - an https peer's certificate is pinned on first contact; a changed one is refused and audited", async () => {
-  const a = await startTestDaemon({ plugins: [peers()] });
+  const a = await startTestDaemon({ plugins: [peers(), notifications()] });
+  const rx = startReceiver();
+  const web = startBackend("web");
   const portB = freePort();
   let b = await httpsDaemon(portB);
   try {
@@ -52,6 +65,7 @@ Deno.test("peers - an https peer's certificate is pinned on first contact; a cha
     assert.equal(added.body.contactError, null, added.text);
     assert.match(added.body.fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     assert.notEqual(added.body.lastContactAt, null);
+    assert.equal(added.body.warning, null, "no plain-http warning for an https peer");
     const drift = await a.api("GET", "/api/peers/drift");
     assert.equal(drift.body.peers[0].status, "in-sync", drift.text);
 
@@ -60,6 +74,20 @@ Deno.test("peers - an https peer's certificate is pinned on first contact; a cha
     await b.stop();
     await Deno.remove(`${dataDir}/tls`, { recursive: true });
     b = await httpsDaemon(portB, dataDir);
+
+    // An apply on A pushes to B: the changed certificate is refused before anything is sent.
+    const state: any = simpleState(freePort(), [{ name: "w", address: web.address }]);
+    state.notifications = {
+      channels: [{
+        id: "ops",
+        type: "webhook",
+        events: ["peers:pin-mismatch"],
+        config: { url: `${rx.url}/ops` },
+      }],
+    };
+    const put = await a.api("PUT", "/api/state", state);
+    assert.equal(put.status, 200, put.text);
+    assert.ok(await waitFor(() => rx.got.length >= 1, 10_000), "the mismatch is notified");
 
     const refused = await a.api("GET", "/api/peers/drift");
     assert.equal(refused.body.peers[0].status, "unreachable");
@@ -72,8 +100,19 @@ Deno.test("peers - an https peer's certificate is pinned on first contact; a cha
     const actions = audit.body.entries.map((e: any) => `${e.action}:${e.outcome}`);
     assert.ok(actions.includes("peer-pin:success"), JSON.stringify(actions));
     assert.ok(actions.includes("peer-pin-mismatch:failure"), JSON.stringify(actions));
+    // Announced once per peer and certificate, however many calls it refused.
+    assert.equal(rx.got.length, 1, rx.got.map((g) => g.body).join("\n"));
+    const notice = JSON.parse(rx.got[0].body);
+    assert.equal(notice.event, "peers:pin-mismatch");
+    assert.equal(notice.entity, "node-b");
+    assert.match(
+      notice.message,
+      /presented TLS certificate ([0-9A-F]{2}:){31}[0-9A-F]{2}, not the pinned/,
+    );
   } finally {
     await a.stop();
     await b.stop();
+    await rx.close();
+    await web.close();
   }
 });

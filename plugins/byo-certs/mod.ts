@@ -18,6 +18,8 @@ import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { ByoStore } from "./store.ts";
 import { byoRoutes } from "./routes.ts";
 import { byoPages } from "./pages.ts";
+import { byoFileSource } from "./files.ts";
+import { Mutex } from "../../core/apply/mutex.ts";
 
 /** Options of the byo-certs plugin (none yet; the directory comes from the data paths). */
 export type ByoCertsOptions = Record<never, never>;
@@ -31,7 +33,10 @@ export function byoCerts(_options: ByoCertsOptions = defaults): Plugin {
     name: "byo-certs",
     dependencies: ["tls"],
     setup(host) {
-      byoRoutes(host, new ByoStore(host.paths.byoCerts));
+      const store = new ByoStore(host.paths.byoCerts);
+      const uploads = new Mutex();
+      byoRoutes(host, store, uploads);
+      host.files(byoFileSource(store, uploads));
       for (const page of byoPages()) host.page(page);
     },
   });

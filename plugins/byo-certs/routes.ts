@@ -37,9 +37,7 @@ function checkName(name: string): string {
 }
 
 /** Registers the routes. */
-export function byoRoutes(host: PluginHost, store: ByoStore): void {
-  const uploads = new Mutex();
-
+export function byoRoutes(host: PluginHost, store: ByoStore, uploads = new Mutex()): void {
   host.route("POST", "/api/byo-certs/validate", {
     role: "operator",
     tier: "write",

@@ -138,6 +138,16 @@ export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
     entity: p.peer,
     page: "/audit",
   }),
+  "peers:pin-mismatch": (p) => ({
+    event: "peers:pin-mismatch",
+    category: "peer",
+    level: "error",
+    title: `peer ${p.peer} presented another certificate`,
+    message:
+      `Peer ${p.peer} (${p.url}) presented TLS certificate ${p.seen}, not the pinned ${p.pinned}; nothing was sent to it. Re-add the peer once the new certificate is verified.`,
+    entity: p.peer,
+    page: "/peers",
+  }),
 };
 
 /** Every event name that produces a notice, for the channel-types listing. */

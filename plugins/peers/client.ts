@@ -32,7 +32,11 @@ export class PeerClient {
     private readonly peers: Peers,
     private readonly audit: AuditLog,
     private readonly timeoutMs = 10_000,
+    private readonly onMismatch: (peer: PeerRecord, seen: string) => void = () => {},
   ) {}
+
+  /** Mismatches already reported (peer id + seen fingerprint): each is announced once. */
+  #reported = new Set<string>();
 
   /** One request to a peer's `/api/peer/...` path. Throws when unreachable or refused by a pin. */
   async call(
@@ -71,6 +75,11 @@ export class PeerClient {
             details: { name: peer.name, pinned: peer.fingerprint, seen: cert.fingerprint },
             outcome: "failure",
           });
+          const key = `${peer.id} ${cert.fingerprint}`;
+          if (!this.#reported.has(key)) {
+            this.#reported.add(key);
+            this.onMismatch(peer, cert.fingerprint);
+          }
           throw new PinMismatch(peer.fingerprint, cert.fingerprint);
         }
         client = Deno.createHttpClient({ caCerts: [cert.pem] });

@@ -11,32 +11,61 @@
  */
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { InboundTokens, PEERS_MIGRATIONS } from "./inbound.ts";
-import { Peers } from "./peers_store.ts";
+import { Peers, plainHttpWarning } from "./peers_store.ts";
 import { registerRoutes } from "./routes.ts";
 import { PeerClient } from "./client.ts";
 import { ReceivedVersions, Sync } from "./sync.ts";
 import { NodeConfigFile } from "./node_config.ts";
+import { peersPages } from "./pages.ts";
 import { NODE_CONFIG_REASON, registerNodeConfigRoutes } from "./node_routes.ts";
+
+/** The event emitted (once per peer and certificate seen) when a peer's certificate changed. */
+export const PIN_MISMATCH = "peers:pin-mismatch";
 
 /** Builds the peers plugin. */
 export function peers(): Plugin {
   return definePlugin({
     name: "peers",
+    events: [PIN_MISMATCH],
     setup(host) {
       host.migrate(PEERS_MIGRATIONS);
       const peers = new Peers(host.db);
-      const sync = new Sync(peers, new PeerClient(peers, host.audit), () => host.state(), host.log);
+      const client = new PeerClient(peers, host.audit, undefined, (peer, seen) => {
+        host.log.error("peer presented another TLS certificate; refused", {
+          peer: peer.name,
+          pinned: peer.fingerprint,
+          seen,
+        });
+        host.emit(PIN_MISMATCH, {
+          peer: peer.name,
+          url: peer.url,
+          pinned: peer.fingerprint ?? "",
+          seen,
+        }).catch((e) => host.log.warn("event not delivered", { error: String(e) }));
+      });
+      const sync = new Sync(peers, client, () => host.state(), host.log, host.stateFiles);
       registerRoutes(host, new InboundTokens(host.db), peers, sync, new ReceivedVersions(host.db));
       const nodeConfig = new NodeConfigFile(host.paths.dataDir);
       host.render((model) => nodeConfig.apply(model));
       registerNodeConfigRoutes(host, nodeConfig);
+      for (const page of peersPages()) host.page(page);
       // A state that came from a peer is not pushed back, nor a node-local re-render; the rest is.
       host.on("apply:succeeded", (e) => {
         if (!e.reason?.startsWith("peer:") && e.reason !== NODE_CONFIG_REASON) {
           sync.pushAll(e.state);
         }
       });
-      host.service({ name: "peers-push", start() {}, stop: () => sync.stop() });
+      host.service({
+        name: "peers-push",
+        start() {
+          for (const p of peers.list()) {
+            if (plainHttpWarning(p.url)) {
+              host.log.warn("peer over plain http", { peer: p.name, url: p.url });
+            }
+          }
+        },
+        stop: () => sync.stop(),
+      });
     },
   });
 }

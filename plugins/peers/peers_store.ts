@@ -22,10 +22,12 @@ export interface PeerView {
   createdAt: string;
   lastContactAt: string | null;
   lastError: string | null;
+  /** Set when the URL is plain http: the token and every state travel in the clear. */
+  warning: string | null;
 }
 
 /** A peer with its outbound token, for the code that calls it. */
-export interface PeerRecord extends Omit<PeerView, "token"> {
+export interface PeerRecord extends Omit<PeerView, "token" | "warning"> {
   token: string;
 }
 
@@ -53,9 +55,17 @@ function toRecord(r: Row): PeerRecord {
   };
 }
 
+/** The warning a plain-http peer URL earns, or null for https. */
+export function plainHttpWarning(url: string): string | null {
+  return url.startsWith("http://")
+    ? "this peer's URL is plain http: its token and every pushed state (with any certificate " +
+      "keys it names) travel unencrypted; use https"
+    : null;
+}
+
 /** The redacted view of a peer. */
 export function viewOf(p: PeerRecord): PeerView {
-  return { ...p, token: REDACTED };
+  return { ...p, token: REDACTED, warning: plainHttpWarning(p.url) };
 }
 
 /** The peer table. */

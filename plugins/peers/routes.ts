@@ -9,8 +9,9 @@ import { z } from "zod";
 import { badRequest, conflict, notFound } from "../../core/errors.ts";
 import type { PluginHost } from "../../core/plugin.ts";
 import type { InboundTokens } from "./inbound.ts";
-import { type Peers, viewOf } from "./peers_store.ts";
+import { type Peers, plainHttpWarning, viewOf } from "./peers_store.ts";
 import { peerPrincipal } from "./peer_auth.ts";
+import { checkFiles, FILES_HEADER, parseFilesHeader, registerBlobRoutes } from "./blobs.ts";
 import { stateChecksum } from "./checksum.ts";
 import type { ReceivedVersions, Sync } from "./sync.ts";
 
@@ -52,12 +53,14 @@ export function registerRoutes(
     const added = peers.add(body);
     const contactError = await sync.probe(added);
     const peer = peers.get(added.id)!;
+    const warning = plainHttpWarning(peer.url);
+    if (warning) host.log.warn("peer added over plain http", { peer: peer.name, url: peer.url });
     host.audit.record({
       actor: ctx.actor,
       category: "cluster",
       action: "peer-add",
       target: peer.id,
-      details: { name: peer.name, url: peer.url },
+      details: { name: peer.name, url: peer.url, ...(warning ? { warning } : {}) },
       outcome: "success",
     });
     return new Response(JSON.stringify({ ...viewOf(peer), contactError }), {
@@ -166,6 +169,8 @@ export function registerRoutes(
     return { checksum: stateChecksum(host.state()) };
   });
 
+  registerBlobRoutes(host, tokens);
+
   let receiving: Promise<unknown> = Promise.resolve();
   const receive = async (
     peer: ReturnType<typeof peerPrincipal>,
@@ -194,6 +199,7 @@ export function registerRoutes(
     if (claimed !== null && claimed !== stateChecksum(doc)) {
       throw badRequest("x-peer-checksum does not match the state sent");
     }
+    await checkFiles(host.stateFiles, doc, parseFilesHeader(headers.get(FILES_HEADER)));
     if (version !== null) received.record(peer.token.id, version);
     if (stateChecksum(host.state()) === stateChecksum(doc)) {
       return { applied: false, outcome: "unchanged", checksum: stateChecksum(doc) };

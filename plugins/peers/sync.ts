@@ -17,6 +17,8 @@ import type { State } from "../../core/state/schema.ts";
 import type { PeerClient } from "./client.ts";
 import type { PeerRecord, Peers } from "./peers_store.ts";
 import { stateChecksum } from "./checksum.ts";
+import { fileSha256, type StateFileRef, type StateFiles } from "../../core/state_files.ts";
+import { BLOB_SHA_HEADER, blobPath, FILES_HEADER } from "./blobs.ts";
 
 /** The longest wait between two attempts at one peer, ms. */
 export const MAX_BACKOFF_MS = 60_000;
@@ -75,6 +77,7 @@ export class Sync {
     private readonly client: PeerClient,
     private readonly state: () => State,
     private readonly log: Logger,
+    private readonly files?: StateFiles,
   ) {}
 
   /** A version greater than every earlier one, also across restarts (it starts at the clock). */
@@ -86,10 +89,14 @@ export class Sync {
   /** Pushes a state (by default the current one) to one peer now, once. */
   async pushOnce(peer: PeerRecord, state: State = this.state()): Promise<PushResult> {
     try {
+      const manifest = this.files ? await this.files.manifest(state) : [];
+      const refused = await this.#sendFiles(peer, manifest);
+      if (refused) return refused;
       const res = await this.client.call(peer, "POST", "/api/peer/state", JSON.stringify(state), {
         "content-type": "application/json",
         "x-peer-version": String(this.nextVersion()),
         "x-peer-checksum": stateChecksum(state),
+        [FILES_HEADER]: JSON.stringify(manifest),
       });
       const ok = res.status >= 200 && res.status < 300;
       const error = ok ? null : (res.body as { error?: string })?.error ?? `HTTP ${res.status}`;
@@ -102,6 +109,31 @@ export class Sync {
         error: e instanceof Error ? e.message : String(e),
       };
     }
+  }
+
+  /**
+   * Sends the peer every referenced file it lacks or holds in another
+   * version (asking first, so unchanged files are not sent again). The
+   * push's result when the peer refused one, else null.
+   */
+  async #sendFiles(peer: PeerRecord, manifest: StateFileRef[]): Promise<PushResult | null> {
+    for (const f of manifest) {
+      if (f.sha256 === null) continue; // this node lacks it too; the peer's check will name it
+      const path = blobPath(f.kind, f.id);
+      const held = await this.client.call(peer, "GET", path);
+      if (held.status === 200 && (held.body as { sha256?: string })?.sha256 === f.sha256) continue;
+      const bytes = await this.files!.source(f.kind)!.read(f.id);
+      if (bytes === null) continue;
+      const sent = await this.client.call(peer, "POST", path, new TextDecoder().decode(bytes), {
+        "content-type": "application/octet-stream",
+        [BLOB_SHA_HEADER]: fileSha256(bytes),
+      });
+      if (sent.status < 200 || sent.status >= 300) {
+        const error = (sent.body as { error?: string })?.error ?? `HTTP ${sent.status}`;
+        return { peer: peer.id, ok: false, status: sent.status, error };
+      }
+    }
+    return null;
   }
 
   /**

@@ -22,6 +22,7 @@ import { PemStore } from "./store.ts";
 import { trustRoutes } from "./routes.ts";
 import { trustPages } from "./pages.ts";
 import { validateCaBundle, validateCrl } from "./validate.ts";
+import { trustFileSource } from "./files.ts";
 
 /** Options of the trusted-cas plugin (none yet; directories come from the data paths). */
 export type TrustedCasOptions = Record<never, never>;
@@ -40,12 +41,26 @@ export function trustedCas(_options: TrustedCasOptions = defaults): Plugin {
     fieldRoles: TRUST_FIELD_ROLES,
     checks: [trustChecks],
     setup(host) {
+      const caStore = new PemStore(host.paths.trustedCas);
+      const crlStore = new PemStore(host.paths.trustedCrls);
+      host.files(trustFileSource({
+        kind: "trusted-ca",
+        stateKey: "trustedCas",
+        store: caStore,
+        validate: validateCaBundle,
+      }));
+      host.files(trustFileSource({
+        kind: "trusted-crl",
+        stateKey: "trustedCrls",
+        store: crlStore,
+        validate: validateCrl,
+      }));
       trustRoutes(host, {
         base: "/api/trusted-cas",
         what: "trusted CA",
         stateKey: "trustedCas",
         category: "trusted-ca",
-        store: new PemStore(host.paths.trustedCas),
+        store: caStore,
         validate: (pem) => validateCaBundle(pem),
         entries: (state) => state.trustedCas.map((c) => c.name),
         users: caUsers,
@@ -55,7 +70,7 @@ export function trustedCas(_options: TrustedCasOptions = defaults): Plugin {
         what: "CRL",
         stateKey: "trustedCrls",
         category: "trusted-crl",
-        store: new PemStore(host.paths.trustedCrls),
+        store: crlStore,
         validate: (pem) => validateCrl(pem),
         entries: (state) => state.trustedCrls.map((c) => c.name),
         users: crlUsers,
