@@ -61,6 +61,11 @@ export interface DaemonOptions {
   maxBodyBytes?: number;
   /** false leaves Nagle on for the API's sockets (benchmarks only, to show the stall it causes). */
   tcpNoDelay?: boolean;
+  /**
+   * false starts no TCP listener for the API (`url` is "" and `port` 0); requests
+   * reach it through {@link Daemon.fetch} only. For plugin tests (`testing.ts`).
+   */
+  listen?: boolean;
 }
 
 /** A running daemon. */
@@ -93,6 +98,12 @@ export interface Daemon {
   auth: Auth;
   /** The daemon's logger; plugins get children of it. */
   log: Logger;
+  /**
+   * Answers a request in memory, through the same guards, routes and error
+   * envelopes as the listener (no socket: the caller is `127.0.0.1`). Works
+   * with `listen: false`; for tests and embedders.
+   */
+  fetch(req: Request): Promise<Response>;
   /**
    * Stops services and the server. An embedded HAProxy keeps serving (the
    * next start on this data directory attaches to it) unless `haproxy: true`
@@ -258,7 +269,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   // report a stale HAProxy left by a crashed run, and no apply may race start-up.
   let boundPort = 0;
   let ready = false;
-  const server = serveApi(
+  const server = opts.listen === false ? null : serveApi(
     {
       hostname,
       port: Number(portText),
@@ -279,7 +290,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     await startHaproxy({ store, pipeline, embedded, haproxy, log, audit, paths });
     ready = true;
   } catch (error) {
-    await server.shutdown();
+    await server?.shutdown();
     db.close();
     // A render hook that throws at start-up: refuse to start, naming the plugin.
     if (error instanceof PluginError) {
@@ -289,8 +300,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
   const scheme = tls ? "https" : "http";
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-  const url = `${scheme}://${host}:${boundPort}`;
-  log.info(`listening on ${url}`, { dataDir });
+  const url = server ? `${scheme}://${host}:${boundPort}` : "";
+  if (server) log.info(`listening on ${url}`, { dataDir });
+  else log.info("serving in memory only (no API listener)", { dataDir });
   // For `patchpanel stop`; a stale one (a crashed daemon) is simply overwritten.
   await Deno.writeTextFile(paths.daemonPid, `${Deno.pid}\n`, { mode: 0o600 });
 
@@ -348,12 +360,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     db,
     auth,
     log,
+    fetch: (req) => Promise.resolve(handler(req, IN_MEMORY)),
     async stop(stopOpts: DaemonStopOptions = {}) {
       if (stopped) return;
       stopped = true;
       clearInterval(vacuum);
       await services.stopAll();
-      await server.shutdown();
+      await server?.shutdown();
       // The load balancer outlives the daemon unless asked: a restart must not take it down.
       if (stopOpts.haproxy) await embedded?.stop();
       else await embedded?.detach();
@@ -363,6 +376,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     },
   };
 }
+
+/** The caller {@link Daemon.fetch} reports to guards and handlers: loopback, no socket. */
+const IN_MEMORY: Deno.ServeHandlerInfo = {
+  remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 0 },
+  completed: Promise.resolve(),
+};
 
 function splitHostPort(listen: string): [string, string] {
   const i = listen.lastIndexOf(":");
