@@ -28,7 +28,8 @@
  *
  * @module
  */
-import { type Daemon, startDaemon } from "./core/daemon.ts";
+import type { Daemon } from "./core/daemon.ts";
+import { startDaemon } from "./app/daemon.ts";
 import type { Plugin, Role } from "./core/plugin.ts";
 
 /** How to start a {@link Harness}. */

@@ -23,8 +23,6 @@ import { HaproxyClient } from "./haproxy/client.ts";
 import { EmbeddedHaproxy, HaproxyStartError, type StartInfo } from "./haproxy/process.ts";
 import { setupPlugins, wireCore } from "./wiring.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
-import { uiPlugin } from "../ui/plugin.ts";
-import { mountPages } from "../ui/mount.ts";
 import { Auth } from "./auth/service.ts";
 import { authPlugin } from "./auth/plugin.ts";
 import { authGuards } from "./auth/guards.ts";
@@ -45,6 +43,23 @@ import { VERSION } from "./version.ts";
 import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
 import type { DatabaseSync } from "node:sqlite";
 
+/**
+ * A piece the composition root adds around the core (the web console is
+ * one): a plugin registered right after the core's own, and an optional
+ * `mount` that runs once every plugin is set up, before the router is built,
+ * with the registry and the daemon's own request handler (for in-process API
+ * calls). The core knows no part by name, so a headless daemon has none.
+ */
+export interface DaemonPart {
+  /** Its registrations: pages, routes, listeners. */
+  plugin: Plugin;
+  /** Turns registrations into routes (the console mounts every plugin's pages). */
+  mount?(
+    registry: Registry,
+    dispatch: (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>,
+  ): void;
+}
+
 /** How to start a daemon. */
 export interface DaemonOptions {
   /** Raw config (as from config.yaml), validated here with the plugins' fragments. */
@@ -53,6 +68,8 @@ export interface DaemonOptions {
   configText?: string;
   /** Plugins beyond the core's own (usually `defaultPlugins()` plus a build's own). */
   plugins?: Plugin[];
+  /** Parts from the composition root (`app/`: the console); none makes a headless daemon. */
+  parts?: DaemonPart[];
   /** Seed the starter configuration when the data directory has no state. */
   seed?: boolean;
   /** Replaces the request guards (tests only); the default is real authentication. */
@@ -126,7 +143,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const registry: Registry = new Registry([
     corePlugin(() => deps!),
     authPlugin(() => auth!),
-    uiPlugin(),
+    ...(opts.parts ?? []).map((part) => part.plugin),
     openapiPlugin((): OpenApiSource => ({
       routes: registry.routes,
       state: core.schema,
@@ -253,8 +270,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     throw error;
   }
 
-  // Console pages become routes behind the same guards; their API calls go through `handler`.
-  mountPages(registry, (req, info) => Promise.resolve(handler(req, info)));
+  // Parts mount here (the console's pages become routes behind the same guards; their API
+  // calls go through `handler`).
+  for (const part of opts.parts ?? []) {
+    part.mount?.(registry, (req, info) => Promise.resolve(handler(req, info)));
+  }
   const router = new Router();
   for (const route of registry.routes) router.add(route);
   registry.close();
