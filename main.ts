@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { runCli } from "./core/cli.ts";
+import { runCli } from "./app/cli.ts";
 import { defaultPlugins } from "./plugins/mod.ts";
 
 if (import.meta.main) {

@@ -82,13 +82,9 @@ export type { ErrorCode, StartupErrorCode } from "./core/errors.ts";
 export type { ApplyOptions, ApplyResult, Hint } from "./core/apply/types.ts";
 export type { StageTiming } from "./core/apply/stage_clock.ts";
 export type { DataPaths } from "./core/paths.ts";
-export {
-  type Daemon,
-  type DaemonOptions,
-  type DaemonStopOptions,
-  startDaemon,
-} from "./core/daemon.ts";
-export { runCli } from "./core/cli.ts";
+export type { Daemon, DaemonOptions, DaemonPart, DaemonStopOptions } from "./core/daemon.ts";
+export { startDaemon, startHeadlessDaemon } from "./app/daemon.ts";
+export { runCli } from "./app/cli.ts";
 
 /**
  * The zod that patchpanel's schemas are built with. A plugin's state and
@@ -115,7 +111,7 @@ export { z } from "./core/zod.ts";
 export type { ZodSchema } from "./core/plugin.ts";
 export type { AclModel, HaproxyModel } from "./core/state/haproxy_schema.ts";
 export type { Config } from "./core/config.ts";
-export type { AdoptResult } from "./core/apply/pipeline.ts";
+export type { AdoptResult } from "./core/apply/types.ts";
 export type { HintEntity } from "./core/haproxy/hints.ts";
 export type { HaproxyClient, ReloadResult } from "./core/haproxy/client.ts";
 export type { ProcInfo, ReloadOutcome, WorkerInfo } from "./core/haproxy/master.ts";

@@ -18,7 +18,7 @@ import type { State } from "./state/schema.ts";
 import { dataPaths } from "./paths.ts";
 import { checkConfig } from "./haproxy/check.ts";
 import { writeGenerated } from "./apply/files.ts";
-import { startDaemon } from "./daemon.ts";
+import { type DaemonPart, startDaemon } from "./daemon.ts";
 import { formatVersion, haproxyBuild, VERSION } from "./version.ts";
 import { backupPost, backupPre, withApplyLock } from "./backup.ts";
 import { stopAll } from "./stop.ts";
@@ -52,8 +52,15 @@ ${Object.values(COMMAND_USAGE).join("\n")}`;
 /** The names of every command, for tests that ask each one for `--help`. */
 export const COMMANDS: readonly string[] = Object.keys(COMMAND_USAGE);
 
-/** Runs one CLI invocation; returns the exit code. */
-export async function runCli(args: string[], plugins: Plugin[]): Promise<number> {
+/**
+ * Runs one CLI invocation; returns the exit code. `parts` are what `serve`
+ * adds around the core (the composition root passes the console).
+ */
+export async function runCli(
+  args: string[],
+  plugins: Plugin[],
+  parts: DaemonPart[] = [],
+): Promise<number> {
   const [command, ...rest] = args;
   if (command === "help" || command === "--help" || command === "-h") {
     console.log(USAGE);
@@ -66,7 +73,7 @@ export async function runCli(args: string[], plugins: Plugin[]): Promise<number>
   try {
     switch (command) {
       case "serve":
-        return await serve(rest, plugins);
+        return await serve(rest, plugins, parts);
       case "stop":
         return await stopCommand(rest, plugins);
       case "render":
@@ -112,7 +119,7 @@ function isArgError(e: unknown): boolean {
   return e instanceof TypeError && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
-async function serve(args: string[], plugins: Plugin[]): Promise<number> {
+async function serve(args: string[], plugins: Plugin[], parts: DaemonPart[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -133,6 +140,7 @@ async function serve(args: string[], plugins: Plugin[]): Promise<number> {
   const daemon = await startDaemon({
     config,
     plugins: resolved.plugins,
+    parts,
     seed: values.seed && !values.empty,
   });
   console.log(`patchpanel ${VERSION} serving on ${daemon.url} (data: ${daemon.paths.dataDir})`);

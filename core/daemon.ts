@@ -23,8 +23,6 @@ import { HaproxyClient } from "./haproxy/client.ts";
 import { EmbeddedHaproxy, HaproxyStartError, type StartInfo } from "./haproxy/process.ts";
 import { setupPlugins, wireCore } from "./wiring.ts";
 import { corePlugin } from "./routes/core_plugin.ts";
-import { uiPlugin } from "../ui/plugin.ts";
-import { mountPages } from "../ui/mount.ts";
 import { Auth } from "./auth/service.ts";
 import { authPlugin } from "./auth/plugin.ts";
 import { authGuards } from "./auth/guards.ts";
@@ -45,6 +43,23 @@ import { VERSION } from "./version.ts";
 import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
 import type { DatabaseSync } from "node:sqlite";
 
+/**
+ * A piece the composition root adds around the core (the web console is
+ * one): a plugin registered right after the core's own, and an optional
+ * `mount` that runs once every plugin is set up, before the router is built,
+ * with the registry and the daemon's own request handler (for in-process API
+ * calls). The core knows no part by name, so a headless daemon has none.
+ */
+export interface DaemonPart {
+  /** Its registrations: pages, routes, listeners. */
+  plugin: Plugin;
+  /** Turns registrations into routes (the console mounts every plugin's pages). */
+  mount?(
+    registry: Registry,
+    dispatch: (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>,
+  ): void;
+}
+
 /** How to start a daemon. */
 export interface DaemonOptions {
   /** Raw config (as from config.yaml), validated here with the plugins' fragments. */
@@ -53,6 +68,8 @@ export interface DaemonOptions {
   configText?: string;
   /** Plugins beyond the core's own (usually `defaultPlugins()` plus a build's own). */
   plugins?: Plugin[];
+  /** Parts from the composition root (`app/`: the console); none makes a headless daemon. */
+  parts?: DaemonPart[];
   /** Seed the starter configuration when the data directory has no state. */
   seed?: boolean;
   /** Replaces the request guards (tests only); the default is real authentication. */
@@ -61,6 +78,11 @@ export interface DaemonOptions {
   maxBodyBytes?: number;
   /** false leaves Nagle on for the API's sockets (benchmarks only, to show the stall it causes). */
   tcpNoDelay?: boolean;
+  /**
+   * false starts no TCP listener for the API (`url` is "" and `port` 0); requests
+   * reach it through {@link Daemon.fetch} only. For plugin tests (`testing.ts`).
+   */
+  listen?: boolean;
 }
 
 /** A running daemon. */
@@ -94,6 +116,12 @@ export interface Daemon {
   /** The daemon's logger; plugins get children of it. */
   log: Logger;
   /**
+   * Answers a request in memory, through the same guards, routes and error
+   * envelopes as the listener (no socket: the caller is `127.0.0.1`). Works
+   * with `listen: false`; for tests and embedders.
+   */
+  fetch(req: Request): Promise<Response>;
+  /**
    * Stops services and the server. An embedded HAProxy keeps serving (the
    * next start on this data directory attaches to it) unless `haproxy: true`
    * asks to stop it as well (`patchpanel stop`, tests).
@@ -115,7 +143,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const registry: Registry = new Registry([
     corePlugin(() => deps!),
     authPlugin(() => auth!),
-    uiPlugin(),
+    ...(opts.parts ?? []).map((part) => part.plugin),
     openapiPlugin((): OpenApiSource => ({
       routes: registry.routes,
       state: core.schema,
@@ -242,8 +270,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     throw error;
   }
 
-  // Console pages become routes behind the same guards; their API calls go through `handler`.
-  mountPages(registry, (req, info) => Promise.resolve(handler(req, info)));
+  // Parts mount here (the console's pages become routes behind the same guards; their API
+  // calls go through `handler`).
+  for (const part of opts.parts ?? []) {
+    part.mount?.(registry, (req, info) => Promise.resolve(handler(req, info)));
+  }
   const router = new Router();
   for (const route of registry.routes) router.add(route);
   registry.close();
@@ -258,7 +289,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   // report a stale HAProxy left by a crashed run, and no apply may race start-up.
   let boundPort = 0;
   let ready = false;
-  const server = serveApi(
+  const server = opts.listen === false ? null : serveApi(
     {
       hostname,
       port: Number(portText),
@@ -279,7 +310,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     await startHaproxy({ store, pipeline, embedded, haproxy, log, audit, paths });
     ready = true;
   } catch (error) {
-    await server.shutdown();
+    await server?.shutdown();
     db.close();
     // A render hook that throws at start-up: refuse to start, naming the plugin.
     if (error instanceof PluginError) {
@@ -289,8 +320,9 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   }
   const scheme = tls ? "https" : "http";
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-  const url = `${scheme}://${host}:${boundPort}`;
-  log.info(`listening on ${url}`, { dataDir });
+  const url = server ? `${scheme}://${host}:${boundPort}` : "";
+  if (server) log.info(`listening on ${url}`, { dataDir });
+  else log.info("serving in memory only (no API listener)", { dataDir });
   // For `patchpanel stop`; a stale one (a crashed daemon) is simply overwritten.
   await Deno.writeTextFile(paths.daemonPid, `${Deno.pid}\n`, { mode: 0o600 });
 
@@ -348,12 +380,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     db,
     auth,
     log,
+    fetch: (req) => Promise.resolve(handler(req, IN_MEMORY)),
     async stop(stopOpts: DaemonStopOptions = {}) {
       if (stopped) return;
       stopped = true;
       clearInterval(vacuum);
       await services.stopAll();
-      await server.shutdown();
+      await server?.shutdown();
       // The load balancer outlives the daemon unless asked: a restart must not take it down.
       if (stopOpts.haproxy) await embedded?.stop();
       else await embedded?.detach();
@@ -363,6 +396,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     },
   };
 }
+
+/** The caller {@link Daemon.fetch} reports to guards and handlers: loopback, no socket. */
+const IN_MEMORY: Deno.ServeHandlerInfo = {
+  remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 0 },
+  completed: Promise.resolve(),
+};
 
 function splitHostPort(listen: string): [string, string] {
   const i = listen.lastIndexOf(":");

@@ -75,15 +75,9 @@ export interface PlanResult {
   warnings: Rendered["warnings"];
 }
 
-/** What {@link ApplyPipeline.adoptRuntime} returns: the persisted state, its ETag and snapshot. */
-export interface AdoptResult {
-  /** The state as persisted, now matching what HAProxy runs. */
-  state: State;
-  /** The new state's ETag, for the caller's next `If-Match`. */
-  etag: string;
-  /** The snapshot recorded for it, so the adoption can be rolled back. */
-  snapshotId: string;
-}
+// Declared with the other apply shapes, so the plugin contract needs no implementation file.
+export type { AdoptResult } from "./types.ts";
+import type { AdoptResult } from "./types.ts";
 
 /**
  * Owns every change to the running configuration.

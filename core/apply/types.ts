@@ -55,3 +55,13 @@ export interface ApplyResult {
 }
 
 export type { Hint } from "../haproxy/hints.ts";
+
+/** What `ApplyPipeline.adoptRuntime` returns: the persisted state, its ETag and snapshot. */
+export interface AdoptResult {
+  /** The state as persisted, now matching what HAProxy runs. */
+  state: State;
+  /** The new state's ETag, for the caller's next `If-Match`. */
+  etag: string;
+  /** The snapshot recorded for it, so the adoption can be rolled back. */
+  snapshotId: string;
+}

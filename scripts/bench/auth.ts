@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { startDaemon } from "../../core/daemon.ts";
+import { startDaemon } from "../../app/daemon.ts";
 import { openDatabase } from "../../core/store/db.ts";
 import { parseConfig } from "../../core/config.ts";
 import { Auth } from "../../core/auth/service.ts";

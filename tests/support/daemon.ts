@@ -11,7 +11,7 @@ import {
   type DaemonOptions,
   type DaemonStopOptions,
   startDaemon,
-} from "../../core/daemon.ts";
+} from "../../app/daemon.ts";
 import type { Role } from "../../core/plugin.ts";
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
