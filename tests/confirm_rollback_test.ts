@@ -1,0 +1,58 @@
+/**
+ * Commit-confirmed applies against real HAProxy and real traffic: a change
+ * that points the backend at a dead port is rolled back by the guards
+ * within its window, traffic recovers, and the audit entry carries the
+ * readings before and after.
+ */
+import assert from "node:assert/strict";
+import { freePort, startBackend, through, waitFor } from "./support/daemon.ts";
+import {
+  deadAddress,
+  startConfirmDaemon,
+  startTraffic,
+  stateWith,
+  waitEnded,
+  warmUp,
+} from "./support/confirm.ts";
+
+Deno.test("a change to a dead port is rolled back by the guards and traffic recovers", async () => {
+  const live = startBackend("live");
+  const fe = freePort();
+  const d = await startConfirmDaemon(fe, live.address);
+  const traffic = startTraffic(fe);
+  try {
+    assert(await warmUp(traffic), "baseline traffic flows");
+    const put = await d.api(
+      "PUT",
+      "/api/state?confirm=60s&minRequests=5",
+      stateWith(fe, deadAddress()),
+    );
+    assert.equal(put.status, 200, put.text);
+    assert(put.headers.get("patchpanel-confirm"), "the answer names the window");
+    const pending = await d.api("GET", "/api/state/pending");
+    assert.equal(pending.body.pending?.status, "pending");
+    assert(pending.body.pending.timeLeftMs > 0);
+
+    const last = await waitEnded(d);
+    assert.equal(last.status, "rolled-back", JSON.stringify(last));
+    assert(/5xx/.test(last.why), last.why);
+    assert(last.restoredSnapshot, "the rollback recorded a snapshot");
+
+    // Traffic recovers: the live server answers again (fresh connections).
+    assert(await waitFor(async () => (await through(fe)).body === "live", 10_000));
+    const current = await d.api("GET", "/api/state");
+    assert.equal(current.body.haproxy.backends[0].servers[0].address, live.address);
+
+    const audit = await d.api("GET", "/api/audit?category=state&limit=50");
+    const entry = audit.body.entries.find((e: any) => e.action === "rollback:auto");
+    assert(entry, "rollback:auto is audited");
+    const details = typeof entry.details === "string" ? JSON.parse(entry.details) : entry.details;
+    assert(details.baseline["frontend/fe-main"].responses >= 5, JSON.stringify(details.baseline));
+    assert(details.live["frontend/fe-main"].r5xx > 0, JSON.stringify(details.live));
+    assert(details.verdicts.some((v: any) => v.status === "tripped"));
+  } finally {
+    await traffic.stop();
+    await d.stop();
+    await live.close();
+  }
+});
