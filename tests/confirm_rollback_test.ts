@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any
 /**
  * Commit-confirmed applies against real HAProxy and real traffic: a change
  * that points the backend at a dead port is rolled back by the guards

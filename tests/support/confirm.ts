@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any
 /**
  * Helpers of the commit-confirmed tests: a daemon with the stats sampler at
  * a fast interval and a short minimum window, and a traffic generator that
