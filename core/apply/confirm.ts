@@ -60,15 +60,27 @@ export class ConfirmWindows {
   /** A check or a rollback is in flight. */
   #busy: Promise<unknown> | null = null;
   #now: () => number;
+  #ready: Promise<void> | null = null;
 
   /** Builds the owner; {@link resume} loads what a previous run left. */
   constructor(private deps: ConfirmDeps) {
     this.#now = deps.now ?? Date.now;
   }
 
+  /**
+   * Loads the persisted window once. Requests await it too, so one that
+   * arrives before the service has resumed still sees a pending window.
+   */
+  ready(): Promise<void> {
+    this.#ready ??= this.deps.windows.load().then((f) => {
+      this.#file = f;
+    });
+    return this.#ready;
+  }
+
   /** Loads the persisted window and resumes it (or keeps an expired one, audited). */
   async resume(): Promise<void> {
-    this.#file = await this.deps.windows.load();
+    await this.ready();
     this.#running = true;
     const w = this.#file.pending;
     if (w && this.#now() >= w.endsAt) {
@@ -114,6 +126,7 @@ export class ConfirmWindows {
     actor: string,
     apply: () => Promise<ApplyResult>,
   ): Promise<{ result: ApplyResult; window: WindowRecord | null }> {
+    await this.ready();
     const open = this.#file.pending;
     if (this.#starting || this.#busy || (open && !req.supersede)) {
       throw conflict(
@@ -299,6 +312,7 @@ export class ConfirmWindows {
 
   /** The pending window once a check in flight has settled (409 without one). */
   async #requirePending(): Promise<WindowRecord> {
+    await this.ready();
     while (this.#busy) await this.#busy.catch(() => {});
     const w = this.#file.pending;
     if (!w) throw conflict("no commit-confirmed window is pending", { last: this.#file.last });

@@ -53,7 +53,10 @@ export function confirmRoutes(host: PluginHost, deps: CoreDeps): ConfirmedApply 
     role: "viewer",
     tier: "read",
     summary: "The commit-confirmed window: baseline, live guard readings, time left; the last one",
-  }, () => windows.view());
+  }, async () => {
+    await windows.ready();
+    return windows.view();
+  });
 
   host.route("POST", "/api/state/confirm", {
     role: "operator",
