@@ -6,6 +6,8 @@
  * readings before and after.
  */
 import assert from "node:assert/strict";
+import { startReceiver } from "./support/receiver.ts";
+import { notifications } from "../plugins/notifications/mod.ts";
 import { freePort, startBackend, through, waitFor } from "./support/daemon.ts";
 import {
   deadAddress,
@@ -19,14 +21,23 @@ import {
 Deno.test("a change to a dead port is rolled back by the guards and traffic recovers", async () => {
   const live = startBackend("live");
   const fe = freePort();
-  const d = await startConfirmDaemon(fe, live.address);
+  const rx = startReceiver();
+  const channel = (s: any) => {
+    s.notifications = {
+      channels: [{ id: "ops", type: "webhook", config: { url: `${rx.url}/ops` } }],
+    };
+  };
+  const d = await startConfirmDaemon(fe, live.address, {
+    plugins: [notifications()],
+    extra: channel,
+  });
   const traffic = startTraffic(fe);
   try {
     assert(await warmUp(traffic), "baseline traffic flows");
     const put = await d.api(
       "PUT",
       "/api/state?confirm=60s&minRequests=5",
-      stateWith(fe, deadAddress()),
+      stateWith(fe, deadAddress(), channel),
     );
     assert.equal(put.status, 200, put.text);
     assert(put.headers.get("patchpanel-confirm"), "the answer names the window");
@@ -51,9 +62,16 @@ Deno.test("a change to a dead port is rolled back by the guards and traffic reco
     assert(details.baseline["frontend/fe-main"].responses >= 5, JSON.stringify(details.baseline));
     assert(details.live["frontend/fe-main"].r5xx > 0, JSON.stringify(details.live));
     assert(details.verdicts.some((v: any) => v.status === "tripped"));
+
+    // The event reaches notifications: a webhook notice says the change was rolled back.
+    assert(await waitFor(() => rx.got.some((g) => g.body.includes("apply:rolled-back")), 10_000));
+    const notice = JSON.parse(rx.got.find((g) => g.body.includes("apply:rolled-back"))!.body);
+    assert.equal(notice.level, "warning");
+    assert.match(notice.message, new RegExp(last.id));
   } finally {
     await traffic.stop();
     await d.stop();
     await live.close();
+    await rx.close();
   }
 });

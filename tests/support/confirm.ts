@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { Plugin } from "../../core/plugin.ts";
 import { stats } from "../../plugins/stats/mod.ts";
 import {
   freePort,
@@ -55,6 +56,10 @@ export interface ConfirmDaemonOptions {
   dataDir?: string;
   /** Skip the initial apply (a restart on the same data dir). */
   noState?: boolean;
+  /** More plugins next to stats. */
+  plugins?: Plugin[];
+  /** Changes the initial state (e.g. adds a notifications channel). */
+  extra?: (state: any) => void;
 }
 
 /** A daemon with stats every 200 ms, windows from 1 s, and `fe` → `app` → `server`. */
@@ -64,16 +69,18 @@ export async function startConfirmDaemon(
   opts: ConfirmDaemonOptions = {},
 ): Promise<TestDaemon> {
   return await startTestDaemon({
-    plugins: [stats()],
+    plugins: [stats(), ...(opts.plugins ?? [])],
     dataDir: opts.dataDir,
     config: { stats: { intervalMs: 200 }, confirm: { minMs: 1000 } },
-    state: opts.noState ? undefined : simpleState(fe, [{ name: "s1", address: server }]),
+    state: opts.noState ? undefined : stateWith(fe, server, opts.extra),
   });
 }
 
 /** The state of {@link startConfirmDaemon} with `app`'s server at another address. */
-export function stateWith(fe: number, server: string): Record<string, unknown> {
-  return simpleState(fe, [{ name: "s1", address: server }]);
+export function stateWith(fe: number, server: string, extra?: (s: any) => void): any {
+  const state = simpleState(fe, [{ name: "s1", address: server }]);
+  extra?.(state);
+  return state;
 }
 
 /** An address nothing listens on (a port just freed). */
