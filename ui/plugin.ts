@@ -14,6 +14,7 @@ import { snapshotPages } from "./pages/snapshots.ts";
 import { auditPages } from "./pages/audit.ts";
 import { accessPages } from "./pages/tokens.ts";
 import { frontendPages } from "./pages/frontends.ts";
+import { pendingPages } from "./pages/pending.ts";
 
 /** The console's core pages. */
 export function uiPlugin(): Plugin {
@@ -30,6 +31,7 @@ export function uiPlugin(): Plugin {
           ...snapshotPages(),
           ...auditPages(),
           ...accessPages(),
+          ...pendingPages(),
         ]
       ) host.page(page);
     },
