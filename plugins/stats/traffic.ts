@@ -68,6 +68,7 @@ export class TrafficRecorder implements TrafficSource {
   readonly intervalMs: number;
   #ring: RingBuffer<TrafficSample>;
   #retainMs: number;
+  #detach: (() => void) | null = null;
 
   /** Sized for one sample per interval over `retainMs`. */
   constructor(private sampler: Sampler, intervalMs: number, retainMs = TRAFFIC_RETAIN_MS) {
@@ -76,9 +77,10 @@ export class TrafficRecorder implements TrafficSource {
     this.#ring = new RingBuffer(Math.ceil(retainMs / intervalMs) + 2);
   }
 
-  /** Subscribes to the sampler's new entries. */
+  /** Subscribes to the sampler's new entries (once: a second call replaces the first). */
   attach(): void {
-    this.sampler.subscribe((entry) => {
+    this.#detach?.();
+    this.#detach = this.sampler.subscribe((entry) => {
       const latest = this.sampler.latest;
       if (entry.kind !== "sample" || !latest || latest.at !== entry.at) return;
       this.#ring.push(trafficOf(latest.at, latest.table));
