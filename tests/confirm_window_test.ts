@@ -172,3 +172,26 @@ Deno.test("confirm window - malformed or out-of-range parameters are 400 and app
     await two.close();
   }
 });
+
+Deno.test("confirm window - cancel restores with the caller's role: an operator cannot undo an admin's change", async () => {
+  const one = startBackend("one");
+  const fe = freePort();
+  const d = await startConfirmDaemon(fe, one.address);
+  try {
+    const operator = await d.mintToken("operator");
+    const current = (await d.api("GET", "/api/state")).body;
+    current.haproxy.global.maxconn = 4321;
+    const put = await d.api("PUT", "/api/state?confirm=60s", current);
+    assert.equal(put.status, 200, put.text);
+    // The operator may cancel (route role), but the restore would change an admin-only field.
+    const refused = await d.api("POST", "/api/state/cancel", undefined, {}, { as: operator });
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal((await d.api("GET", "/api/state/pending")).body.pending?.status, "pending");
+    const byAdmin = await d.api("POST", "/api/state/cancel");
+    assert.equal(byAdmin.status, 200, byAdmin.text);
+    assert.notEqual((await d.api("GET", "/api/state")).body.haproxy.global.maxconn, 4321);
+  } finally {
+    await d.stop();
+    await one.close();
+  }
+});

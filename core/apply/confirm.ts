@@ -15,6 +15,7 @@
  * @module
  */
 import { conflict } from "../errors.ts";
+import type { Role } from "../plugin.ts";
 import type { Events } from "../events.ts";
 import type { Logger } from "../log.ts";
 import type { State } from "../state/schema.ts";
@@ -201,9 +202,17 @@ export class ConfirmWindows {
   }
 
   /** Rolls the window's change back now (409 without a window). */
-  async cancel(actor: string): Promise<WindowRecord> {
+  /**
+   * Rolls the window's change back now (409 without a window). The restore
+   * is authorized field by field with the caller's `role`, like a snapshot
+   * restore: an operator cannot undo an admin's change this way. A refused
+   * or failed restore is the caller's error and leaves the window pending.
+   */
+  async cancel(actor: string, role?: Role): Promise<WindowRecord> {
     const w = await this.#requirePending();
-    return await this.#track(this.#rollBack(w, actor, "cancelled", `cancelled by ${actor}`));
+    return await this.#track(
+      this.#rollBack(w, actor, "cancelled", `cancelled by ${actor}`, role),
+    );
   }
 
   /** One check now (the timer calls it; tests may too): expiry, then the guards. */
@@ -255,6 +264,7 @@ export class ConfirmWindows {
     actor: string,
     status: "rolled-back" | "cancelled",
     why: string,
+    role?: Role,
   ): Promise<WindowRecord> {
     const action = status === "rolled-back" ? "rollback:auto" : "rollback:cancel";
     const snap = this.deps.snapshots.get(w.rollbackTo);
@@ -263,8 +273,11 @@ export class ConfirmWindows {
     if (!snap) error = `snapshot ${w.rollbackTo} is gone`;
     else {
       try {
-        restored = (await this.deps.apply(snap.state, { actor, reason: action })).snapshotId;
+        restored = (await this.deps.apply(snap.state, { actor, reason: action, role }))
+          .snapshotId;
       } catch (e) {
+        // A cancel's refusal (403, 412, a failed check) is answered; the window goes on.
+        if (status === "cancelled") throw e;
         error = (e as Error)?.message ?? String(e);
       }
     }

@@ -68,7 +68,10 @@ export function confirmRoutes(host: PluginHost, deps: CoreDeps): ConfirmedApply 
     role: "operator",
     tier: "write",
     summary: "Roll the commit-confirmed window's change back now",
-  }, async (ctx) => ({ window: await windows.cancel(ctx.actor) }));
+  }, async (ctx) => ({
+    // The restore is authorized with the caller's role, like a snapshot restore.
+    window: await windows.cancel(ctx.actor, ctx.principal?.role ?? "viewer"),
+  }));
 
   return (url, actor, apply) => windows.around(confirmRequest(url, config), actor, apply);
 }
