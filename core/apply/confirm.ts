@@ -104,7 +104,7 @@ export class ConfirmWindows {
   async stop(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
-    await this.#busy;
+    await this.#busy?.catch(() => {});
   }
 
   /** The pending window with its time left, and the last window that ended. */
@@ -128,12 +128,14 @@ export class ConfirmWindows {
     apply: () => Promise<ApplyResult>,
   ): Promise<{ result: ApplyResult; window: WindowRecord | null }> {
     await this.ready();
+    // A check or rollback in flight settles first (a rollback may end the window).
+    while (this.#busy) await this.#busy.catch(() => {});
     const open = this.#file.pending;
-    if (this.#starting || this.#busy || (open && !req.supersede)) {
+    if (this.#starting || (open && !req.supersede)) {
       throw conflict(
-        open && !this.#starting && !this.#busy
-          ? "a commit-confirmed window is pending: confirm or cancel it, or send supersede=true"
-          : "a commit-confirmed window is being opened, checked or rolled back; retry",
+        this.#starting
+          ? "a commit-confirmed window is being opened; retry"
+          : "a commit-confirmed window is pending: confirm or cancel it, or send supersede=true",
         { pending: this.view().pending },
       );
     }
@@ -201,7 +203,6 @@ export class ConfirmWindows {
     return ended;
   }
 
-  /** Rolls the window's change back now (409 without a window). */
   /**
    * Rolls the window's change back now (409 without a window). The restore
    * is authorized field by field with the caller's `role`, like a snapshot
