@@ -45,9 +45,17 @@ Deno.test("confirm window - a harmless change under traffic is kept when the win
       JSON.stringify(fivexx),
     );
     assert.equal((await through(fe)).body, "two");
-    const audit = await d.api("GET", "/api/audit?category=state&limit=50");
-    assert(auditActions(audit.body.entries).includes("confirm:kept"));
-    assert(!auditActions(audit.body.entries).includes("rollback:auto"));
+    // The audit entry is written right after the window's record ends.
+    let actions: string[] = [];
+    assert(
+      await waitFor(async () => {
+        const audit = await d.api("GET", "/api/audit?category=state&limit=50");
+        actions = auditActions(audit.body.entries);
+        return actions.includes("confirm:kept");
+      }),
+      actions.join(","),
+    );
+    assert(!actions.includes("rollback:auto"));
   } finally {
     await traffic.stop();
     await d.stop();
