@@ -17,6 +17,7 @@ import type { Plugin } from "./plugin.ts";
 export const CORE_EVENTS: ReadonlySet<string> = new Set([
   "apply:succeeded",
   "apply:failed",
+  "apply:rolled-back",
   "haproxy:process",
 ]);
 

@@ -37,6 +37,21 @@ export interface Events {
     /** The plugin whose render hook or check failed the apply, when one did. */
     plugin?: string;
   };
+  /**
+   * A commit-confirmed window's change was rolled back: a guard tripped (`trigger: guard`)
+   * or an operator cancelled it (`cancel`); `ok` false when the rollback itself failed.
+   */
+  "apply:rolled-back": {
+    actor: string;
+    windowId: string;
+    trigger: "guard" | "cancel";
+    /** The snapshot restored (the state before the window). */
+    rollbackTo: string;
+    /** The snapshot the rollback's apply recorded; null when it failed. */
+    snapshotId: string | null;
+    ok: boolean;
+    message: string;
+  };
   /** The supervised HAProxy process was restarted or exited. */
   "haproxy:process": { kind: string; detail: string };
   /** A server went from up to down (the stats sampler; plugins/stats declares the same). */

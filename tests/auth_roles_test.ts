@@ -123,6 +123,17 @@ Deno.test("role matrix - every registered route enforces its declared role for e
     // Sanity: the matrix really covers the auth plugin's and the core's routes.
     assert.ok(routes.some((r) => r.path === "/api/state" && r.method === "PUT"));
     assert.ok(routes.some((r) => r.path === "/api/users" && r.method === "POST"));
+    // Commit-confirmed windows: pending is viewer, confirm and cancel need the applying role.
+    for (
+      const [method, path, role] of [
+        ["GET", "/api/state/pending", "viewer"],
+        ["POST", "/api/state/confirm", "operator"],
+        ["POST", "/api/state/cancel", "operator"],
+      ]
+    ) {
+      const r = routes.find((x) => x.path === path && x.method === method);
+      assert.equal(r?.options.role, role, `${method} ${path}`);
+    }
     const failures: string[] = [];
     for (const route of routes) {
       for (const caller of callers) {

@@ -20,6 +20,7 @@ import { type FieldErrors, Form, type Issue, issuesByField } from "./components/
 import { Diff } from "./components/diff.ts";
 import { describeError, ErrorBox, type HintView } from "./components/errors.ts";
 import { redirect } from "./respond.ts";
+import { ConfirmChoice, confirmQuery } from "./components/pending_banner.ts";
 
 /** A state document as the UI handles it: plain JSON. */
 export type StateDoc = Record<string, unknown> & {
@@ -180,6 +181,7 @@ export function Review(props: {
         <input type="hidden" name="etag" value=${props.etag} />
         <input type="hidden" name="_entity" value=${props.entityId ?? ""} />
         <input type="hidden" name="_original" value=${props.originalId ?? ""} />
+        <${ConfirmChoice} />
         <div class="actions">
           <button type="submit" class="primary">Apply: ${props.what}</button>
           <a class="button" href="">Discard and start over</a>
@@ -197,7 +199,10 @@ export function Review(props: {
 export function putState(ctx: PageContext, state: unknown, etag: string): Promise<ApiReply> {
   const headers: Record<string, string> = etag ? { "if-match": etag } : {};
   const reason = `ui:${ctx.url.pathname}`;
-  const query = `reason=${encodeURIComponent(reason)}&allowDestructive=true`;
+  // The dialog's "keep if traffic stays healthy" choice: a commit-confirmed window.
+  const query = `reason=${encodeURIComponent(reason)}&allowDestructive=true${
+    confirmQuery(ctx.form)
+  }`;
   return ctx.api("PUT", `/api/state?${query}`, state, headers);
 }
 

@@ -13,6 +13,8 @@ import type { NavGroup } from "../core/pages.ts";
 import type { Principal } from "../core/plugin.ts";
 import { assetUrl } from "./assets.ts";
 import { Form } from "./components/form.ts";
+import { PendingBanner, type PendingWindow } from "./components/pending_banner.ts";
+import { covers } from "../core/auth/roles.ts";
 
 /** What the layout needs besides the page body. */
 export interface LayoutProps {
@@ -24,6 +26,8 @@ export interface LayoutProps {
   flash: Flash | null;
   /** Public pages (login, setup) get a centred frame without navigation. */
   bare: boolean;
+  /** A commit-confirmed window in progress: a banner on every page (core/apply/confirm.ts). */
+  pending?: PendingWindow | null;
   children: ComponentChildren;
 }
 
@@ -60,6 +64,14 @@ function Sidebar(props: { nav: LayoutProps["nav"]; path: string; principal: Prin
 /** The whole document for one page. */
 export function Layout(props: LayoutProps): VNode {
   const body = html`<main id="main" tabindex="-1">
+    ${
+    props.pending
+      ? html`
+        <${PendingBanner} window=${props.pending}
+          canAct=${!!props.principal && covers(props.principal.role, "operator")} />
+      `
+      : null
+  }
     <h1>${props.title}</h1>
     ${props.children}
   </main>`;

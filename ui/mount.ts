@@ -21,6 +21,7 @@ import { buildNav } from "./nav.ts";
 import { CLEAR_FLASH, PAGE_HEADERS, readFlash } from "./respond.ts";
 import { assetResponse } from "./assets.ts";
 import { ErrorBox } from "./components/errors.ts";
+import type { PendingWindow } from "./components/pending_banner.ts";
 
 /** The daemon's request handler, used for in-process API calls. */
 export type Dispatch = (req: Request, info: Deno.ServeHandlerInfo) => Promise<Response>;
@@ -115,6 +116,17 @@ async function csrfToken(ctx: RequestContext, api: PageContext["api"]): Promise<
   return typeof token === "string" ? token : "";
 }
 
+/** The commit-confirmed window in progress, for the banner of a signed-in, non-public page. */
+async function pendingWindow(
+  api: PageContext["api"],
+  page: PageRecord,
+  rctx: RequestContext,
+): Promise<PendingWindow | null> {
+  if (page.role === "public" || !rctx.principal) return null;
+  const r = await api<{ pending?: PendingWindow | null }>("GET", "/api/state/pending");
+  return r.ok && r.body && typeof r.body === "object" ? r.body.pending ?? null : null;
+}
+
 async function servePage(
   registry: Registry,
   page: PageRecord,
@@ -157,6 +169,7 @@ async function servePage(
     body = result.body;
   } else body = result as VNode;
   const flash = readFlash(rctx.req);
+  const pending = await pendingWindow(api, page, rctx);
   const markup = renderToString(
     Layout({
       title,
@@ -166,6 +179,7 @@ async function servePage(
       principal: rctx.principal,
       flash,
       bare: page.role === "public",
+      pending,
       children: body,
     }),
   );

@@ -15,6 +15,7 @@ import { auditPages } from "./pages/audit.ts";
 import { accessPages } from "./pages/tokens.ts";
 import { frontendPages } from "./pages/frontends.ts";
 import { systemPages } from "./pages/system.ts";
+import { pendingPages } from "./pages/pending.ts";
 
 /** The console's core pages. */
 export function uiPlugin(): Plugin {
@@ -32,6 +33,7 @@ export function uiPlugin(): Plugin {
           ...auditPages(),
           ...accessPages(),
           ...systemPages(),
+          ...pendingPages(),
         ]
       ) host.page(page);
     },

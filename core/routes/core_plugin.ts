@@ -14,15 +14,20 @@ import { processRoutes } from "./process.ts";
 import { systemRoutes } from "./system.ts";
 import { clientErrorRoutes } from "./client_errors.ts";
 import { errorPageRoutes } from "./error_pages.ts";
+import { confirmRoutes } from "./confirm.ts";
+import { ConfirmConfig } from "../apply/confirm_params.ts";
 
 /** The built-in `core` plugin; `deps` is filled in before setup runs. */
 export function corePlugin(deps: () => CoreDeps): Plugin {
   return definePlugin({
     name: "core",
+    // Commit-confirmed applies (core/apply/confirm*.ts): window bounds and guard defaults.
+    config: { confirm: ConfirmConfig.default(ConfirmConfig.parse({})) },
     setup(host) {
       const d = deps();
-      stateRoutes(host, d);
-      historyRoutes(host, d);
+      const confirmed = confirmRoutes(host, d);
+      stateRoutes(host, d, confirmed);
+      historyRoutes(host, d, confirmed);
       haproxyRoutes(host, d);
       driftRoutes(host, d);
       processRoutes(host, d);

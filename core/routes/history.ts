@@ -9,6 +9,7 @@ import type { PluginHost } from "../plugin.ts";
 import { SNAPSHOT_ID_PATTERN } from "../store/snapshots.ts";
 import type { CoreDeps } from "./deps.ts";
 import { destructiveGuard } from "./state_body.ts";
+import { type ConfirmedApply, confirmHeaders } from "./confirm.ts";
 
 /** Parses an optional positive integer query parameter, 400 when malformed or out of range. */
 export function intParam(
@@ -35,8 +36,12 @@ function snapshotIdParam(id: string): string {
   return id;
 }
 
-/** Registers /api/snapshots* and /api/audit. */
-export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
+/** Registers /api/snapshots* and /api/audit; restore runs under `?confirm=` like PUT. */
+export function historyRoutes(
+  host: PluginHost,
+  deps: CoreDeps,
+  confirmed: ConfirmedApply = async (_u, _a, apply) => ({ result: await apply(), window: null }),
+): void {
   host.route("GET", "/api/snapshots", {
     role: "viewer",
     tier: "read",
@@ -61,18 +66,27 @@ export function historyRoutes(host: PluginHost, deps: CoreDeps): void {
     const id = snapshotIdParam(ctx.params.id);
     const snap = deps.snapshots.get(id);
     if (!snap) throw notFound(`snapshot '${id}' not found`);
-    const result = await deps.pipeline.apply(snap.state, {
-      actor: ctx.actor,
-      reason: `restore:${id}`,
-      guard: destructiveGuard(
-        ctx.url,
-        deps.limits.destructiveShare,
-        `restoring snapshot ${id}`,
-      ),
-      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
-    });
+    const { result, window } = await confirmed(
+      ctx.url,
+      ctx.actor,
+      () =>
+        deps.pipeline.apply(snap.state, {
+          actor: ctx.actor,
+          reason: `restore:${id}`,
+          guard: destructiveGuard(
+            ctx.url,
+            deps.limits.destructiveShare,
+            `restoring snapshot ${id}`,
+          ),
+          role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+        }),
+    );
     return new Response(JSON.stringify(deps.secrets.redact(result.state)), {
-      headers: { "content-type": "application/json; charset=utf-8", etag: result.etag },
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        etag: result.etag,
+        ...confirmHeaders(window),
+      },
     });
   });
 

@@ -13,12 +13,17 @@ import { serverTiming } from "../apply/stage_clock.ts";
 import { destructiveGuard, destructivePreview, readStateDocument } from "./state_body.ts";
 import { assertJsonPatchType, patchCurrent, readJsonPatch } from "./state_patch.ts";
 import type { ApplyResult } from "../apply/types.ts";
+import { type ConfirmedApply, confirmHeaders } from "./confirm.ts";
 
 /** How often a PATCH without If-Match is recomputed when another change lands meanwhile. */
 const PATCH_ATTEMPTS = 3;
 
 /** Registers GET/PUT/PATCH /api/state and POST /api/state/plan. */
-export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
+export function stateRoutes(
+  host: PluginHost,
+  deps: CoreDeps,
+  confirmed: ConfirmedApply = async (_u, _a, apply) => ({ result: await apply(), window: null }),
+): void {
   host.route("GET", "/api/state", {
     role: "viewer",
     tier: "read",
@@ -50,14 +55,16 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     const reading = readStateDocument(ctx, deps.limits);
     const body = await auditRefusal(host, ctx.actor, reason, t0, reading);
     const parse = { name: "parse", ms: performance.now() - t0 };
-    const result = await deps.pipeline.apply(body, {
-      actor: ctx.actor,
-      reason,
-      ifMatch: ctx.req.headers.get("if-match"),
-      guard,
-      role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
-    });
-    return applied(deps, result, parse);
+    // `?confirm=`: a watch window after the apply; 409 while another one is pending.
+    const { result, window } = await confirmed(ctx.url, ctx.actor, () =>
+      deps.pipeline.apply(body, {
+        actor: ctx.actor,
+        reason,
+        ifMatch: ctx.req.headers.get("if-match"),
+        guard,
+        role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+      }));
+    return withHeaders(applied(deps, result, parse), confirmHeaders(window));
   });
 
   host.route("PATCH", "/api/state", {
@@ -94,14 +101,19 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
       const parse = { name: "parse", ms: performance.now() - started };
       try {
         // The pipeline refuses (412) if another change lands between the patch and its lock.
-        const result = await deps.pipeline.apply(patched.document, {
-          actor: ctx.actor,
-          reason,
-          ifMatch: patched.base,
-          guard,
-          role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
-        });
-        return patchAnswer(deps, ctx.req, result, parse);
+        const { result, window } = await confirmed(
+          ctx.url,
+          ctx.actor,
+          () =>
+            deps.pipeline.apply(patched.document, {
+              actor: ctx.actor,
+              reason,
+              ifMatch: patched.base,
+              guard,
+              role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+            }),
+        );
+        return withHeaders(patchAnswer(deps, ctx.req, result, parse), confirmHeaders(window));
       } catch (error) {
         // Without If-Match the caller asked for "this change on whatever is live": recompute it.
         const raced = error instanceof HttpError && error.code === "PreconditionFailed";
@@ -128,6 +140,12 @@ export function stateRoutes(host: PluginHost, deps: CoreDeps): void {
     });
     return { ...plan, ...destructivePreview(deps, raw) };
   });
+}
+
+/** Adds headers to an answer (the window a commit-confirmed apply opened). */
+function withHeaders(reply: Reply, headers: Record<string, string>): Reply {
+  for (const [k, v] of Object.entries(headers)) reply.headers[k] = v;
+  return reply;
 }
 
 /** The headers of an applied change: ETag, Server-Timing, the path it took, warnings. */

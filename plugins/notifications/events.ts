@@ -1,7 +1,7 @@
 /**
  * Which server-side events become notices, and how each reads. The
  * notifications plugin listens to these through the typed event bus only:
- * the core emits `apply:failed`, `haproxy:process` and `auth:lockout`; the
+ * the core emits `apply:failed`, `apply:rolled-back`, `haproxy:process` and `auth:lockout`; the
  * stats plugin `server:down`, `server:up` and `backend:down`; the tls plugin
  * `cert:expiring`; certificate renewal and cluster plugins the rest.
  *
@@ -34,6 +34,17 @@ export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
       p.stage === "validate" ? "was refused" : `failed at the ${p.stage} stage and was rolled back`
     }: ${p.message}`,
     entity: p.stage,
+    page: "/audit",
+  }),
+  "apply:rolled-back": (p) => ({
+    event: "apply:rolled-back",
+    category: "apply",
+    level: p.ok ? "warning" : "error",
+    title: p.trigger === "guard"
+      ? (p.ok ? "change rolled back: traffic got worse" : "automatic rollback failed")
+      : (p.ok ? "change rolled back by an operator" : "rollback failed"),
+    message: `Commit-confirmed window ${p.windowId}: ${p.message} (restoring ${p.rollbackTo}).`,
+    entity: p.windowId,
     page: "/audit",
   }),
   "haproxy:process": (p) => ({

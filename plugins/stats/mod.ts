@@ -25,6 +25,7 @@ import { ApplyMetrics } from "./own_metrics.ts";
 import { registerRoutes } from "./routes.ts";
 import { Sampler } from "./sampler.ts";
 import { StreamHub } from "./sse.ts";
+import { TrafficRecorder } from "./traffic.ts";
 
 /** The `stats` section of config.yaml. */
 export const StatsConfig = z.object({
@@ -83,11 +84,17 @@ export function stats(options: Partial<StatsOptions> = {}): Plugin {
           }
         },
       });
+      // The core's commit-confirmed applies judge traffic from these (core/apply/confirm*.ts).
+      const traffic = new TrafficRecorder(sampler, config.intervalMs);
+      host.provide("traffic", traffic);
       const hub = new StreamHub(opts.heartbeatMs);
       registerRoutes(host, { sampler, hub, applies, ...config });
       host.service({
         name: "sampler",
-        start: () => sampler.start(),
+        start: () => {
+          traffic.attach();
+          return sampler.start();
+        },
         stop: async () => {
           hub.closeAll();
           await sampler.stop();
