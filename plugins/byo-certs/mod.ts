@@ -4,7 +4,8 @@
  * stores them as `<byoCerts>/<name>/{fullchain,privkey,cert}.pem` (0600
  * files, 0700 directories), and reloads HAProxy when a replaced certificate
  * is being served. The state refers to an upload through a `state.tls.certs`
- * entry whose provider has kind `byo` (owned by the tls plugin). Its console
+ * entry whose provider has kind `byo`, which this plugin registers with the
+ * tls plugin's `tls-provider-kinds` (kind.ts). Its console
  * page (`pages.ts`) validates, uploads and lists uploads.
  *
  * @example
@@ -18,6 +19,7 @@ import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { ByoStore } from "./store.ts";
 import { byoRoutes } from "./routes.ts";
 import { byoPages } from "./pages.ts";
+import { BYO_KIND } from "./kind.ts";
 
 /** Options of the byo-certs plugin (none yet; the directory comes from the data paths). */
 export type ByoCertsOptions = Record<never, never>;
@@ -30,6 +32,9 @@ export function byoCerts(_options: ByoCertsOptions = defaults): Plugin {
   return definePlugin({
     name: "byo-certs",
     dependencies: ["tls"],
+    prepare(ctx) {
+      ctx.use("tls-provider-kinds")?.register(BYO_KIND);
+    },
     setup(host) {
       byoRoutes(host, new ByoStore(host.paths.byoCerts));
       for (const page of byoPages()) host.page(page);
