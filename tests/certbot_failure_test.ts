@@ -140,6 +140,15 @@ Deno.test({
     >;
     assert.equal(failed.kind, "certbot-missing");
     assert.match((await servedCert(tlsPort, "a.test")).subject, /patchpanel placeholder/);
+
+    // The console's certificates page shows the last error and a renew button.
+    const { cookie } = await d.login();
+    const page = await fetch(`${d.url}/certificates`, { headers: { cookie } });
+    const markup = await page.text();
+    assert.equal(page.status, 200);
+    assert.match(markup, /issue certbot-missing/);
+    assert.match(markup, /certbot is not installed/);
+    assert.match(markup, /<button type="submit">Renew<\/button>/);
   } finally {
     await d.stop();
     await app.close();
