@@ -253,6 +253,8 @@ export interface PrepareContext {
   readonly paths: DataPaths;
   /** Offers a capability to other plugins and the core; once per key. */
   provide<K extends keyof Providers>(key: K, impl: Providers[K]): void;
+  /** A capability a dependency provided in its own `prepare`, or undefined. */
+  use<K extends keyof Providers>(key: K): Providers[K] | undefined;
 }
 
 /** A plugin: a name, what it needs, what it adds to the state and config, and its setup. */

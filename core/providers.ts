@@ -20,8 +20,10 @@
  *
  * @module
  */
+import type { z } from "zod";
 import { StartupError } from "./errors.ts";
 import type { State } from "./state/schema.ts";
+import type { DataPaths } from "./paths.ts";
 
 /** What a GeoIP lookup knows about one address; every part may be unknown. */
 export interface GeoRecord {
@@ -55,8 +57,73 @@ export interface LuaNames {
   namesFor(state: State): ReadonlySet<string>;
 }
 
+/** A `state.tls.providers` entry: an id, a kind, and that kind's own settings. */
+export interface TlsProviderEntry {
+  /** The provider's id, which certificates name as `providerId`. */
+  id: string;
+  /** Which registered kind supplies its certificates' files. */
+  kind: string;
+  /** The kind's own settings, as its schema parsed them. */
+  [setting: string]: unknown;
+}
+
+/** A `state.tls.certs` entry, whatever its provider's kind. */
+export interface TlsCertEntry {
+  id: string;
+  providerId: string;
+  /** The provider's name for the certificate's files. */
+  name: string;
+  /** The SNI names it serves. */
+  domains: string[];
+}
+
+/** Where a certificate's PEM files are: the chain (leaf first) and its private key. */
+export interface CertMaterial {
+  /** Absolute path of the chain, leaf first. */
+  fullchain: string;
+  /** Absolute path of the private key. */
+  privkey: string;
+}
+
+/**
+ * One kind of TLS provider (`byo`, `letsencrypt`, …): the schema of its
+ * `state.tls.providers` entries and where its certificates' files are.
+ * The tls plugin owns the providers list; a plugin adds a kind during its
+ * `prepare`, so states naming the kind validate from the first start.
+ */
+export interface TlsProviderKind {
+  /** The `kind` literal. */
+  kind: string;
+  /** The plugin that registers it, for clashes and listings. */
+  owner: string;
+  /** A strict `z.object` with `id` and `kind: z.literal(kind)`. */
+  schema: z.ZodObject;
+  /**
+   * The files of one certificate of a provider of this kind. Called while
+   * rendering (synchronously): the files need not exist (haproxy -c then
+   * refuses the state, with a render warning naming the path).
+   */
+  materialize(provider: TlsProviderEntry, cert: TlsCertEntry, paths: DataPaths): CertMaterial;
+  /**
+   * Optional: what the kind knows about a certificate beyond its files (the
+   * last issuance and its result), listed by `GET /api/certificates` as
+   * the certificate's `details`.
+   */
+  details?(provider: TlsProviderEntry, cert: TlsCertEntry): Record<string, unknown>;
+}
+
+/** The `tls-provider-kinds` capability: registers kinds (the tls plugin provides it). */
+export interface TlsProviderKinds {
+  /** Adds a kind; a kind registered twice is a start-up error. */
+  register(kind: TlsProviderKind): void;
+  /** The registered kind, or undefined. */
+  get(kind: string): TlsProviderKind | undefined;
+}
+
 /** Capability key → contract. Extend by declaration merging. */
 export interface Providers {
+  /** Kinds of `state.tls.providers` (the tls plugin provides it; byo-certs, certbot add). */
+  "tls-provider-kinds": TlsProviderKinds;
   /** Address → location lookups (the geoip plugin provides it). */
   geoip: GeoLookup;
   /** What enabled Lua plugins register (the lua plugin provides it). */

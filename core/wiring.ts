@@ -58,7 +58,11 @@ export function wireCore(input: WiringInput): CoreServices {
   const { registry, paths, db, log, events, haproxy } = input;
   // Before any state is validated: plugins whose checks read their own files load them here.
   for (const p of registry.plugins) {
-    p.prepare?.({ paths, provide: (key, impl) => registry.provide(p.name, key, impl) });
+    p.prepare?.({
+      paths,
+      provide: (key, impl) => registry.provide(p.name, key, impl),
+      use: (key) => registry.providers.use(key),
+    });
   }
   const audit = new AuditLog(db);
   const snapshots = new SnapshotStore(db);

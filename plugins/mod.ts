@@ -8,6 +8,7 @@ import type { Plugin } from "../core/plugin.ts";
 import { runtime } from "./runtime/mod.ts";
 import { tls } from "./tls/mod.ts";
 import { byoCerts } from "./byo-certs/mod.ts";
+import { certbot } from "./certbot/mod.ts";
 import { trustedCas } from "./trusted-cas/mod.ts";
 import { stats } from "./stats/mod.ts";
 import { geoip } from "./geoip/mod.ts";
@@ -22,6 +23,7 @@ export function defaultPlugins(): Plugin[] {
     runtime(),
     tls(),
     byoCerts(),
+    certbot(),
     trustedCas(),
     stats(),
     geoip(),

@@ -71,10 +71,16 @@ Deno.test("certificates - lists every cert with SANs, days left, binds and statu
     assert.equal(seen.length, 1);
 
     // The next day it is due again, once.
-    const watcher = new ExpiryWatcher(d.db, d.paths, 10, (e) => {
-      seen.push(e);
-      return Promise.resolve();
-    });
+    const watcher = new ExpiryWatcher(
+      d.db,
+      d.paths,
+      d.registry.providers.use("tls-provider-kinds")!,
+      10,
+      (e) => {
+        seen.push(e);
+        return Promise.resolve();
+      },
+    );
     const tomorrow = new Date(Date.now() + 86_400_000);
     assert.equal((await watcher.check(d.store.current()!, tomorrow)).length, 1);
     assert.equal((await watcher.check(d.store.current()!, tomorrow)).length, 0);

@@ -4,7 +4,8 @@
  * stores them as `<byoCerts>/<name>/{fullchain,privkey,cert}.pem` (0600
  * files, 0700 directories), and reloads HAProxy when a replaced certificate
  * is being served. The state refers to an upload through a `state.tls.certs`
- * entry whose provider has kind `byo` (owned by the tls plugin). Its console
+ * entry whose provider has kind `byo`, which this plugin registers with the
+ * tls plugin's `tls-provider-kinds` (kind.ts). Its console
  * page (`pages.ts`) validates, uploads and lists uploads.
  *
  * @example
@@ -20,6 +21,7 @@ import { byoRoutes } from "./routes.ts";
 import { byoPages } from "./pages.ts";
 import { byoFileSource } from "./files.ts";
 import { Mutex } from "../../core/apply/mutex.ts";
+import { BYO_KIND } from "./kind.ts";
 
 /** Options of the byo-certs plugin (none yet; the directory comes from the data paths). */
 export type ByoCertsOptions = Record<never, never>;
@@ -32,6 +34,9 @@ export function byoCerts(_options: ByoCertsOptions = defaults): Plugin {
   return definePlugin({
     name: "byo-certs",
     dependencies: ["tls"],
+    prepare(ctx) {
+      ctx.use("tls-provider-kinds")?.register(BYO_KIND);
+    },
     setup(host) {
       const store = new ByoStore(host.paths.byoCerts);
       const uploads = new Mutex();

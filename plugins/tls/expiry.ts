@@ -11,6 +11,7 @@ import type { State } from "../../core/state/schema.ts";
 import type { Events } from "../../core/events.ts";
 import type { DataPaths } from "../../core/paths.ts";
 import { inventory } from "./inventory.ts";
+import type { TlsProviderKinds } from "../../core/providers.ts";
 
 /**
  * The payload of `cert:expiring`, as core/events.ts declares it (there, so
@@ -28,6 +29,7 @@ export class ExpiryWatcher {
   constructor(
     private db: DatabaseSync,
     private paths: DataPaths,
+    private kinds: TlsProviderKinds,
     private warningDays: number,
     private emit: (payload: CertExpiring) => Promise<void>,
   ) {}
@@ -36,7 +38,7 @@ export class ExpiryWatcher {
   async check(state: State, now: Date = new Date()): Promise<CertExpiring[]> {
     const day = now.toISOString().slice(0, 10);
     const emitted: CertExpiring[] = [];
-    for (const info of await inventory(state, this.paths, this.warningDays, now)) {
+    for (const info of await inventory(state, this.paths, this.kinds, this.warningDays, now)) {
       if (info.status !== "expiring" && info.status !== "expired") continue;
       const seen = this.db.prepare("SELECT day FROM tls_expiry_notice WHERE cert_id = ?")
         .get(info.id);

@@ -6,11 +6,11 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { State } from "../../core/state/schema.ts";
 import type { DataPaths } from "../../core/paths.ts";
 import { daysUntil, oneLineName, parseCertificates, subjectAltNames } from "../../core/pem.ts";
-import { certFilesDir } from "./schema.ts";
+import { certMaterial } from "./schema.ts";
+import type { TlsProviderKinds } from "../../core/providers.ts";
 
 /** How a certificate stands: `missing` when its files cannot be read. */
 export type CertStatus = "ok" | "expiring" | "expired" | "missing";
@@ -31,6 +31,8 @@ export interface CertificateInfo {
   status: CertStatus;
   /** Why the files could not be read, when `status` is `missing`. */
   error?: string;
+  /** What the provider's kind adds (certbot: the last issuance or renewal and its result). */
+  details?: Record<string, unknown>;
 }
 
 /** The status of a certificate expiring at `notAfter`. */
@@ -56,6 +58,7 @@ export function usage(state: State): Map<string, string[]> {
 export async function inventory(
   state: State,
   paths: DataPaths,
+  kinds: TlsProviderKinds,
   warningDays: number,
   now: Date = new Date(),
 ): Promise<CertificateInfo[]> {
@@ -71,6 +74,9 @@ export async function inventory(
       name: cert.name,
       domains: cert.domains,
       usedBy: used.get(cert.id) ?? [],
+      ...(provider && kinds.get(provider.kind)?.details
+        ? { details: kinds.get(provider.kind)!.details!(provider, cert) }
+        : {}),
     };
     const missing = (error: string): CertificateInfo => ({
       ...base,
@@ -85,7 +91,12 @@ export async function inventory(
       out.push(missing(`provider '${cert.providerId}' does not exist`));
       continue;
     }
-    const file = join(certFilesDir(paths, provider, cert), "fullchain.pem");
+    const files = certMaterial(kinds, paths, provider, cert);
+    if (!files) {
+      out.push(missing(`no loaded plugin provides TLS provider kind '${provider.kind}'`));
+      continue;
+    }
+    const file = files.fullchain;
     let text: string;
     try {
       text = await Deno.readTextFile(file);

@@ -6,8 +6,9 @@
  * `cert:expiring` once a day for each certificate near its end. Its console
  * page (`pages.ts`) lists the certificates with days left and binds.
  *
- * Providers plug in by kind: `byo` files come from the byo-certs plugin's
- * uploads; a `letsencrypt` kind comes later from the certbot plugin.
+ * Providers plug in by kind: the plugin provides `tls-provider-kinds`
+ * during `prepare`, and byo-certs (`byo`, uploads) or certbot
+ * (`letsencrypt`) register theirs there in their own `prepare`.
  *
  * @example
  * ```ts
@@ -20,9 +21,10 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
-import { TLS_DEFAULT, TLS_FIELD_ROLES, TlsState } from "./schema.ts";
+import { TLS_DEFAULT, TLS_FIELD_ROLES, tlsStateSchema } from "./schema.ts";
 import { tlsChecks } from "./checks.ts";
-import { expectedFiles, renderTls, tlsRenderDir } from "./render.ts";
+import { expectedFiles, tlsRenderDir, tlsRenderHook } from "./render.ts";
+import { ProviderKindRegistry } from "./kinds.ts";
 import { inventory } from "./inventory.ts";
 import { EXPIRY_MIGRATIONS, ExpiryWatcher } from "./expiry.ts";
 import { tlsPages } from "./pages.ts";
@@ -48,31 +50,36 @@ export const TlsConfig = z.object({
 /** Makes the tls plugin. */
 export function tls(options: TlsOptions = {}): Plugin {
   const opts = { ...defaults, ...options };
+  const kinds = new ProviderKindRegistry();
   return definePlugin({
     name: "tls",
     // Named before plugin namespaces; declared, it is this plugin's alone.
     events: ["cert:expiring"],
-    schema: { tls: TlsState.default(TLS_DEFAULT) },
+    schema: { tls: tlsStateSchema(kinds).default(TLS_DEFAULT) },
     fieldRoles: TLS_FIELD_ROLES,
     checks: [tlsChecks],
     config: { tls: TlsConfig },
+    prepare(ctx) {
+      ctx.provide("tls-provider-kinds", kinds);
+    },
     setup(host) {
       const { expiryWarningDays } = TlsConfig.parse(host.config.tls);
       host.migrate(EXPIRY_MIGRATIONS);
-      host.render(renderTls);
+      host.render(tlsRenderHook(kinds));
 
       host.route("GET", "/api/certificates", {
         role: "viewer",
         tier: "read",
         summary: "Every certificate of every provider: SANs, expiry, days left, binds, status",
       }, async () => ({
-        certificates: await inventory(host.state(), host.paths, expiryWarningDays),
+        certificates: await inventory(host.state(), host.paths, kinds, expiryWarningDays),
       }));
       for (const page of tlsPages()) host.page(page);
 
       const watcher = new ExpiryWatcher(
         host.db,
         host.paths,
+        kinds,
         expiryWarningDays,
         (payload) => host.emit("cert:expiring", payload),
       );

@@ -10,7 +10,68 @@ import type { PageContext, PageDefinition, PageResult } from "../../core/pages.t
 import { html } from "../../ui/html.ts";
 import { Table } from "../../ui/components/table.ts";
 import { ErrorBox } from "../../ui/components/errors.ts";
+import { Form } from "../../ui/components/form.ts";
+import { redirect } from "../../ui/respond.ts";
+import { isName } from "../../core/state/names.ts";
 import type { CertificateInfo, CertStatus } from "./inventory.ts";
+
+/** What a provider kind that issues certificates (certbot) reports in `details.lastRun`. */
+interface LastRun {
+  action: string;
+  at: string;
+  ok: boolean;
+  error: { kind: string; message: string } | null;
+}
+
+function lastRunOf(c: CertificateInfo): LastRun | null {
+  const run = (c.details as { lastRun?: LastRun | null } | undefined)?.lastRun;
+  return run ?? null;
+}
+
+/** The last issuance or renewal and, for issued kinds, a renew button. */
+function lastRun(c: CertificateInfo) {
+  if (c.providerKind !== "letsencrypt") return html`<span class="muted">uploaded</span>`;
+  const run = lastRunOf(c);
+  return html`
+    ${run
+      ? html`
+        <span class=${run.ok ? "badge ok" : "badge bad"}>${run.action} ${run.ok
+          ? "ok"
+          : run.error?.kind ?? "failed"}</span> <span
+          class="muted">${run.at.slice(0, 16).replace("T", " ")}</span>${run.error
+            ? html`<div class="error">${run.error.message}</div>`
+            : null}
+      `
+      : html`<span class="muted">not yet issued</span>`}
+        <${Form} label=${`Renew ${c.id}`}>
+      <input type="hidden" name="renew" value=${c.id} />
+      <button type="submit">Renew</button>
+      </${Form}>
+  `;
+}
+
+/** The renew button's post: `POST /api/certificates/{id}/renew`, then back with a flash. */
+async function action(ctx: PageContext): Promise<PageResult> {
+  const id = ctx.form?.get("renew") ?? "";
+  if (!isName(id)) return redirect("/certificates", { kind: "bad", message: "no certificate" });
+  const r = await ctx.api<
+    { results: { ok: boolean; renewed: boolean; error?: { message: string } }[] }
+  >(
+    "POST",
+    `/api/certificates/${id}/renew`,
+    { force: false },
+  );
+  if (!r.ok) {
+    return redirect("/certificates", { kind: "bad", message: `renewing ${id} failed` });
+  }
+  const res = r.body.results[0];
+  return redirect(
+    "/certificates",
+    res?.ok
+      ? { kind: "ok", message: res.renewed ? `${id} renewed` : `${id} is not due yet` }
+      : { kind: "bad", message: `${id}: ${res?.error?.message ?? "renewal failed"}` },
+  );
+}
 
 const STATUS_CLASS: Record<CertStatus, string> = {
   ok: "badge ok",
@@ -67,6 +128,7 @@ async function render(ctx: PageContext): Promise<PageResult> {
                 c.error ? html`<div class="error">${c.error}</div>` : null
               }`,
           },
+          { label: "Last issuance", cell: lastRun },
           {
             label: "Served by",
             cell: (c: CertificateInfo) =>
@@ -87,5 +149,7 @@ export function tlsPages(): PageDefinition[] {
     role: "viewer",
     nav: { group: "Security", order: 30 },
     render,
+    action,
+    actionRole: "operator",
   }];
 }

@@ -19,7 +19,8 @@ import type { BindTlsModel, FrontendModel } from "../../core/state/haproxy_schem
 import type { ConfigModel, Directive, Entity } from "../../core/render/model.ts";
 import type { RenderContext } from "../../core/render/haproxy.ts";
 import type { DataPaths } from "../../core/paths.ts";
-import { certFilesDir, type TlsCertModel, type TlsProviderModel } from "./schema.ts";
+import { certMaterial, type TlsCertModel, type TlsProviderModel } from "./schema.ts";
+import type { TlsProviderKinds } from "../../core/providers.ts";
 import { CIPHER_PROFILES } from "./ciphers.ts";
 
 /** Where the generated crt-lists and PEM bundles live. */
@@ -66,8 +67,18 @@ export function expectedFiles(state: State, paths: DataPaths): Set<string> {
   return out;
 }
 
-/** The render hook. */
-export function renderTls(model: ConfigModel, state: State, ctx: RenderContext): void {
+/** The render hook, reading certificates' files where their provider kinds in `kinds` say. */
+export function tlsRenderHook(kinds: TlsProviderKinds) {
+  return (model: ConfigModel, state: State, ctx: RenderContext): void =>
+    renderTls(model, state, ctx, kinds);
+}
+
+function renderTls(
+  model: ConfigModel,
+  state: State,
+  ctx: RenderContext,
+  kinds: TlsProviderKinds,
+): void {
   const providers = new Map(state.tls.providers.map((p) => [p.id, p]));
   const certs = new Map(state.tls.certs.map((c) => [c.id, c]));
   const bundled = new Set<string>();
@@ -83,7 +94,7 @@ export function renderTls(model: ConfigModel, state: State, ctx: RenderContext):
         if (bundled.has(id)) continue;
         bundled.add(id);
         const provider = providers.get(cert.providerId);
-        if (provider) addBundle(model, ctx.paths, provider, cert, entity);
+        if (provider) addBundle(model, ctx.paths, kinds, provider, cert, entity);
       }
       const list = crtListPath(ctx.paths, fe.id, i);
       model.file({ path: list, content: lines.join("\n") + "\n", mode: 0o600 });
@@ -140,19 +151,27 @@ export function bindTlsArgs(tls: BindTlsModel, crtList: string, paths: DataPaths
 function addBundle(
   model: ConfigModel,
   paths: DataPaths,
+  kinds: TlsProviderKinds,
   provider: TlsProviderModel,
   cert: TlsCertModel,
   entity: Entity,
 ): void {
-  const dir = certFilesDir(paths, provider, cert);
+  const files = certMaterial(kinds, paths, provider, cert);
+  if (!files) {
+    model.warn(
+      entity,
+      `certificate '${cert.id}': no loaded plugin provides kind '${provider.kind}'`,
+    );
+    return;
+  }
   try {
-    const chain = Deno.readTextFileSync(join(dir, "fullchain.pem"));
-    const key = Deno.readTextFileSync(join(dir, "privkey.pem"));
+    const chain = Deno.readTextFileSync(files.fullchain);
+    const key = Deno.readTextFileSync(files.privkey);
     const content = (chain.endsWith("\n") ? chain : chain + "\n") + key;
     model.file({ path: bundlePath(paths, cert.id), content, mode: 0o600 });
   } catch {
     // haproxy -c then refuses the missing bundle; the warning says why.
-    model.warn(entity, `certificate '${cert.id}' has no readable files in ${dir}`);
+    model.warn(entity, `certificate '${cert.id}' has no readable files at ${files.fullchain}`);
   }
 }
 

@@ -1,14 +1,29 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { z } from "zod";
 import { composeStateSchema } from "../../core/state/schema.ts";
 import { dataPaths } from "../../core/paths.ts";
 import { renderState } from "../../core/render/render.ts";
-import { TLS_DEFAULT, TlsState } from "./schema.ts";
+import { TLS_DEFAULT, tlsStateSchema } from "./schema.ts";
 import { tlsChecks } from "./checks.ts";
-import { renderTls } from "./render.ts";
+import { tlsRenderHook } from "./render.ts";
+import { ProviderKindRegistry } from "./kinds.ts";
 import { CIPHER_PROFILES } from "./ciphers.ts";
 import { BackendMemo } from "../../core/state/backend_memo.ts";
 
+// The byo-certs plugin registers `byo` like this; the tls plugin's tests do not load it.
+const kinds = new ProviderKindRegistry();
+kinds.register({
+  kind: "byo",
+  owner: "test",
+  schema: z.object({ id: z.string(), kind: z.literal("byo") }).strict(),
+  materialize: (_p, cert, paths) => ({
+    fullchain: join(paths.byoCerts, cert.name, "fullchain.pem"),
+    privkey: join(paths.byoCerts, cert.name, "privkey.pem"),
+  }),
+});
+const renderTls = tlsRenderHook(kinds);
+const TlsState = tlsStateSchema(kinds);
 const schema = composeStateSchema({ tls: TlsState.default(TLS_DEFAULT) }, [tlsChecks]);
 
 function fixture(bindTls: Record<string, unknown>, extra: Record<string, unknown> = {}) {

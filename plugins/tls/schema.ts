@@ -1,27 +1,19 @@
 /**
  * The `tls` state key: certificate providers and the certificates they
- * supply. A provider says where a certificate's files come from; today that
- * is `byo` (uploaded PEMs). A `letsencrypt` kind, added by the certbot
- * plugin, joins {@link TlsProvider} as another variant with the same cert
- * entries, and {@link certFilesDir} learns its directory.
+ * supply. A provider says where a certificate's files come from; its kind
+ * (`byo` uploads, `letsencrypt` from certbot, …) is registered by another
+ * plugin through `tls-provider-kinds` (see kinds.ts), with the same cert
+ * entries for every kind.
  *
  * @module
  */
-import { join } from "node:path";
 import { z } from "zod";
 import { Name } from "../../core/state/names.ts";
 import type { DataPaths } from "../../core/paths.ts";
 import type { FieldRole } from "../../core/plugin.ts";
-
-/** A certificate provider. Discriminated by `kind`, so each kind can carry its own settings. */
-export const TlsProvider = z.discriminatedUnion("kind", [
-  z.object({
-    id: Name,
-    kind: z.literal("byo"),
-    /** A label for people; not used by HAProxy. */
-    description: z.string().max(200).optional(),
-  }).strict(),
-]);
+import type { CertMaterial, TlsProviderEntry } from "../../core/providers.ts";
+import type { TlsProviderKinds } from "../../core/providers.ts";
+import type { ProviderKindRegistry } from "./kinds.ts";
 
 /** A DNS name a certificate answers for, used as an SNI filter; `*.` wildcards allowed. */
 export const CertDomain = z.string().max(253).regex(
@@ -40,15 +32,21 @@ export const TlsCert = z.object({
   domains: z.array(CertDomain).min(1),
 }).strict();
 
-/** The whole `tls` key. */
-export const TlsState = z.object({
-  providers: z.array(TlsProvider).default([]),
-  certs: z.array(TlsCert).default([]),
-}).strict();
+/**
+ * The whole `tls` key. A provider entry is one of the kinds registered in
+ * `kinds` (byo-certs adds `byo`, certbot `letsencrypt`), each with its own
+ * settings.
+ */
+export function tlsStateSchema(kinds: ProviderKindRegistry) {
+  return z.object({
+    providers: z.array(kinds.entrySchema() as z.ZodType<TlsProviderEntry>).default([]),
+    certs: z.array(TlsCert).default([]),
+  }).strict();
+}
 
 /** Parsed types. */
-export type TlsStateModel = z.output<typeof TlsState>;
-export type TlsProviderModel = z.output<typeof TlsProvider>;
+export type TlsStateModel = { providers: TlsProviderModel[]; certs: TlsCertModel[] };
+export type TlsProviderModel = TlsProviderEntry;
 export type TlsCertModel = z.output<typeof TlsCert>;
 
 declare module "../../core/state/schema.ts" {
@@ -73,17 +71,14 @@ export const TLS_FIELD_ROLES: FieldRole[] = [
 export const TLS_DEFAULT: TlsStateModel = { providers: [], certs: [] };
 
 /**
- * The directory holding a certificate's `fullchain.pem` and `privkey.pem`,
- * derived from its provider's kind (plugins never import each other, so the
- * layout is the shared convention of the data directory).
+ * Where a certificate's chain and key are, as its provider's kind says
+ * (null when no loaded plugin registers that kind).
  */
-export function certFilesDir(
+export function certMaterial(
+  kinds: TlsProviderKinds,
   paths: DataPaths,
   provider: TlsProviderModel,
   cert: TlsCertModel,
-): string {
-  switch (provider.kind) {
-    case "byo":
-      return join(paths.byoCerts, cert.name);
-  }
+): CertMaterial | null {
+  return kinds.get(provider.kind)?.materialize(provider, cert, paths) ?? null;
 }
