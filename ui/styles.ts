@@ -91,10 +91,10 @@ max-width:26rem}
 .toast{background:var(--panel);border:1px solid var(--line);border-left:4px solid var(--ok);
 border-radius:6px;padding:.6rem .9rem;box-shadow:0 4px 16px rgba(0,0,0,.15)}
 .toast.bad{border-left-color:var(--bad)}
-.diff .add{background:var(--add);display:block}
-.diff .del{background:var(--del);display:block}
-.diff .hunk{color:var(--muted);display:block}
-.diff span{white-space:pre}
+.diff .line{display:block;white-space:pre-wrap;overflow-wrap:anywhere;min-height:1.2em}
+.diff .add{background:var(--add)}
+.diff .del{background:var(--del)}
+.diff .hunk{color:var(--muted)}
 .highlight{background:var(--hl)}
 .cfg .line{display:block;white-space:pre}
 .cfg .line.highlight{background:var(--hl)}
