@@ -96,8 +96,18 @@ border-radius:6px;padding:.6rem .9rem;box-shadow:0 4px 16px rgba(0,0,0,.15)}
 .diff .del{background:var(--del)}
 .diff .hunk{color:var(--muted)}
 .highlight{background:var(--hl)}
+.sr-only,.default-submit{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap;border:0;padding:0;margin:-1px}
+.n4xx{color:var(--warn)}.n5xx{color:var(--bad)}
+.server-row .row{margin-bottom:.4rem}
+details>summary{cursor:pointer;margin:.4rem 0}
 .cfg .line{display:block;white-space:pre}
 .cfg .line.highlight{background:var(--hl)}
+.sr-only,.default-submit{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap;border:0;padding:0;margin:-1px}
+.n4xx{color:var(--warn)}.n5xx{color:var(--bad)}
+.server-row .row{margin-bottom:.4rem}
+details>summary{cursor:pointer;margin:.4rem 0}
 .health{display:flex;flex-wrap:wrap;gap:.35rem}
 .cell{width:1.6rem;height:1.6rem;border-radius:4px;display:inline-flex;align-items:center;
 justify-content:center;font-size:.7rem;color:#fff}

@@ -14,6 +14,7 @@ import { JsonEditor } from "./json_editor.ts";
 import { CopyButton } from "./copy.ts";
 import { enhanceConfirms } from "./confirm.ts";
 import { reportErrors } from "./report.ts";
+import { liveServers } from "./live_servers.ts";
 
 function mount(el: HTMLElement): void {
   switch (el.dataset.island) {
@@ -34,6 +35,9 @@ function mount(el: HTMLElement): void {
       if (target) render(html`<${CopyButton} target=${target} />`, el);
       break;
     }
+    case "live-servers":
+      liveServers(el);
+      break;
     case "toasts":
       for (const t of el.querySelectorAll(".toast")) {
         setTimeout(() => t.remove(), 8000);
