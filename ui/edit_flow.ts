@@ -52,6 +52,11 @@ export interface EntityEditor<E extends Entity> {
   idOf(entity: E): string;
   /** Builds the entity from a posted form, keeping what the form does not edit from `existing`. */
   fromForm(form: URLSearchParams, existing: E | undefined): E;
+  /**
+   * Changes the candidate state beyond the entity (a frontend's routes
+   * generate ACLs in `state.acls`); runs after the entity is put in place.
+   */
+  patchState?(next: StateDoc, entity: E, originalId: string | null): void;
   /** The edit form. */
   view(props: FormView<E>): VNode;
   /**
@@ -178,6 +183,7 @@ export async function planStep<E extends Entity>(
     : editor.list(loaded.state).find((e) => editor.idOf(e) === originalId);
   const entity = editor.fromForm(ctx.form!, existing);
   const { next, index } = withEntity(editor, loaded.state, originalId, entity);
+  editor.patchState?.(next, entity, originalId);
   const plan = await ctx.api<{ ok: boolean; diff: string; hints: HintView[]; output: string }>(
     "POST",
     "/api/state/plan",
