@@ -69,7 +69,7 @@ function FrontendForm(props: FormView<Entity> & FrontendExtras): VNode {
   const existing = (e.binds as Entity[] | undefined) ?? [];
   // A new frontend offers two addresses (HTTP and HTTPS side by side), an existing one one more.
   const blank = props.isNew && existing.length === 0 ? 2 : 1;
-  const binds = [...existing, ...Array.from({ length: blank }, () => ({ address: "" }))];
+  const binds: Entity[] = [...existing, ...Array.from({ length: blank }, () => ({ address: "" }))];
   const errors = props.errors;
   return html`
     <section class=${props.highlighted ? "panel highlight" : "panel"}
