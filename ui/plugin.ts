@@ -14,6 +14,7 @@ import { snapshotPages } from "./pages/snapshots.ts";
 import { auditPages } from "./pages/audit.ts";
 import { accessPages } from "./pages/tokens.ts";
 import { frontendPages } from "./pages/frontends.ts";
+import { accountPages } from "./pages/account.ts";
 
 /** The console's core pages. */
 export function uiPlugin(): Plugin {
@@ -30,6 +31,7 @@ export function uiPlugin(): Plugin {
           ...snapshotPages(),
           ...auditPages(),
           ...accessPages(),
+          ...accountPages(),
         ]
       ) host.page(page);
     },

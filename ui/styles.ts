@@ -135,6 +135,13 @@ table.facts th{white-space:nowrap;padding-right:1.5rem}
 h3{font-size:1rem;margin:1.25rem 0 .25rem}
 .center{max-width:26rem;margin:8vh auto;padding:0 1rem}
 .center main{padding:0}
+.nav-toggle,.nav-toggle-label{display:none}
+@media (max-width:48rem){.shell{align-content:start}.side{padding:.5rem .75rem;display:flex;flex-wrap:wrap;align-items:center;
+justify-content:space-between}.brand{margin:0}.nav-toggle-label{display:inline-block;margin:0;
+border:1px solid var(--line);border-radius:6px;padding:.3rem .7rem;cursor:pointer}
+.nav-groups{display:none;width:100%}.nav-toggle:checked~.nav-groups{display:block}
+.nav-toggle:focus-visible+.nav-toggle-label{outline:3px solid var(--focus)}
+.nav-toggle{display:block;position:absolute;opacity:0;width:1px;height:1px}}
 @media (max-width:48rem){.grid{grid-template-columns:1fr}.shell{grid-template-columns:1fr}.side{border-right:0;
 border-bottom:1px solid var(--line)}.side ul{display:flex;flex-wrap:wrap;gap:.25rem}
 .side h2{width:100%}main{padding:1rem}input[type=text],input[type=password],select{width:100%}}
