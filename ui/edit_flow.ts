@@ -53,10 +53,22 @@ export interface EntityEditor<E extends Entity> {
   idOf(entity: E): string;
   /** Builds the entity from a posted form, keeping what the form does not edit from `existing`. */
   fromForm(form: URLSearchParams, existing: E | undefined): E;
+  /**
+   * Changes the candidate state beyond the entity (a frontend's routes
+   * generate ACLs in `state.acls`); runs after the entity is put in place.
+   */
+  patchState?(next: StateDoc, entity: E, originalId: string | null): void;
   /** The edit form. */
   view(props: FormView<E>): VNode;
+  /**
+   * The edit form redrawn from a post that asked for more rows (`_addrow`):
+   * what was typed stays, one more blank row appears. Without it, `view`.
+   */
+  redraw?(props: FormView<E>, form: URLSearchParams): VNode;
   /** Where to go after a successful apply. */
   after(entity: E): string;
+  /** The list page, where a successful delete leads. */
+  home?: string;
 }
 
 /** Reads the state and its ETag through the API; throws the reply's error as a page problem. */
@@ -129,6 +141,36 @@ function formWithProblem<E extends Entity>(
   );
 }
 
+/**
+ * The "add a row" step: the form is posted back (no JavaScript needed) and
+ * drawn again with what was typed and one more blank row; nothing is planned.
+ */
+export async function redrawStep<E extends Entity>(
+  ctx: PageContext,
+  editor: EntityEditor<E>,
+  originalId: string | null,
+): Promise<PageResult> {
+  const loaded = await loadState(ctx);
+  if ("error" in loaded) return html`<${ErrorBox} reply=${loaded.error} />`;
+  const existing = originalId === null
+    ? undefined
+    : editor.list(loaded.state).find((e) => editor.idOf(e) === originalId);
+  const entity = editor.fromForm(ctx.form!, existing);
+  const props: FormView<E> = {
+    entity,
+    isNew: originalId === null,
+    errors: {},
+    problem: null,
+    highlighted: false,
+  };
+  return editor.redraw ? editor.redraw(props, ctx.form!) : editor.view(props);
+}
+
+/** Whether a post asks for the form again with one more row rather than a plan. */
+export function wantsRedraw(form: URLSearchParams | null): boolean {
+  return form?.has("_addrow") ?? false;
+}
+
 /** Step 1: plan the candidate built from the form; show the diff or the problems. */
 export async function planStep<E extends Entity>(
   ctx: PageContext,
@@ -142,6 +184,7 @@ export async function planStep<E extends Entity>(
     : editor.list(loaded.state).find((e) => editor.idOf(e) === originalId);
   const entity = editor.fromForm(ctx.form!, existing);
   const { next, index } = withEntity(editor, loaded.state, originalId, entity);
+  editor.patchState?.(next, entity, originalId);
   const plan = await ctx.api<{ ok: boolean; diff: string; hints: HintView[]; output: string }>(
     "POST",
     "/api/state/plan",
@@ -224,6 +267,12 @@ export async function applyStep<E extends Entity>(
   const reply = await putState(ctx, next, form.get("etag") ?? "");
   const list = editor.list(next) ?? [];
   const index = list.findIndex((e) => editor.idOf(e) === id);
+  if (reply.ok && id === "" && original) {
+    return redirect(editor.home ?? "/", {
+      kind: "ok",
+      message: `Applied: deleted ${editor.kind} ${original}; snapshot recorded.`,
+    });
+  }
   if (reply.ok) {
     const snap = reply.headers.get("etag") ?? "";
     return redirect(editor.after(list[index]), {

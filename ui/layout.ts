@@ -32,33 +32,37 @@ export interface LayoutProps {
 }
 
 function Sidebar(props: { nav: LayoutProps["nav"]; path: string; principal: Principal | null }) {
-  return html`<nav class="side" aria-label="Main">
-    <a class="brand" href="/dashboard">patchpanel</a>
-    ${
-    props.nav.map((g) =>
-      html`
-        <h2 id=${`nav-${g.group}`}>${g.group}</h2>
-        <ul aria-labelledby=${`nav-${g.group}`}>
-                ${g.links.map((l) =>
-                  html`<li><a class="nav" href=${l.href}
+  return html`
+    <nav class="side" aria-label="Main">
+      <a class="brand" href="/dashboard">patchpanel</a>
+      <input type="checkbox" id="nav-toggle" class="nav-toggle" />
+      <label for="nav-toggle" class="nav-toggle-label">Menu</label>
+      <div class="nav-groups">
+        ${props.nav.map((g) =>
+          html`
+            <h2 id=${`nav-${g.group}`}>${g.group}</h2>
+            <ul aria-labelledby=${`nav-${g.group}`}>
+                    ${g.links.map((l) =>
+                      html`<li><a class="nav" href=${l.href}
             aria-current=${isCurrent(l.href, props.path) ? "page" : undefined}>${l.label}</a></li>`
-                )}
-              </ul>
-      `
-    )
-  }
-    ${
-    props.principal
-      ? html`<div class="who">Signed in as <strong>${props.principal.user}</strong>${" "}(${props.principal.role})
-          ${
-        props.principal.source === "session"
-          ? html`<${Form} action="/logout" label="Sign out">
+                    )}
+                  </ul>
+          `
+        )}
+        ${props.principal
+          ? html`
+            <div
+              class="who">Signed in as <a href="/account"><strong>${props.principal
+                .user}</strong></a>${" "}(${props.principal.role})
+                      ${props.principal.source === "session"
+                        ? html`<${Form} action="/logout" label="Sign out">
                 <button type="submit" class="small">Sign out</button><//>`
-          : null
-      }</div>`
-      : null
-  }
-  </nav>`;
+                        : null}</div>
+          `
+          : null}
+        </div>
+    </nav>
+  `;
 }
 
 /** The whole document for one page. */
@@ -85,6 +89,7 @@ export function Layout(props: LayoutProps): VNode {
           <meta name="csrf-token" content=${props.csrf} />
           <title>${props.title} · patchpanel</title>
           <link rel="stylesheet" href=${assetUrl("app.css")} />
+          <link rel="icon" type="image/svg+xml" href=${assetUrl("favicon.svg")} />
           <script type="module" src=${assetUrl("islands.js")}></script>
         </head>
         <body>

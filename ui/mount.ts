@@ -41,7 +41,13 @@ export function mountPages(registry: Registry, dispatch: Dispatch): void {
     role: "public",
     tier: "read",
     summary: "Embedded console assets (stylesheet, island bundle)",
-  }, (ctx) => assetResponse(ctx.params.name));
+  }, (ctx) => assetResponse(ctx.params.name, ctx.req.headers.get("accept-encoding")));
+  // Browsers ask for /favicon.ico whatever the page links; answer with the same icon.
+  registry.route("ui", "GET", "/favicon.ico", {
+    role: "public",
+    tier: "read",
+    summary: "The console's icon (SVG)",
+  }, (ctx) => assetResponse("favicon.svg", ctx.req.headers.get("accept-encoding")));
   for (const page of registry.pages) {
     registry.route(page.plugin, "GET", page.path, {
       role: page.role,

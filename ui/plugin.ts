@@ -16,6 +16,7 @@ import { accessPages } from "./pages/tokens.ts";
 import { frontendPages } from "./pages/frontends.ts";
 import { systemPages } from "./pages/system.ts";
 import { pendingPages } from "./pages/pending.ts";
+import { accountPages } from "./pages/account.ts";
 
 /** The console's core pages. */
 export function uiPlugin(): Plugin {
@@ -34,6 +35,7 @@ export function uiPlugin(): Plugin {
           ...accessPages(),
           ...systemPages(),
           ...pendingPages(),
+          ...accountPages(),
         ]
       ) host.page(page);
     },

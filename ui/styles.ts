@@ -91,13 +91,23 @@ max-width:26rem}
 .toast{background:var(--panel);border:1px solid var(--line);border-left:4px solid var(--ok);
 border-radius:6px;padding:.6rem .9rem;box-shadow:0 4px 16px rgba(0,0,0,.15)}
 .toast.bad{border-left-color:var(--bad)}
-.diff .add{background:var(--add);display:block}
-.diff .del{background:var(--del);display:block}
-.diff .hunk{color:var(--muted);display:block}
-.diff span{white-space:pre}
+.diff .line{display:block;white-space:pre-wrap;overflow-wrap:anywhere;min-height:1.2em}
+.diff .add{background:var(--add)}
+.diff .del{background:var(--del)}
+.diff .hunk{color:var(--muted)}
 .highlight{background:var(--hl)}
+.sr-only,.default-submit{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap;border:0;padding:0;margin:-1px}
+.n4xx{color:var(--warn)}.n5xx{color:var(--bad)}
+.server-row .row{margin-bottom:.4rem}
+details>summary{cursor:pointer;margin:.4rem 0}
 .cfg .line{display:block;white-space:pre}
 .cfg .line.highlight{background:var(--hl)}
+.sr-only,.default-submit{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap;border:0;padding:0;margin:-1px}
+.n4xx{color:var(--warn)}.n5xx{color:var(--bad)}
+.server-row .row{margin-bottom:.4rem}
+details>summary{cursor:pointer;margin:.4rem 0}
 .health{display:flex;flex-wrap:wrap;gap:.35rem}
 .cell{width:1.6rem;height:1.6rem;border-radius:4px;display:inline-flex;align-items:center;
 justify-content:center;font-size:.7rem;color:#fff}
@@ -125,6 +135,13 @@ table.facts th{white-space:nowrap;padding-right:1.5rem}
 h3{font-size:1rem;margin:1.25rem 0 .25rem}
 .center{max-width:26rem;margin:8vh auto;padding:0 1rem}
 .center main{padding:0}
+.nav-toggle,.nav-toggle-label{display:none}
+@media (max-width:48rem){.shell{align-content:start}.side{padding:.5rem .75rem;display:flex;flex-wrap:wrap;align-items:center;
+justify-content:space-between}.brand{margin:0}.nav-toggle-label{display:inline-block;margin:0;
+border:1px solid var(--line);border-radius:6px;padding:.3rem .7rem;cursor:pointer}
+.nav-groups{display:none;width:100%}.nav-toggle:checked~.nav-groups{display:block}
+.nav-toggle:focus-visible+.nav-toggle-label{outline:3px solid var(--focus)}
+.nav-toggle{display:block;position:absolute;opacity:0;width:1px;height:1px}}
 @media (max-width:48rem){.grid{grid-template-columns:1fr}.shell{grid-template-columns:1fr}.side{border-right:0;
 border-bottom:1px solid var(--line)}.side ul{display:flex;flex-wrap:wrap;gap:.25rem}
 .side h2{width:100%}main{padding:1rem}input[type=text],input[type=password],select{width:100%}}

@@ -60,6 +60,12 @@ export function serverRoutes(host: PluginHost, api: RuntimeApi): void {
           status: st?.status ?? null,
           checkStatus: st?.check_status || null,
           sessions: st ? { current: Number(st.scur), total: Number(st.stot) } : null,
+          // Sessions per second over the last second, 4xx/5xx answers since start, and
+          // seconds since the last UP/DOWN change: what the console's backend page shows.
+          rate: st ? Number(st.rate) || 0 : null,
+          http4xx: st ? Number(st.hrsp_4xx) || 0 : null,
+          http5xx: st ? Number(st.hrsp_5xx) || 0 : null,
+          lastChangeSec: st?.lastchg ? Number(st.lastchg) : null,
         };
       }),
     };

@@ -47,13 +47,68 @@ export function entityLabel(e: { kind: string; id: string } | null): string {
   return e ? `${e.kind} ${e.id}` : "";
 }
 
-/** A failed reply as an alert box; a 502 also shows the hints and HAProxy's output. */
+/**
+ * The lines of the candidate haproxy.cfg that a unified diff shows (added
+ * and context lines), by their line number in the candidate: what a hint's
+ * `line` cites, so it can be shown with its text.
+ */
+export function candidateLines(diff: string): Map<number, string> {
+  const out = new Map<number, string>();
+  let n = 0;
+  let inHunk = false;
+  for (const l of diff.split("\n")) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(l);
+    if (hunk) {
+      n = Number(hunk[1]);
+      inHunk = true;
+      continue;
+    }
+    if (!inHunk || l.startsWith("\\")) continue;
+    if (l.startsWith("+")) out.set(n++, l.slice(1));
+    else if (l.startsWith(" ") || l === "") out.set(n++, l.slice(1));
+  }
+  return out;
+}
+
+/**
+ * HAProxy's output with the scratch and candidate file names (`haproxy.cfg.plan`,
+ * a temp path) written as `haproxy.cfg`, the file the operator knows.
+ */
+export function tidyOutput(output: string): string {
+  return output.replace(/\[[^\]\s]*haproxy\.cfg[^\]:\s]*:(\d+)\]/g, "[haproxy.cfg:$1]");
+}
+
+function Hint(props: { h: HintView; lines: Map<number, string> }): VNode {
+  const h = props.h;
+  const text = h.line ? props.lines.get(h.line) : undefined;
+  return html`<li class=${h.severity === "error" ? "hint-error" : "hint-warning"}>
+    <span class=${h.severity === "error" ? "badge bad" : "badge warn"}>${h.severity}</span>${
+    h.entity ? [" ", html`<strong class="highlight">${entityLabel(h.entity)}</strong>`] : null
+  }${h.line ? [" ", html`<span class="muted">haproxy.cfg line ${h.line}</span>`] : null}: ${
+    tidyOutput(h.message)
+  }${
+    text !== undefined
+      ? html`<pre class="cited" aria-label=${`haproxy.cfg line ${h.line}`}>${`${h.line} | ${text}`}</pre>`
+      : null
+  }</li>`;
+}
+
+/**
+ * A failed reply as an alert box. A 502 shows HAProxy's problems errors
+ * first, each with the entity it names and the cited cfg line with its text;
+ * HAProxy's whole output (notices included) is collapsed below.
+ */
 export function ErrorBox(props: { reply: ApiReply; title?: string }): VNode {
   const body = (typeof props.reply.body === "object" && props.reply.body) as
     | Record<string, unknown>
     | false;
   const hints = body && Array.isArray(body.hints) ? body.hints as HintView[] : [];
-  const output = body && typeof body.output === "string" ? body.output : "";
+  const ordered = [
+    ...hints.filter((h) => h.severity === "error"),
+    ...hints.filter((h) => h.severity !== "error"),
+  ];
+  const output = body && typeof body.output === "string" ? tidyOutput(body.output) : "";
+  const lines = candidateLines(body && typeof body.diff === "string" ? body.diff : "");
   // A field-level 403 names the state paths the role may not change (docs/security.md).
   const paths = body && Array.isArray(body.paths) ? body.paths.map(String) : [];
   return html`<div class="alert" role="alert" data-status=${props.reply.status}>
@@ -65,27 +120,16 @@ export function ErrorBox(props: { reply: ApiReply; title?: string }): VNode {
       : null
   }
     ${
-    hints.length
-      ? html`<ul class="hints">${
-        hints.map((h) =>
-          html`<li><span class=${
-            h.severity === "error" ? "badge bad" : "badge warn"
-          }>${h.severity}</span>${
-            h.entity
-              ? [" ", html`<strong class="highlight">${entityLabel(h.entity)}</strong>`]
-              : null
-          }${
-            h.line ? [" ", html`<span class="muted">line ${h.line}</span>`] : null
-          }: ${h.message}</li>`
-        )
-      }</ul>`
+    ordered.length
+      ? html`<ul class="hints">${ordered.map((h) => html`<${Hint} h=${h} lines=${lines} />`)}</ul>`
       : null
   }
     ${
     output
       ? html`
-        <details open>
-          <summary>HAProxy's output</summary>
+        <details open=${ordered.length ? undefined : true}>
+          <summary>HAProxy's full output (${output.trim().split("\n").length} lines, notices
+            included)</summary>
           <pre>${output}</pre>
         </details>
       `

@@ -15,6 +15,7 @@ import { CopyButton } from "./copy.ts";
 import { LogTail } from "./log_tail.ts";
 import { enhanceConfirms } from "./confirm.ts";
 import { reportErrors } from "./report.ts";
+import { liveServers } from "./live_servers.ts";
 
 function mount(el: HTMLElement): void {
   switch (el.dataset.island) {
@@ -37,6 +38,9 @@ function mount(el: HTMLElement): void {
     }
     case "log-tail":
       render(html`<${LogTail} src=${el.dataset.src ?? ""} />`, el);
+        break;
+    case "live-servers":
+      liveServers(el);
       break;
     case "toasts":
       for (const t of el.querySelectorAll(".toast")) {

@@ -1,8 +1,8 @@
 /**
  * Backends and their servers: the list with live server health, the edit
- * form (through the plan → apply flow), and the runtime server actions
- * (ready, drain, maint, weight) that go to the admin socket after a
- * confirmation.
+ * form (through the plan → apply flow), delete (through the same review),
+ * the live per-server numbers, and the runtime server actions (ready,
+ * drain, maint, weight) that go to the admin socket after a confirmation.
  *
  * @module
  */
@@ -13,47 +13,28 @@ import { Table } from "../components/table.ts";
 import { ConfirmForm, ConfirmPage, isConfirmed } from "../components/confirm.ts";
 import { ErrorBox } from "../components/errors.ts";
 import { Form } from "../components/form.ts";
-import { applyStep, type Entity, loadState, planStep } from "../edit_flow.ts";
-import { backendEditor, BackendForm, intField } from "./backends_form.ts";
+import {
+  applyStep,
+  type Entity,
+  type EntityEditor,
+  loadState,
+  planStep,
+  redrawStep,
+  wantsRedraw,
+} from "../edit_flow.ts";
+import { DeleteButton, type Deleter, deleteStep } from "../delete_flow.ts";
+import { backendEditorFor, BackendForm, intField, trustedCaNames } from "./backends_form.ts";
+import {
+  LIVE_COLUMNS,
+  LiveCells,
+  type LiveServer,
+  liveServers,
+  StateBadge,
+} from "./backend_live.ts";
 import { redirect } from "../respond.ts";
 import { describeError } from "../components/errors.ts";
 
-/** A server's live state as `GET /api/haproxy/servers` reports it. */
-export interface LiveServer {
-  backend: string;
-  server: string;
-  opState: string;
-  adminState: "ready" | "drain" | "maint";
-  weight: number;
-  status: string | null;
-  checkStatus: string | null;
-}
-
-/** Live server states keyed `backend/server`; empty when the runtime plugin is absent. */
-export async function liveServers(ctx: PageContext): Promise<Map<string, LiveServer>> {
-  const r = await ctx.api<{ servers: LiveServer[] }>("GET", "/api/haproxy/servers");
-  const map = new Map<string, LiveServer>();
-  if (r.ok && Array.isArray(r.body?.servers)) {
-    for (const s of r.body.servers) map.set(`${s.backend}/${s.server}`, s);
-  }
-  return map;
-}
-
-/** A badge for a server's live state. */
-export function StateBadge(props: { live: LiveServer | undefined }): VNode {
-  const l = props.live;
-  if (!l) return html`<span class="badge">unknown</span>`;
-  if (l.adminState !== "ready") {
-    return html`<span class="badge warn">${l.adminState.toUpperCase()}</span>`;
-  }
-  const status = l.status ?? l.opState;
-  const cls = /^UP|^up|no check/i.test(status)
-    ? "badge ok"
-    : /DOWN|down/.test(status)
-    ? "badge bad"
-    : "badge";
-  return html`<span class=${cls}>${status}</span>`;
-}
+export { type LiveServer, liveServers, StateBadge } from "./backend_live.ts";
 
 function BackendList(props: { backends: Entity[]; live: Map<string, LiveServer> }): VNode {
   return html`
@@ -87,54 +68,98 @@ function BackendList(props: { backends: Entity[]; live: Map<string, LiveServer> 
 
 const SERVER_STATES = ["ready", "drain", "maint"] as const;
 
-function ServerActions(
+function ServerActions(props: { backend: string; s: Entity; live: LiveServer | undefined }) {
+  const { s, backend } = props;
+  return html`
+    ${SERVER_STATES.map((st) =>
+      html`
+        <${ConfirmForm} small=${true} danger=${st !== "ready"}
+          label=${st === "ready" ? "Ready" : st === "drain" ? "Drain" : "Maint"}
+          question=${`Set server ${s.name} of backend ${backend} to ${st.toUpperCase()}?`}
+          fields=${{ _step: "server-state", server: String(s.name), state: st }} />
+      `
+    )}
+    <${Form} class="inline" label=${`Weight of ${s.name}`}>
+      <input type="hidden" name="_step" value="server-weight" />
+      <input type="hidden" name="server" value=${String(s.name)} />
+      <input type="hidden" name="_confirm" value="ask" />
+      <label class="inline" for=${`w-${s.name}`}>Weight</label>
+      <input id=${`w-${s.name}`} type="number" name="weight" min="0" max="256"
+        value=${String(props.live?.weight ?? s.weight ?? "")} />
+      <button type="submit" class="small">Set weight</button>
+      <//>
+  `;
+}
+
+function ServersAtRuntime(
   props: { backend: string; servers: Entity[]; live: Map<string, LiveServer> },
 ) {
   return html`
-    <section class="panel" aria-labelledby="rt-h">
+    <section class="panel" aria-labelledby="rt-h" data-island="live-servers"
+      data-backend=${props.backend}>
       <h2 id="rt-h">Servers at runtime</h2>
-      <p class="muted">These act on the running HAProxy through its admin socket: no reload, and
-          they last until the next reload.</p>
-      <${Table} rows=${props.servers} empty="This backend has no servers." columns=${[
-        { label: "Server", cell: (s: Entity) => html`${s.name} <code>${s.address}</code>` },
-        {
-          label: "State",
-          cell: (s: Entity) =>
-            html`<${StateBadge} live=${props.live.get(`${props.backend}/${s.name}`)} />`,
-        },
-        {
-          label: "Weight",
-          cell: (s: Entity) =>
-            String(props.live.get(`${props.backend}/${s.name}`)?.weight ?? s.weight),
-        },
-        {
-          label: "Actions",
-          cell: (s: Entity) =>
-            html`
-              ${SERVER_STATES.map((st) =>
-                html`
-                  <${ConfirmForm} small=${true} danger=${st !== "ready"}
-                    label=${st === "ready" ? "Ready" : st === "drain" ? "Drain" : "Maint"}
-                    question=${`Set server ${s.name} of backend ${props.backend} to ${st.toUpperCase()}?`}
-                    fields=${{ _step: "server-state", server: String(s.name), state: st }} />
-                `
-              )}
-                      <${Form} class="inline" label=${`Weight of ${s.name}`}>
-                <input type="hidden" name="_step" value="server-weight" />
-                <input type="hidden" name="server" value=${String(s.name)} />
-                <input type="hidden" name="_confirm" value="ask" />
-                <label class="inline" for=${`w-${s.name}`}>Weight</label>
-                <input id=${`w-${s.name}`} type="number" name="weight" min="0" max="256"
-                  value=${String(
-                    props.live.get(`${props.backend}/${s.name}`)?.weight ?? s.weight ?? "",
-                  )} />
-                <button type="submit" class="small">Set weight</button>
-                <//>
-            `,
-        },
-      ]} />
+      <p class="muted">Live from the running HAProxy; refreshed with every statistics sample
+        when JavaScript is on (reload the page otherwise). Ready, drain, maint and weight act
+        through the admin socket without a reload; they carry over later reloads for as long
+        as the server's definition stays the same (a changed address, port or check starts it
+        as the configuration says).</p>
+      <p class="muted" role="status" data-cell="status"></p>
+      <table id="servers-live">
+        <caption class="sr-only">Servers of ${props.backend}</caption>
+        <thead>
+          <tr>
+          <th scope="col">Server</th><th scope="col">State</th><th scope="col">Weight</th>
+          ${LIVE_COLUMNS.map((c) => html`<th scope="col" class=${c.cls}>${c.label}</th>`)}
+          <th scope="col">Actions</th>
+        </tr>
+        </thead>
+        <tbody>
+          ${props.servers.length
+            ? props.servers.map((s) => {
+              const live = props.live.get(`${props.backend}/${s.name}`);
+              return html`
+                <tr data-server=${String(s.name)}>
+                  <td>${s.name} <code>${s.address}</code></td>
+                  <td>
+                    <${StateBadge} live=${live} />
+                  </td>
+                  <td data-cell="weight">${String(live?.weight ?? s.weight)}</td>
+                  <${LiveCells} live=${live} />
+                  <td>
+                    <${ServerActions} backend=${props.backend} s=${s} live=${live} />
+                  </td>
+                </tr>
+              `;
+            })
+            : html`
+              <tr>
+                <td colspan=${LIVE_COLUMNS.length + 4} class="muted">This backend has no
+                          servers.</td>
+              </tr>
+            `}
+        </tbody>
+      </table>
     </section>
   `;
+}
+
+/** Removes a backend from a state (for the delete review). */
+const backendDeleter: Deleter = {
+  kind: "backend",
+  home: "/backends",
+  remove(state, id) {
+    const list = state.haproxy.backends;
+    const i = list.findIndex((b) => b.id === id);
+    if (i < 0) return false;
+    list.splice(i, 1);
+    return true;
+  },
+};
+
+async function editorFor(ctx: PageContext): Promise<EntityEditor<Entity>> {
+  const loaded = await loadState(ctx);
+  const ed = backendEditorFor("error" in loaded ? undefined : loaded.state);
+  return { ...ed, home: "/backends" };
 }
 
 async function backendPage(ctx: PageContext): Promise<PageResult> {
@@ -157,11 +182,14 @@ async function backendPage(ctx: PageContext): Promise<PageResult> {
     status: 200,
     title: `Backend ${b.id}`,
     body: html`
-      <${ServerActions} backend=${String(b.id)} servers=${b.servers as Entity[]}
+      <${ServersAtRuntime} backend=${String(b.id)} servers=${b.servers as Entity[]}
         live=${live} />
       <h2>Configuration</h2>
       <${BackendForm} entity=${b} isNew=${false} errors=${{}} problem=${null}
-        highlighted=${false} />
+        highlighted=${false} cas=${trustedCaNames(loaded.state)} />
+      <div class="actions">
+        <${DeleteButton} what=${`backend ${b.id}`} />
+      </div>
     `,
   };
 }
@@ -201,6 +229,15 @@ async function serverAction(ctx: PageContext): Promise<PageResult> {
   return redirect(here, { kind: "bad", message: `${what} failed. ${describeError(reply)}` });
 }
 
+async function editAction(ctx: PageContext, id: string | null): Promise<PageResult> {
+  const ed = await editorFor(ctx);
+  const step = ctx.form?.get("_step");
+  if (step === "apply") return applyStep(ctx, ed);
+  if (wantsRedraw(ctx.form)) return redrawStep(ctx, ed, id);
+  if (step === "delete" && id !== null) return deleteStep(ctx, backendDeleter, id);
+  return planStep(ctx, ed, id);
+}
+
 /** The backend pages. */
 export function backendPages(): PageDefinition[] {
   return [
@@ -222,15 +259,17 @@ export function backendPages(): PageDefinition[] {
       path: "/backends/new",
       title: "New backend",
       role: "operator",
-      render: () =>
-        html`
-          <${BackendForm} entity=${{ id: "", servers: [] }} isNew=${true} errors=${{}}
-            problem=${null} highlighted=${false} />
-        `,
-      action: (ctx) =>
-        ctx.form?.get("_step") === "apply"
-          ? applyStep(ctx, backendEditor)
-          : planStep(ctx, backendEditor, null),
+      async render(ctx) {
+        const ed = await editorFor(ctx);
+        return ed.view({
+          entity: { id: "", servers: [] },
+          isNew: true,
+          errors: {},
+          problem: null,
+          highlighted: false,
+        });
+      },
+      action: (ctx) => editAction(ctx, null),
     },
     {
       path: "/backends/:id",
@@ -240,9 +279,8 @@ export function backendPages(): PageDefinition[] {
       render: backendPage,
       action(ctx) {
         const step = ctx.form?.get("_step");
-        if (step === "apply") return applyStep(ctx, backendEditor);
         if (step === "server-state" || step === "server-weight") return serverAction(ctx);
-        return planStep(ctx, backendEditor, ctx.params.id);
+        return editAction(ctx, ctx.params.id);
       },
     },
   ];

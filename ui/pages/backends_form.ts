@@ -1,102 +1,166 @@
 /**
  * The backend editor: form fields ↔ backend entity, and the form view with
- * per-field errors. Servers are rows (`servers.N.*`) plus one blank row for
- * adding a server; a ticked "remove" drops a row.
+ * per-field errors. Servers are rows (`servers.N.*`, see
+ * backend_servers_form.ts); the health check, balance algorithm with its
+ * argument and stickiness are fieldsets mapping one-to-one onto
+ * `healthCheck`, `balance` and `stickTable`/`stickOn` of the schema.
  *
  * @module
  */
 import { html, type VNode } from "../html.ts";
-import { Checkbox, ErrorSummary, Field, Form, Select } from "../components/form.ts";
+import { ErrorSummary, Field, Form, Select } from "../components/form.ts";
 import type { Entity, EntityEditor, FormView, StateDoc } from "../edit_flow.ts";
 import { BALANCE_ALGORITHMS } from "../../core/state/haproxy_schema.ts";
+import {
+  blankRows,
+  postedBlankRows,
+  postedOrigins,
+  ServerRows,
+  serversFromForm,
+} from "./backend_servers_form.ts";
+import { durationField, intField, setOrDelete, shown, textField } from "./form_values.ts";
 
-/** Reads an integer field: blank is "unset", digits a number, anything else stays text for Zod to refuse. */
-export function intField(v: string | null): number | string | undefined {
-  if (v === null || v.trim() === "") return undefined;
-  return /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v;
-}
+export { boolField, intField } from "./form_values.ts";
 
-/** Reads a checkbox posted with a hidden `0` before it: the last value wins. */
-export function boolField(form: URLSearchParams, name: string): boolean {
-  const all = form.getAll(name);
-  return all.length > 0 && all[all.length - 1] === "1";
-}
+/** Algorithms whose argument the form asks for, with what it means. */
+const BALANCE_ARG_HINT: Record<string, string> = {
+  hdr: "header name, e.g. Host",
+  url_param: "parameter name, e.g. userid",
+  "rdp-cookie": "cookie name, e.g. mstshash",
+  uri: "options, e.g. whole or depth 3",
+  random: "draws, e.g. 2",
+};
 
-function setOrDelete(target: Entity, key: string, value: unknown): void {
-  if (value === undefined || value === "") delete target[key];
-  else target[key] = value;
-}
-
-function serversFromForm(form: URLSearchParams, existing: Entity[]): Entity[] {
-  const out: Entity[] = [];
-  for (let i = 0; form.has(`servers.${i}.name`); i++) {
-    if (boolField(form, `servers.${i}.remove`)) continue;
-    const name = (form.get(`servers.${i}.name`) ?? "").trim();
-    const address = (form.get(`servers.${i}.address`) ?? "").trim();
-    const isBlankNew = i >= existing.length && !name && !address;
-    if (isBlankNew) continue;
-    const s: Entity = { ...(existing[i] ?? {}), name, address };
-    setOrDelete(s, "weight", intField(form.get(`servers.${i}.weight`)));
-    s.check = boolField(form, `servers.${i}.check`);
-    s.backup = boolField(form, `servers.${i}.backup`);
-    out.push(s);
+function healthFromForm(form: URLSearchParams, existing: Entity | undefined): Entity | undefined {
+  const type = form.get("healthCheck.type") ?? "";
+  const interval = durationField(form.get("healthCheck.interval"));
+  const rise = intField(form.get("healthCheck.rise"));
+  const fall = intField(form.get("healthCheck.fall"));
+  if (type !== "http" && interval === undefined && rise === undefined && fall === undefined) {
+    return undefined;
   }
-  return out;
+  const hc: Entity = { ...(existing ?? {}), type: type === "http" ? "http" : "tcp" };
+  setOrDelete(hc, "interval", interval);
+  setOrDelete(hc, "rise", rise);
+  setOrDelete(hc, "fall", fall);
+  if (type === "http") {
+    setOrDelete(hc, "method", textField(form.get("healthCheck.method")));
+    setOrDelete(hc, "path", textField(form.get("healthCheck.path")));
+    setOrDelete(hc, "expectStatus", textField(form.get("healthCheck.expectStatus")));
+    setOrDelete(hc, "host", textField(form.get("healthCheck.host")));
+  } else {
+    for (const k of ["method", "path", "expectStatus", "host"]) delete hc[k];
+  }
+  return hc;
 }
 
-function ServerRows(props: { servers: Entity[]; errors: FormView<Entity>["errors"] }): VNode {
-  const rows = [...props.servers, { name: "", address: "", check: false, backup: false }];
-  return html`${
-    rows.map((s, i) => {
-      const isNew = i === props.servers.length;
-      return html`
-        <fieldset>
-          <legend>${isNew ? "Add a server" : `Server ${String(s.name ?? "")}`}</legend>
-          <div class="row">
-                <${Field} name=${`servers.${i}.name`} label="Name" value=${s.name as string}
-                  errors=${props.errors} />
-                <${Field} name=${`servers.${i}.address`} label="Address" hint="host:port"
-                  value=${s.address as string} errors=${props.errors} />
-                <${Field} name=${`servers.${i}.weight`} label="Weight" hint="0-256"
-                  value=${s.weight as number} errors=${props.errors} />
-                <${Checkbox} name=${`servers.${i}.check`} label="Health check"
-                  checked=${s.check === true} errors=${props.errors} />
-                <${Checkbox} name=${`servers.${i}.backup`} label="Backup"
-                  checked=${s.backup === true} errors=${props.errors} />
-                ${isNew ? null : html`
-                  <${Checkbox} name=${`servers.${i}.remove`} label="Remove"
-                    checked=${false} />
-                `}
-              </div>
-        </fieldset>
-      `;
-    })
-  }`;
+function stickFromForm(form: URLSearchParams, e: Entity): void {
+  const on = form.get("stick") ?? "";
+  if (on === "") {
+    delete e.stickTable;
+    delete e.stickOn;
+    return;
+  }
+  const expire = durationField(form.get("stickExpire")) ?? "30m";
+  e.stickTable = {
+    ...(e.stickTable as Entity | undefined ?? {}),
+    type: "ip",
+    size: "100k",
+    expire,
+  };
+  e.stickOn = on;
 }
 
-/** The backend form: id, mode, balance and servers; posts `_step=plan`. */
-export function BackendForm(props: FormView<Entity>): VNode {
+function HealthFields(props: { hc: Entity | undefined; errors: FormView<Entity>["errors"] }) {
+  const hc = props.hc ?? {};
+  const errors = props.errors;
+  return html`
+    <fieldset>
+      <legend>Health check</legend>
+      <p class="muted">Servers with "Health check" ticked are checked: a TCP connect, or an HTTP
+        request that must answer the expected status.</p>
+      <div class="row">
+        <${Select} name="healthCheck.type" label="Check" value=${hc.type === "http" ? "http" : ""}
+          errors=${errors} options=${[{ value: "", label: "TCP connect" }, {
+            value: "http",
+            label: "HTTP request",
+          }]} />
+        <${Select} name="healthCheck.method" label="Method" value=${shown(hc.method ?? "GET")}
+          errors=${errors} options=${["GET", "HEAD", "OPTIONS"]} />
+        <${Field} name="healthCheck.path" label="Path" value=${shown(hc.path ?? "/")}
+          errors=${errors} />
+        <${Field} name="healthCheck.expectStatus" label="Expected status"
+          hint="e.g. 200 or 200-399" value=${shown(hc.expectStatus)} errors=${errors} />
+        <${Field} name="healthCheck.host" label="Host header" hint="optional"
+          value=${shown(hc.host)} errors=${errors} />
+      </div>
+      <div class="row">
+        <${Field} name="healthCheck.interval" label="Interval" hint="e.g. 2s (HAProxy: 2s)"
+          value=${shown(hc.interval)} errors=${errors} />
+        <${Field} name="healthCheck.rise" label="Rise" hint="checks to go up (2)"
+          value=${shown(hc.rise)} errors=${errors} />
+        <${Field} name="healthCheck.fall" label="Fall" hint="checks to go down (3)"
+          value=${shown(hc.fall)} errors=${errors} />
+      </div>
+    </fieldset>
+  `;
+}
+
+/** What the backend form needs besides the entity: extra blank rows and the trusted CAs. */
+export interface BackendFormExtras {
+  added?: number;
+  cas?: string[];
+  origs?: string[];
+}
+
+/** The backend form: name, mode, balance, health check, stickiness and servers; posts `_step=plan`. */
+export function BackendForm(props: FormView<Entity> & BackendFormExtras): VNode {
   const e = props.entity;
-  const balance = (e.balance as { algorithm?: string } | undefined)?.algorithm ?? "";
+  const balance = (e.balance as { algorithm?: string; args?: string[] } | undefined) ?? {};
   const servers = Array.isArray(e.servers) ? e.servers as Entity[] : [];
+  const origs = props.origs ?? (props.isNew ? [] : servers.map((s) => String(s.name)));
+  const stickOn = typeof e.stickOn === "string" ? e.stickOn : "";
+  const errors = props.errors;
   return html`
     <section class=${props.highlighted ? "panel highlight" : "panel"}
       aria-label=${props.isNew ? "New backend" : `Backend ${String(e.id)}`}>
         ${props.problem}
-        <${ErrorSummary} errors=${props.errors} />
+        <${ErrorSummary} errors=${errors} />
         <${Form} label="Edit backend">
+          <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true"></button>
           <input type="hidden" name="_step" value="plan" />
-          <${Field} name="id" label="Name" value=${e.id as string} errors=${props.errors}
+          <${Field} name="id" label="Name" value=${e.id as string} errors=${errors}
             hint="letters, digits, . _ -" required=${true} />
           <div class="row">
-            <${Select} name="mode" label="Mode" value=${e.mode as string ?? ""} errors=${props
-              .errors}
+            <${Select} name="mode" label="Mode" value=${e.mode as string ?? ""} errors=${errors}
               options=${[{ value: "", label: "inherit from defaults" }, "http", "tcp"]} />
-            <${Select} name="balance" label="Balance" value=${balance} errors=${props.errors}
-              options=${[{ value: "", label: "HAProxy default" }, ...BALANCE_ALGORITHMS]} />
+            <${Select} name="balance" label="Balance" value=${balance.algorithm ?? ""}
+              errors=${errors}
+              options=${[
+                { value: "", label: "HAProxy default (roundrobin)" },
+                ...BALANCE_ALGORITHMS,
+              ]} />
+            <${Field} name="balance.args" label="Balance argument"
+              hint=${Object.entries(BALANCE_ARG_HINT).map(([k, v]) => `${k}: ${v}`).join("; ")}
+              value=${(balance.args ?? []).join(" ")} errors=${errors} />
           </div>
           <h2>Servers</h2>
-          <${ServerRows} servers=${servers} errors=${props.errors} />
+          <${ServerRows} servers=${servers} origs=${origs}
+            blank=${blankRows(props.isNew, props.added ?? 0)} errors=${errors}
+            cas=${props.cas ?? []} />
+          <${HealthFields} hc=${e.healthCheck as Entity | undefined} errors=${errors} />
+          <fieldset>
+            <legend>Stickiness</legend>
+            <div class="row">
+              <${Select} name="stick" label="Keep a client on one server" value=${stickOn}
+                errors=${errors} options=${[
+                  { value: "", label: "no" },
+                  { value: "src", label: "by client address (stick table)" },
+                ]} />
+              <${Field} name="stickExpire" label="Forget after" hint="e.g. 30m"
+                value=${shown((e.stickTable as Entity | undefined)?.expire)} errors=${errors} />
+            </div>
+          </fieldset>
           <div class="actions">
             <button type="submit" class="primary">Review changes</button>
             <a class="button" href="/backends">Cancel</a>
@@ -106,23 +170,44 @@ export function BackendForm(props: FormView<Entity>): VNode {
   `;
 }
 
-/** The backend editor for the shared edit flow. */
-export const backendEditor: EntityEditor<Entity> = {
-  kind: "backend",
-  list: (state: StateDoc) => state.haproxy.backends,
-  listPath: ["haproxy", "backends"],
-  idOf: (e) => String(e.id ?? ""),
-  fromForm(form, existing) {
-    const e: Entity = structuredClone(existing ?? {});
-    e.id = (form.get("id") ?? "").trim();
-    setOrDelete(e, "mode", form.get("mode") ?? "");
-    const algorithm = form.get("balance") ?? "";
-    if (algorithm) {
-      e.balance = { ...(e.balance as Entity | undefined ?? {}), algorithm };
-    } else delete e.balance;
-    e.servers = serversFromForm(form, (existing?.servers as Entity[] | undefined) ?? []);
-    return e;
-  },
-  view: BackendForm,
-  after: (e) => `/backends/${encodeURIComponent(String(e.id))}`,
-};
+/** The trusted CA names of a state (for the server TLS "verify against" choice). */
+export function trustedCaNames(state: StateDoc | undefined): string[] {
+  const cas = (state as { trustedCas?: { name: string }[] } | undefined)?.trustedCas;
+  return Array.isArray(cas) ? cas.map((c) => c.name) : [];
+}
+
+/** The backend editor for the shared edit flow, offering the state's trusted CAs. */
+export function backendEditorFor(state?: StateDoc): EntityEditor<Entity> {
+  const cas = trustedCaNames(state);
+  return {
+    kind: "backend",
+    list: (s: StateDoc) => s.haproxy.backends,
+    listPath: ["haproxy", "backends"],
+    idOf: (e) => String(e.id ?? ""),
+    fromForm(form, existing) {
+      const e: Entity = structuredClone(existing ?? {});
+      e.id = (form.get("id") ?? "").trim();
+      setOrDelete(e, "mode", form.get("mode") ?? "");
+      const algorithm = form.get("balance") ?? "";
+      const args = (form.get("balance.args") ?? "").trim().split(/\s+/).filter(Boolean);
+      if (algorithm) e.balance = { algorithm, args };
+      else delete e.balance;
+      setOrDelete(e, "healthCheck", healthFromForm(form, existing?.healthCheck as Entity));
+      stickFromForm(form, e);
+      e.servers = serversFromForm(form, (existing?.servers as Entity[] | undefined) ?? []);
+      return e;
+    },
+    view: (p) => BackendForm({ ...p, cas }),
+    redraw: (p, form) =>
+      BackendForm({
+        ...p,
+        cas,
+        added: Math.max(0, postedBlankRows(form) + 1 - blankRows(p.isNew, 0)),
+        origs: postedOrigins(form),
+      }),
+    after: (e) => `/backends/${encodeURIComponent(String(e.id))}`,
+  };
+}
+
+/** The backend editor without trusted CAs (kept for callers that have no state at hand). */
+export const backendEditor: EntityEditor<Entity> = backendEditorFor();

@@ -1,6 +1,8 @@
 /**
- * Frontends: the list, and the edit form (name, mode, listening addresses,
- * default backend, maxconn) through the plan → apply flow.
+ * Frontends: the list, and the edit form (name, mode, listening addresses
+ * with their TLS, routes by host and path, default backend, HTTP→HTTPS
+ * redirect and HSTS, maxconn) through the plan → apply flow; delete through
+ * the same review.
  *
  * @module
  */
@@ -17,52 +19,95 @@ import {
   type FormView,
   loadState,
   planStep,
+  redrawStep,
+  type StateDoc,
+  wantsRedraw,
 } from "../edit_flow.ts";
-import { intField } from "./backends_form.ts";
+import { DeleteButton, type Deleter, deleteStep } from "../delete_flow.ts";
+import { intField } from "./form_values.ts";
+import {
+  applyRoutes,
+  isRouteAcl,
+  type Route,
+  RouteRows,
+  routesFromForm,
+  routesOf,
+} from "./frontend_routes.ts";
+import {
+  BindTlsFields,
+  bindTlsFromForm,
+  RedirectFields,
+  type TlsChoices,
+  tlsChoices,
+} from "./frontend_tls.ts";
 
 function bindsFromForm(form: URLSearchParams, existing: Entity[]): Entity[] {
   const out: Entity[] = [];
   for (let i = 0; form.has(`binds.${i}.address`); i++) {
     const address = (form.get(`binds.${i}.address`) ?? "").trim();
     if (!address) continue;
-    out.push({ ...(existing[i] ?? {}), address });
+    const before = existing[i] ?? {};
+    const b: Entity = { ...before, address };
+    const tls = bindTlsFromForm(form, i, before.tls as Entity | undefined);
+    if (tls) b.tls = tls;
+    else delete b.tls;
+    out.push(b);
   }
   return out;
 }
 
-function FrontendForm(props: FormView<Entity> & { backends: string[] }): VNode {
+interface FrontendExtras {
+  backends: string[];
+  choices: TlsChoices;
+  routes: Route[];
+  other: Entity[];
+  routeBlank: number;
+}
+
+function FrontendForm(props: FormView<Entity> & FrontendExtras): VNode {
   const e = props.entity;
-  const binds = [...((e.binds as Entity[] | undefined) ?? []), { address: "" }];
+  const existing = (e.binds as Entity[] | undefined) ?? [];
+  // A new frontend offers two addresses (HTTP and HTTPS side by side), an existing one one more.
+  const blank = props.isNew && existing.length === 0 ? 2 : 1;
+  const binds: Entity[] = [...existing, ...Array.from({ length: blank }, () => ({ address: "" }))];
+  const errors = props.errors;
   return html`
     <section class=${props.highlighted ? "panel highlight" : "panel"}
       aria-label=${props.isNew ? "New frontend" : `Frontend ${String(e.id)}`}>
         ${props.problem}
-        <${ErrorSummary} errors=${props.errors} />
+        <${ErrorSummary} errors=${errors} />
         <${Form} label="Edit frontend">
+          <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true"></button>
           <input type="hidden" name="_step" value="plan" />
-          <${Field} name="id" label="Name" value=${e.id as string} errors=${props
-            .errors} required=${true} />
+          <${Field} name="id" label="Name" value=${e.id as string} errors=${errors}
+            required=${true} />
           <div class="row">
-            <${Select} name="mode" label="Mode" value=${(e.mode as string) ?? ""} errors=${props
-              .errors}
+            <${Select} name="mode" label="Mode" value=${(e.mode as string) ?? ""} errors=${errors}
               options=${[{ value: "", label: "inherit from defaults" }, "http", "tcp"]} />
-            <${Select} name="defaultBackend" label="Default backend" errors=${props.errors}
+            <${Select} name="defaultBackend" label="Default backend" errors=${errors}
               value=${(e.defaultBackend as string) ?? ""}
               options=${[{ value: "", label: "none" }, ...props.backends]} />
             <${Field} name="maxconn" label="Max connections" value=${e.maxconn as number}
-              errors=${props.errors} />
+              errors=${errors} />
           </div>
           <h2>Listening addresses</h2>
           ${binds.map((b, i) =>
             html`
-              <${Field} name=${`binds.${i}.address`} label=${i < binds.length - 1
-                ? `Address ${i + 1}`
-                : "Add an address"} hint="host:port, e.g. 127.0.0.1:8080"
-                value=${b.address as string}
-                errors=${props.errors} />
+              <fieldset>
+                <legend>${i < existing.length ? `Address ${i + 1}` : "Add an address"}</legend>
+                <${Field} name=${`binds.${i}.address`} label="Address"
+                  hint="host:port, e.g. 127.0.0.1:8080" value=${b.address as string}
+                  errors=${errors} />
+                <${BindTlsFields} i=${i} tls=${b.tls as Entity | undefined}
+                  choices=${props.choices} errors=${errors} />
+              </fieldset>
             `
           )}
+          <${RedirectFields} binds=${binds} errors=${errors} />
+          <${RouteRows} routes=${props.routes} other=${props.other} blank=${props.routeBlank}
+            backends=${props.backends} errors=${errors} />
           <div class="actions">
+            <button type="submit" name="_addrow" value="1">Add a route row</button>
             <button type="submit" class="primary">Review changes</button>
             <a class="button" href="/frontends">Cancel</a>
           </div>
@@ -71,12 +116,22 @@ function FrontendForm(props: FormView<Entity> & { backends: string[] }): VNode {
   `;
 }
 
-function editor(backends: string[]): EntityEditor<Entity> {
+function editor(state: StateDoc | undefined): EntityEditor<Entity> {
+  const backends = state?.haproxy.backends.map((b) => String(b.id)) ?? [];
+  const choices = tlsChoices(state);
+  let acls: Entity[] = state?.acls ?? [];
+  // The routes posted with the last form, so a redraw or a refused plan shows them as typed.
+  let posted: { routes: Route[]; other: Entity[] } | null = null;
+  const extras = (e: Entity, routeBlank: number): FrontendExtras => {
+    const { routes, other } = posted ?? routesOf(e, acls);
+    return { backends, choices, routes, other, routeBlank };
+  };
   return {
     kind: "frontend",
     list: (s) => s.haproxy.frontends,
     listPath: ["haproxy", "frontends"],
     idOf: (e) => String(e.id ?? ""),
+    home: "/frontends",
     fromForm(form, existing) {
       const e: Entity = structuredClone(existing ?? {});
       e.id = (form.get("id") ?? "").trim();
@@ -89,17 +144,42 @@ function editor(backends: string[]): EntityEditor<Entity> {
       if (maxconn === undefined) delete e.maxconn;
       else e.maxconn = maxconn;
       e.binds = bindsFromForm(form, (existing?.binds as Entity[] | undefined) ?? []);
+      const other = existing ? routesOf(existing, acls).other : [];
+      posted = { routes: routesFromForm(form), other };
       return e;
     },
-    view: (p) => FrontendForm({ ...p, backends }),
+    patchState(next, entity, originalId) {
+      if (!posted) return;
+      applyRoutes(next, entity, originalId, posted.routes, posted.other);
+      acls = next.acls;
+    },
+    view: (p) => FrontendForm({ ...p, ...extras(p.entity, p.isNew ? 2 : 1) }),
+    redraw: (p, form) =>
+      FrontendForm({
+        ...p,
+        ...extras(p.entity, 1 + Math.max(0, (intField(form.get("_routeBlank")) as number) || 0)),
+      }),
     after: (e) => `/frontends/${encodeURIComponent(String(e.id))}`,
   };
 }
 
+/** Removes a frontend and the ACLs generated for its routes. */
+const frontendDeleter: Deleter = {
+  kind: "frontend",
+  home: "/frontends",
+  remove(state, id) {
+    const list = state.haproxy.frontends;
+    const i = list.findIndex((f) => f.id === id);
+    if (i < 0) return false;
+    list.splice(i, 1);
+    state.acls = state.acls.filter((a) => !isRouteAcl(String(a.name), id));
+    return true;
+  },
+};
+
 async function editorFor(ctx: PageContext): Promise<EntityEditor<Entity>> {
   const loaded = await loadState(ctx);
-  const names = "error" in loaded ? [] : loaded.state.haproxy.backends.map((b) => String(b.id));
-  return editor(names);
+  return editor("error" in loaded ? undefined : loaded.state);
 }
 
 async function list(ctx: PageContext): Promise<PageResult> {
@@ -116,9 +196,16 @@ async function list(ctx: PageContext): Promise<PageResult> {
           },
           {
             label: "Listens on",
-            cell: (f: Entity) => (f.binds as Entity[]).map((b) => String(b.address)).join(", "),
+            cell: (f: Entity) =>
+              (f.binds as Entity[]).map((b) => `${b.address}${b.tls ? " (HTTPS)" : ""}`).join(
+                ", ",
+              ),
           },
           { label: "Mode", cell: (f: Entity) => String(f.mode ?? "default") },
+          {
+            label: "Routes",
+            cell: (f: Entity) => String(((f.useBackends as Entity[]) ?? []).length),
+          },
           { label: "Default backend", cell: (f: Entity) => String(f.defaultBackend ?? "none") },
         ]} />
     </div>
@@ -128,7 +215,11 @@ async function list(ctx: PageContext): Promise<PageResult> {
 
 async function action(ctx: PageContext, id: string | null): Promise<PageResult> {
   const ed = await editorFor(ctx);
-  return ctx.form?.get("_step") === "apply" ? applyStep(ctx, ed) : planStep(ctx, ed, id);
+  const step = ctx.form?.get("_step");
+  if (step === "apply") return applyStep(ctx, ed);
+  if (wantsRedraw(ctx.form)) return redrawStep(ctx, ed, id);
+  if (step === "delete" && id !== null) return deleteStep(ctx, frontendDeleter, id);
+  return planStep(ctx, ed, id);
 }
 
 /** The frontend pages. */
@@ -173,12 +264,22 @@ export function frontendPages(): PageDefinition[] {
             <code>${ctx.params.id}</code>.</div>`,
           );
         }
-        const ed = editor(loaded.state.haproxy.backends.map((b) => String(b.id)));
+        const ed = editor(loaded.state);
         return {
           kind: "page",
           status: 200,
           title: `Frontend ${f.id}`,
-          body: ed.view({ entity: f, isNew: false, errors: {}, problem: null, highlighted: false }),
+          body: html`
+            ${ed.view({
+              entity: f,
+              isNew: false,
+              errors: {},
+              problem: null,
+              highlighted: false,
+            })}<div class="actions">
+              <${DeleteButton} what=${`frontend ${f.id}`} />
+            </div>
+          `,
         };
       },
       action: (ctx) => action(ctx, ctx.params.id),

@@ -93,12 +93,23 @@ async function tokensView(
             required=${true} />
           <${Select} name="role" label="Role" value=${ctx.form?.get("role") ?? "viewer"}
             options=${ROLE_OPTIONS} errors=${errors} />
+          <${Select} name="expiresInDays" label="Expires" errors=${errors}
+            value=${ctx.form?.get("expiresInDays") ?? "90"} options=${EXPIRY_OPTIONS} />
           <button type="submit" class="primary">Mint token</button>
         </div>
         <//>
         </section>
   `;
 }
+
+/** How long a minted token lives: days, or never ("0"). */
+const EXPIRY_OPTIONS = [
+  { value: "1", label: "in 1 day" },
+  { value: "30", label: "in 30 days" },
+  { value: "90", label: "in 90 days" },
+  { value: "365", label: "in a year" },
+  { value: "0", label: "never" },
+];
 
 async function tokensAction(ctx: PageContext): Promise<PageResult> {
   const form = ctx.form!;
@@ -121,10 +132,12 @@ async function tokensAction(ctx: PageContext): Promise<PageResult> {
     );
   }
   const name = (form.get("name") ?? "").trim();
-  const r = await ctx.api<{ wire: string; name: string }>("POST", "/api/api-tokens", {
-    name,
-    role: form.get("role") ?? "viewer",
-  });
+  const days = Number(form.get("expiresInDays") ?? "0");
+  const mint: Record<string, unknown> = { name, role: form.get("role") ?? "viewer" };
+  if (Number.isInteger(days) && days > 0) {
+    mint.expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
+  }
+  const r = await ctx.api<{ wire: string; name: string }>("POST", "/api/api-tokens", mint);
   if (!r.ok) {
     return pageWithStatus(
       r.status,
