@@ -127,6 +127,15 @@ export type {
 export type { Logger } from "./core/log.ts";
 export type { GeoLookup, GeoRecord, Providers } from "./core/providers.ts";
 export type { LuaNames } from "./core/providers.ts";
+export type {
+  CertMaterial,
+  TlsCertEntry,
+  TlsProviderEntry,
+  TlsProviderKind,
+  TlsProviderKinds,
+  ZodObjectSchema,
+} from "./core/providers.ts";
+export type { StateFileRef, StateFiles, StateFileSource } from "./core/state_files.ts";
 export { NAV_GROUPS } from "./core/pages.ts";
 export type {
   ApiReply,

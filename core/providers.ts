@@ -69,7 +69,9 @@ export interface TlsProviderEntry {
 
 /** A `state.tls.certs` entry, whatever its provider's kind. */
 export interface TlsCertEntry {
+  /** The certificate's id, which binds list. */
   id: string;
+  /** The provider that supplies its files. */
   providerId: string;
   /** The provider's name for the certificate's files. */
   name: string;
@@ -85,6 +87,9 @@ export interface CertMaterial {
   privkey: string;
 }
 
+/** A strict object schema, as a provider kind declares its entries (zod's `ZodObject`). */
+export type ZodObjectSchema = z.ZodObject;
+
 /**
  * One kind of TLS provider (`byo`, `letsencrypt`, …): the schema of its
  * `state.tls.providers` entries and where its certificates' files are.
@@ -97,7 +102,7 @@ export interface TlsProviderKind {
   /** The plugin that registers it, for clashes and listings. */
   owner: string;
   /** A strict `z.object` with `id` and `kind: z.literal(kind)`. */
-  schema: z.ZodObject;
+  schema: ZodObjectSchema;
   /**
    * The files of one certificate of a provider of this kind. Called while
    * rendering (synchronously): the files need not exist (haproxy -c then

@@ -39,8 +39,11 @@ export interface StateFileSource {
 
 /** A referenced file and the hash of this node's copy (null when it is missing). */
 export interface StateFileRef {
+  /** The kind of file (its owner's name for it, e.g. a certificate or a CA). */
   kind: string;
+  /** The file's id within its kind. */
   id: string;
+  /** The hex SHA-256 of this node's copy; null when this node lacks it. */
   sha256: string | null;
 }
 

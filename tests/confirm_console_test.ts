@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * The console during a commit-confirmed window, without JavaScript: every
  * page carries the banner (time left, readings link, confirm and roll-back

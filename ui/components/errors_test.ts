@@ -57,7 +57,7 @@ Deno.test("ErrorBox - a 502 cites the failing cfg line with its text, errors fir
     }} />`,
   );
   assert.ok(markup.indexOf("unknown action") < markup.indexOf("something minor"), "error first");
-  assert.match(markup, /<pre class="cited"[^>]*>12 \|   http-request bogus-action<\/pre>/);
+  assert.match(markup, /<pre class="cited"[^>]*>12 \| {3}http-request bogus-action<\/pre>/);
   assert.ok(!markup.includes("haproxy.cfg.plan"), "no scratch file name");
   assert.match(markup, /\[haproxy\.cfg:12\]/);
   assert.match(markup, /<details><summary>HAProxy's full output/);

@@ -38,7 +38,7 @@ function mount(el: HTMLElement): void {
     }
     case "log-tail":
       render(html`<${LogTail} src=${el.dataset.src ?? ""} />`, el);
-        break;
+      break;
     case "live-servers":
       liveServers(el);
       break;
