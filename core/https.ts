@@ -33,33 +33,13 @@ export async function loadOrCreateKeyPair(
   if (cert && key) return { cert, key };
   await Deno.mkdir(tlsDir, { recursive: true, mode: 0o700 });
   const out = await new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
+    args: selfSignedArgs({
       keyPath,
-      "-out",
       certPath,
-      "-days",
-      "825",
-      "-subj",
-      "/CN=patchpanel",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
-      // A server certificate, not a CA (openssl's -x509 default): clients that pin it, such as
-      // rustls-based ones (Deno's fetch), refuse a CA certificate presented as the server's.
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-      "-addext",
-      "keyUsage=critical,digitalSignature",
-      "-addext",
-      "extendedKeyUsage=serverAuth",
-    ],
+      days: 825,
+      subject: "/CN=patchpanel",
+      altNames: "DNS:localhost,IP:127.0.0.1,IP:::1",
+    }),
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -71,4 +51,51 @@ export async function loadOrCreateKeyPair(
   }
   await Deno.chmod(keyPath, 0o600);
   return { cert: await Deno.readTextFile(certPath), key: await Deno.readTextFile(keyPath) };
+}
+
+/** What {@link selfSignedArgs} makes: where, for how long, and for which names. */
+export interface SelfSignedSpec {
+  keyPath: string;
+  certPath: string;
+  days: number;
+  /** `-subj`, e.g. `/CN=patchpanel`. */
+  subject: string;
+  /** The subjectAltName value, e.g. `DNS:a.test,IP:127.0.0.1`. */
+  altNames: string;
+}
+
+/**
+ * openssl's arguments for a P-256 self-signed server certificate. One
+ * recipe for every certificate patchpanel makes itself (its own HTTPS
+ * listener, a placeholder until an ACME issuance): a server certificate,
+ * not a CA (openssl's -x509 default), since clients that pin it, such as
+ * rustls-based ones (Deno's fetch), refuse a CA certificate presented as
+ * the server's.
+ */
+export function selfSignedArgs(spec: SelfSignedSpec): string[] {
+  return [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-keyout",
+    spec.keyPath,
+    "-out",
+    spec.certPath,
+    "-days",
+    String(spec.days),
+    "-subj",
+    spec.subject,
+    "-addext",
+    `subjectAltName=${spec.altNames}`,
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+    "-addext",
+    "keyUsage=critical,digitalSignature",
+    "-addext",
+    "extendedKeyUsage=serverAuth",
+  ];
 }

@@ -9,30 +9,16 @@
  */
 import assert from "node:assert/strict";
 import { freePort, startTestDaemon, through, waitFor } from "./support/daemon.ts";
+import { deadBackendState } from "./support/error_pages.ts";
 
 const BODY = "<h1>uploaded</h1>\n";
 const PAGE = `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/html\r\n` +
   `content-length: ${BODY.length}\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n${BODY}`;
 
-function state(fe: number, dead: number, pages: unknown[]) {
-  return {
-    version: 1,
-    haproxy: {
-      defaults: { mode: "http", timeouts: { connect: "1s", client: "5s", server: "5s" } },
-      frontends: [{ id: "fe", binds: [{ address: `127.0.0.1:${fe}` }], defaultBackend: "gone" }],
-      backends: [{
-        id: "gone",
-        servers: [{ name: "s", address: `127.0.0.1:${dead}`, check: true }],
-      }],
-    },
-    errorPages: pages,
-  };
-}
-
 Deno.test("error page uploads - checked, stored, served, protected while used", async () => {
   const fe = freePort();
   const dead = freePort();
-  const d = await startTestDaemon({ state: state(fe, dead, []) });
+  const d = await startTestDaemon({ state: deadBackendState(fe, dead, []) });
   try {
     const operator = await d.mintToken("operator");
     const viewer = await d.mintToken("viewer");
@@ -70,7 +56,7 @@ Deno.test("error page uploads - checked, stored, served, protected while used", 
     const put = await d.api(
       "PUT",
       "/api/state",
-      state(fe, dead, [{ code: 503, upload: true }]),
+      deadBackendState(fe, dead, [{ code: 503, upload: true }]),
       {},
       {
         as: operator,
@@ -91,12 +77,14 @@ Deno.test("error page uploads - checked, stored, served, protected while used", 
     const refused = await d.api(
       "PUT",
       "/api/state",
-      state(fe, dead, [{ code: 500, upload: true }]),
+      deadBackendState(fe, dead, [{ code: 500, upload: true }]),
     );
     assert.equal(refused.status, 502, refused.text);
     assert.ok(JSON.stringify(refused.body.hints).includes("500"), refused.text);
 
-    const unused = await d.api("PUT", "/api/state", state(fe, dead, []), {}, { as: operator });
+    const unused = await d.api("PUT", "/api/state", deadBackendState(fe, dead, []), {}, {
+      as: operator,
+    });
     assert.equal(unused.status, 200, unused.text);
     const gone = await d.api("DELETE", "/api/error-pages/503", undefined, {}, { as: operator });
     assert.equal(gone.status, 200, gone.text);

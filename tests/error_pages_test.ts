@@ -8,35 +8,20 @@
  */
 import assert from "node:assert/strict";
 import { freePort, startTestDaemon } from "./support/daemon.ts";
+import { deadBackendState } from "./support/error_pages.ts";
 
 const PAGE = "<h1>Back soon</h1>\n<p>We are moving things around.</p>\n";
-
-function state(fe: number, deadPort: number, pages: unknown[]) {
-  return {
-    version: 1,
-    haproxy: {
-      defaults: { mode: "http", timeouts: { connect: "1s", client: "5s", server: "5s" } },
-      frontends: [{ id: "fe", binds: [{ address: `127.0.0.1:${fe}` }], defaultBackend: "gone" }],
-      // Health-checked against a port nothing listens on: the server goes DOWN, HAProxy answers 503.
-      backends: [{
-        id: "gone",
-        servers: [{ name: "s", address: `127.0.0.1:${deadPort}`, check: true }],
-      }],
-    },
-    errorPages: pages,
-  };
-}
 
 Deno.test("error pages - a backend with no server up answers the state's 503 page", async () => {
   const fe = freePort();
   const dead = freePort();
-  const d = await startTestDaemon({ state: state(fe, dead, []) });
+  const d = await startTestDaemon({ state: deadBackendState(fe, dead, []) });
   try {
     const operator = await d.mintToken("operator");
     const put = await d.api(
       "PUT",
       "/api/state",
-      state(fe, dead, [{
+      deadBackendState(fe, dead, [{
         code: 503,
         contentType: "text/html; charset=utf-8",
         body: PAGE,
@@ -58,7 +43,11 @@ Deno.test("error pages - a backend with no server up answers the state's 503 pag
     assert.equal(res!.headers.get("content-type"), "text/html; charset=utf-8");
     assert.equal(await res!.text(), PAGE);
 
-    const refused = await d.api("PUT", "/api/state", state(fe, dead, [{ code: 418, body: "x" }]));
+    const refused = await d.api(
+      "PUT",
+      "/api/state",
+      deadBackendState(fe, dead, [{ code: 418, body: "x" }]),
+    );
     assert.equal(refused.status, 422, refused.text);
     assert.deepEqual(refused.body.issues[0].path, ["errorPages", 0, "code"]);
   } finally {

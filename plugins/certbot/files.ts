@@ -8,6 +8,7 @@
  * @module
  */
 import { join } from "node:path";
+import { selfSignedArgs } from "../../core/https.ts";
 import { existsSync } from "node:fs";
 import type { DataPaths } from "../../core/paths.ts";
 import type { CertMaterial, TlsCertEntry } from "../../core/providers.ts";
@@ -73,27 +74,13 @@ export function ensurePlaceholder(dirs: CertbotDirs, cert: TlsCertEntry): CertMa
   Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const san = cert.domains.map((d) => `DNS:${d}`).join(",");
   const out = new Deno.Command("openssl", {
-    args: [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-keyout",
-      files.privkey,
-      "-out",
-      files.fullchain,
-      "-days",
-      "30",
-      "-subj",
-      "/CN=patchpanel placeholder",
-      "-addext",
-      `subjectAltName=${san}`,
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-    ],
+    args: selfSignedArgs({
+      keyPath: files.privkey,
+      certPath: files.fullchain,
+      days: 30,
+      subject: "/CN=patchpanel placeholder",
+      altNames: san,
+    }),
     stdout: "null",
     stderr: "piped",
   }).outputSync();

@@ -11,17 +11,7 @@ import { Table } from "../components/table.ts";
 import { describeError, ErrorBox } from "../components/errors.ts";
 import { type PendingWindow, timeLeft } from "../components/pending_banner.ts";
 import { redirect } from "../respond.ts";
-
-interface Reading {
-  responses: number;
-  r5xx: number;
-  share5xxPct: number | null;
-  connErrors: number;
-  respErrors: number;
-  rtimeMs: number | null;
-  serversUp: number | null;
-  serversTotal: number | null;
-}
+import type { Reading } from "../../core/apply/confirm_types.ts";
 
 interface WindowView extends PendingWindow {
   status: string;
