@@ -99,7 +99,15 @@ Deno.test("ui flow - setup, sign-in, add backend and frontend, traffic, drain, r
     const rows = page.locator("#snapshots tbody tr");
     assert.equal(await rows.count(), 3, "the two applies and the first state");
     await rows.nth(1).locator("a").click();
-    assert.match((await page.locator("pre.diff").textContent()) ?? "", /-\s+"id": "fe-web"/);
+    assert.match(
+      (await page.locator("pre.diff[aria-label^='Difference']").textContent()) ?? "",
+      /-\s+"id": "fe-web"/,
+    );
+    // The restore's cfg diff, checked by haproxy -c before the confirm.
+    assert.match(
+      (await page.locator("#restore-plan pre.diff").innerText()) ?? "",
+      /^-frontend fe-web$/m,
+    );
     await page.click("button:has-text('Restore this snapshot')");
     await confirmDialog(page);
     assert.match(page.url(), /\/snapshots$/);

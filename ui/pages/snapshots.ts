@@ -70,6 +70,13 @@ async function one(ctx: PageContext): Promise<PageResult> {
   }
   const current = await ctx.api("GET", "/api/state");
   const diff = current.ok ? stateDiff(current.body, snap.body.state, "current", "snapshot") : "";
+  // What the restore would do to haproxy.cfg, and whether haproxy -c accepts it, before the
+  // operator confirms (plan is an operator route: a viewer sees the state diff only).
+  const plan = await ctx.api<{ ok: boolean; diff: string }>(
+    "POST",
+    "/api/state/plan",
+    snap.body.state,
+  );
   return {
     kind: "page",
     status: 200,
@@ -87,7 +94,22 @@ async function one(ctx: PageContext): Promise<PageResult> {
           <a class="button" href="/snapshots">All snapshots</a>
         </div>
       </div>
-      <h2>Changes if restored (current → snapshot)</h2>
+      <h2>Changes to haproxy.cfg if restored</h2>
+      <div class="panel" id="restore-plan">
+        ${plan.ok && plan.body.ok
+          ? html`
+            <p class="muted">HAProxy accepts the snapshot's configuration
+                          (<code>haproxy -c</code>).</p>
+            <${Diff} diff=${plan.body.diff} label="Changes to haproxy.cfg if restored" />
+          `
+          : plan.status === 403
+          ? html`<p class="muted">Checking a restore needs the operator role.</p>`
+          : html`
+            <${ErrorBox} reply=${plan.ok ? { ...plan, status: 502 } : plan}
+              title="Restoring this snapshot would fail" />
+          `}
+      </div>
+      <h2>Changes to the state if restored (current → snapshot)</h2>
       <div class="panel">
         <${Diff} diff=${diff} label="Difference between current state and snapshot" />
       </div>
