@@ -3,10 +3,11 @@
  * per line) and `show stat` (CSV with a `# pxname,svname,...` header).
  *
  * `show stat` is parsed into a {@link StatTable}: the header once, then each
- * row as an array of strings, read by column through typed accessors. At
- * 1,000 servers sampled every second this avoids building 100-key objects
- * that nobody reads; {@link StatTable.toRows} builds the JSON rows only when
- * an API caller asks for them.
+ * row kept as its line of text and split into fields only when a reader
+ * asks for one of its columns, read through typed accessors. At 1,000
+ * servers sampled every second this avoids building 100-key objects that
+ * nobody reads; {@link StatTable.toRows} builds the JSON rows only when an
+ * API caller asks for them.
  *
  * @module
  */
@@ -55,16 +56,38 @@ export function parseInfo(text: string): Info {
   return info;
 }
 
-/** The parsed `show stat` CSV: a header and rows of raw strings. */
+declare const statLine: unique symbol;
+
+/**
+ * One `show stat` row: a handle its table's accessors read, so a reader
+ * cannot index the row's text by mistake and get a character for a field.
+ */
+export type StatLine = number & { readonly [statLine]: true };
+
+/**
+ * The parsed `show stat` CSV: a header and one line per row, split on demand.
+ *
+ * The latest sample is held for the whole sampling interval, and at 100,000
+ * servers an array of ~100 field strings per row was about 150 MB of the
+ * daemon's heap, more than the rest of it. A line costs a few bytes beside
+ * the answer's text it slices, and readers walk the rows one at a time
+ * (every summary reads a row's columns together), so splitting the row last
+ * asked for, and keeping only that split, costs one split per row per
+ * reader.
+ */
 export class StatTable {
   readonly columns: string[];
-  readonly rows: string[][];
+  readonly rows: readonly StatLine[];
+  #lines: string[];
   #index: Map<string, number>;
+  #splitLine = -1;
+  #splitFields: string[] = [];
 
-  /** Takes ownership of the parsed header and rows. */
-  constructor(columns: string[], rows: string[][]) {
+  /** Takes ownership of the parsed header and row lines. */
+  constructor(columns: string[], lines: string[]) {
     this.columns = columns;
-    this.rows = rows;
+    this.#lines = lines;
+    this.rows = lines.map((_, i) => i as StatLine);
     this.#index = new Map(columns.map((c, i) => [c, i]));
   }
 
@@ -73,13 +96,32 @@ export class StatTable {
     return this.#index.get(name) ?? -1;
   }
 
+  /** A row's fields, unquoted; the last row split is remembered. */
+  fields(row: StatLine): readonly string[] {
+    if (row !== this.#splitLine) {
+      this.#splitFields = splitCsv(this.#lines[row] ?? "");
+      this.#splitLine = row;
+    }
+    return this.#splitFields;
+  }
+
+  /** The row's proxy (`pxname`, the first column: {@link parseStat} checks the header). */
+  proxy(row: StatLine): string {
+    return this.raw(row, 0);
+  }
+
+  /** The row's server or `FRONTEND`/`BACKEND` (`svname`, the second column). */
+  server(row: StatLine): string {
+    return this.raw(row, 1);
+  }
+
   /** A row's raw value ("" when empty or absent). */
-  raw(row: string[], col: number): string {
-    return col < 0 ? "" : row[col] ?? "";
+  raw(row: StatLine, col: number): string {
+    return col < 0 ? "" : this.fields(row)[col] ?? "";
   }
 
   /** A row's numeric value, or null when empty or not a number. */
-  num(row: string[], col: number): number | null {
+  num(row: StatLine, col: number): number | null {
     const v = this.raw(row, col);
     if (v === "") return null;
     const n = Number(v);
@@ -87,14 +129,15 @@ export class StatTable {
   }
 
   /** The row's kind from the `type` column. */
-  kind(row: string[]): RowKind {
+  kind(row: StatLine): RowKind {
     return KINDS[Number(this.raw(row, this.col("type")))] ?? "server";
   }
 
   /** Rows as JSON objects keyed by HAProxy's column names (empty → null; `type` as a word). */
   toRows(): StatRow[] {
     const typeCol = this.col("type");
-    return this.rows.map((row) => {
+    return this.rows.map((line) => {
+      const row = this.fields(line);
       const out: Record<string, string | number | null> = {};
       this.columns.forEach((c, i) => {
         if (c === "" || c === "-") return;
@@ -123,11 +166,11 @@ export function parseStat(text: string): StatTable | ParseError {
   if (columns[0] !== "pxname" || columns[1] !== "svname") {
     return { kind: "parse", message: "show stat: header does not start with pxname,svname" };
   }
-  const rows: string[][] = [];
+  const rows: string[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (line === "" || line.startsWith("#")) continue;
-    rows.push(splitCsv(line));
+    rows.push(line);
   }
   return new StatTable(columns, rows);
 }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Info, StatTable } from "./csv.ts";
+import type { Info, RowKind, StatTable } from "./csv.ts";
 import type { Exposition, MetricType } from "./exposition.ts";
 
 type Scope = "F" | "B" | "S";
@@ -161,25 +161,43 @@ export function addInfoMetrics(out: Exposition, info: Info): void {
   }
 }
 
-/** Adds the frontend, backend and server series from `show stat`, grouped by family. */
+/** The family a row's series go to; listeners have none. */
+const SCOPE_OF: Record<RowKind, Scope | null> = {
+  frontend: "F",
+  backend: "B",
+  server: "S",
+  listener: null,
+};
+
+/** A field as a number, or null when empty or not a number. */
+function num(row: readonly string[], col: number): number | null {
+  const v = col < 0 ? "" : row[col] ?? "";
+  if (v === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Adds the frontend, backend and server series from `show stat`, grouped by
+ * family. The families are written column by column, so each row is split
+ * once up front for the length of one scrape (the table itself keeps lines).
+ */
 export function addStatMetrics(out: Exposition, table: StatTable): void {
-  const scoped: Record<Scope, string[][]> = { F: [], B: [], S: [] };
-  for (const row of table.rows) {
-    const kind = table.kind(row);
-    if (kind === "frontend") scoped.F.push(row);
-    else if (kind === "backend") scoped.B.push(row);
-    else if (kind === "server") scoped.S.push(row);
+  const scoped: Record<Scope, (readonly string[])[]> = { F: [], B: [], S: [] };
+  for (const line of table.rows) {
+    const scope = SCOPE_OF[table.kind(line)];
+    if (scope) scoped[scope].push([...table.fields(line)]);
   }
   const status = table.col("status");
   const scopes: Scope[] = ["F", "B", "S"];
   for (const scope of scopes) {
     const rows = scoped[scope];
-    const labels = (row: string[]): Record<string, string> =>
+    const labels = (row: readonly string[]): Record<string, string> =>
       scope === "S" ? { proxy: row[0], server: row[1] } : { proxy: row[0] };
     const name = `${PREFIX[scope]}status`;
     const help = "Current status of the service, per state label value.";
     for (const row of rows) {
-      const s = table.raw(row, status);
+      const s = status < 0 ? "" : row[status] ?? "";
       if (scope === "S") {
         const current = serverState(s);
         for (const st of SERVER_STATES) {
@@ -197,7 +215,7 @@ export function addStatMetrics(out: Exposition, table: StatTable): void {
       const col = table.col(column);
       if (col < 0) continue;
       for (const row of rows) {
-        const v = table.num(row, col);
+        const v = num(row, col);
         if (v === null) continue;
         const help = `HAProxy's show stat field ${column}${scale ? " (in seconds)" : ""}.`;
         out.add(`${PREFIX[scope]}${suffix}`, type, help, labels(row), scale ? v / scale : v);
@@ -206,7 +224,7 @@ export function addStatMetrics(out: Exposition, table: StatTable): void {
     const codeCols = CODES.map((c) => table.col(`hrsp_${c}`));
     for (const row of rows) {
       codeCols.forEach((col, i) => {
-        const v = table.num(row, col);
+        const v = num(row, col);
         if (v === null) return;
         out.add(
           `${PREFIX[scope]}http_responses_total`,

@@ -27,7 +27,7 @@ export function httpCodes(table: StatTable): HttpCodes {
       codes[k] = table.num(row, cols[i]) ?? 0;
       totals[k] += codes[k];
     });
-    frontends.push({ frontend: row[0], ...codes });
+    frontends.push({ frontend: table.proxy(row), ...codes });
   }
   return { totals, frontends };
 }
@@ -61,7 +61,7 @@ export function slowestBackends(table: StatTable, limit: number): BackendTiming[
   for (const row of table.rows) {
     if (table.kind(row) !== "backend") continue;
     out.push({
-      backend: row[0],
+      backend: table.proxy(row),
       responseTimeMs: table.num(row, c.rtime) ?? 0,
       totalTimeMs: table.num(row, c.ttime) ?? 0,
       queueTimeMs: table.num(row, c.qtime) ?? 0,

@@ -92,7 +92,7 @@ export function summarize(
     const hrsp = {} as Codes;
     CODE_CLASSES.forEach((k, i) => hrsp[k] = table.num(row, c.hrsp[i]) ?? 0);
     proxies.push({
-      name: row[0],
+      name: table.proxy(row),
       kind,
       status: table.raw(row, c.status),
       scur: table.num(row, c.scur) ?? 0,
@@ -147,13 +147,13 @@ export function healthMap(table: StatTable): HealthMap {
     const kind = table.kind(row);
     const s = table.raw(row, status);
     if (kind === "server") {
-      out.servers.set(`${row[0]}/${row[1]}`, {
-        backend: row[0],
-        server: row[1],
+      out.servers.set(`${table.proxy(row)}/${table.server(row)}`, {
+        backend: table.proxy(row),
+        server: table.server(row),
         health: healthOf(s),
         status: s,
       });
-    } else if (kind === "backend") out.backends.set(row[0], healthOf(s));
+    } else if (kind === "backend") out.backends.set(table.proxy(row), healthOf(s));
   }
   return out;
 }

@@ -28,16 +28,16 @@ export function trafficOf(at: number, table: StatTable): TrafficSample {
   for (const row of table.rows) {
     const kind = table.kind(row);
     if (kind === "server") {
-      const s = servers.get(row[0]) ?? { up: 0, total: 0 };
+      const s = servers.get(table.proxy(row)) ?? { up: 0, total: 0 };
       s.total++;
       if (healthOf(table.raw(row, c.status)) === "up") s.up++;
-      servers.set(row[0], s);
+      servers.set(table.proxy(row), s);
       continue;
     }
     if (kind !== "frontend" && kind !== "backend") continue;
     const n = (i: number) => table.num(row, i) ?? 0;
-    byKey.set(`${kind}/${row[0]}`, {
-      name: row[0],
+    byKey.set(`${kind}/${table.proxy(row)}`, {
+      name: table.proxy(row),
       kind,
       responses: hrsp.reduce((sum, i) => sum + n(i), 0),
       r5xx: n(hrsp[4]),
