@@ -3,7 +3,7 @@
  * per line) and `show stat` (CSV with a `# pxname,svname,...` header).
  *
  * `show stat` is parsed into a {@link StatTable}: the header once, then each
- * row kept as its line of text and split into fields only when a reader
+ * row kept as its line of text, cut into fields only when a reader
  * asks for one of its columns, read through typed accessors. At 1,000
  * servers sampled every second this avoids building 100-key objects that
  * nobody reads; {@link StatTable.toRows} builds the JSON rows only when an
@@ -70,18 +70,23 @@ export type StatLine = number & { readonly [statLine]: true };
  * The latest sample is held for the whole sampling interval, and at 100,000
  * servers an array of ~100 field strings per row was about 150 MB of the
  * daemon's heap, more than the rest of it. A line costs a few bytes beside
- * the answer's text it slices, and readers walk the rows one at a time
- * (every summary reads a row's columns together), so splitting the row last
- * asked for, and keeping only that split, costs one split per row per
- * reader.
+ * the answer's text it slices. Readers walk the rows one at a time and take
+ * a few of a row's columns, so the table remembers where the last row read
+ * cuts into fields and slices only the fields asked for.
  */
 export class StatTable {
   readonly columns: string[];
   readonly rows: readonly StatLine[];
   #lines: string[];
   #index: Map<string, number>;
-  #splitLine = -1;
-  #splitFields: string[] = [];
+  /** The row {@link raw} last read, and where each of its fields starts. */
+  #cutLine = -1;
+  #cuts: Int32Array;
+  #cutCount = 0;
+  /** Whether the last start found is the line's end (no field starts there). */
+  #cutAll = false;
+  /** That row's fields, when it holds a quote and had to be unquoted. */
+  #quoted: string[] | null = null;
 
   /** Takes ownership of the parsed header and row lines. */
   constructor(columns: string[], lines: string[]) {
@@ -89,6 +94,7 @@ export class StatTable {
     this.#lines = lines;
     this.rows = lines.map((_, i) => i as StatLine);
     this.#index = new Map(columns.map((c, i) => [c, i]));
+    this.#cuts = new Int32Array(columns.length + 2);
   }
 
   /** The column's position, or -1 when this HAProxy version has no such column. */
@@ -96,13 +102,9 @@ export class StatTable {
     return this.#index.get(name) ?? -1;
   }
 
-  /** A row's fields, unquoted; the last row split is remembered. */
-  fields(row: StatLine): readonly string[] {
-    if (row !== this.#splitLine) {
-      this.#splitFields = splitCsv(this.#lines[row] ?? "");
-      this.#splitLine = row;
-    }
-    return this.#splitFields;
+  /** A row's fields, unquoted, as a new array (for a reader that keeps or walks them all). */
+  fields(row: StatLine): string[] {
+    return splitCsv(this.#lines[row] ?? "");
   }
 
   /** The row's proxy (`pxname`, the first column: {@link parseStat} checks the header). */
@@ -117,7 +119,44 @@ export class StatTable {
 
   /** A row's raw value ("" when empty or absent). */
   raw(row: StatLine, col: number): string {
-    return col < 0 ? "" : this.fields(row)[col] ?? "";
+    if (col < 0) return "";
+    const line = this.#lines[row] ?? "";
+    if (row !== this.#cutLine) this.#startCutting(row, line);
+    if (this.#quoted) return this.#quoted[col] ?? "";
+    if (col + 1 >= this.#cutCount && !this.#cutAll) this.#cutTo(line, col + 1);
+    if (col >= this.#cutCount - (this.#cutAll ? 1 : 0)) return "";
+    return line.slice(this.#cuts[col], this.#cuts[col + 1] - 1);
+  }
+
+  /**
+   * Starts reading a row: readers take a handful of its ~100 columns, mostly
+   * from the first third, so the row is cut into fields only as far as the
+   * columns asked for, and no string is built for a field nobody reads (at
+   * 100,000 servers, a string per field was most of a sample's cost).
+   */
+  #startCutting(row: StatLine, line: string): void {
+    this.#cutLine = row;
+    this.#quoted = line.includes('"') ? splitCsv(line) : null;
+    this.#cuts[0] = 0;
+    this.#cutCount = 1;
+    this.#cutAll = false;
+  }
+
+  /** Finds field starts up to index `upTo` (or the line's end, marked by a start past it). */
+  #cutTo(line: string, upTo: number): void {
+    const cuts = this.#cuts;
+    let n = this.#cutCount;
+    const last = Math.min(upTo, cuts.length - 1);
+    while (n <= last) {
+      const comma = line.indexOf(",", cuts[n - 1]);
+      if (comma === -1) {
+        cuts[n++] = line.length + 1;
+        this.#cutAll = true;
+        break;
+      }
+      cuts[n++] = comma + 1;
+    }
+    this.#cutCount = n;
   }
 
   /** A row's numeric value, or null when empty or not a number. */

@@ -186,7 +186,7 @@ export function addStatMetrics(out: Exposition, table: StatTable): void {
   const scoped: Record<Scope, (readonly string[])[]> = { F: [], B: [], S: [] };
   for (const line of table.rows) {
     const scope = SCOPE_OF[table.kind(line)];
-    if (scope) scoped[scope].push([...table.fields(line)]);
+    if (scope) scoped[scope].push(table.fields(line));
   }
   const status = table.col("status");
   const scopes: Scope[] = ["F", "B", "S"];
