@@ -53,7 +53,7 @@ export type {
   RouteRecord,
   Service,
 } from "./core/plugin.ts";
-export type { ApplyFailedStage, Events, Listener } from "./core/events.ts";
+export type { ApplyFailedStage, CertFailure, Events, Listener } from "./core/events.ts";
 export { CORE_EVENTS, EventRefusedError } from "./core/event_names.ts";
 export { PluginError, type PluginFailureSite } from "./core/plugin_error.ts";
 export type { CoreState, PluginState, RefIssue, State, StateCheck } from "./core/state/schema.ts";

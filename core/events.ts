@@ -17,6 +17,30 @@ import type { State } from "./state/schema.ts";
 /** Where a failed apply stopped. */
 export type ApplyFailedStage = "validate" | "render" | "check" | "reload" | "verify";
 
+/**
+ * A certificate plugin's failed issuance or renewal, as notices and audit
+ * readers need it: which certificate, one line for people, and a kind a
+ * pipeline can branch on (the certbot plugin's kinds: `rate-limited`,
+ * `validation-failed`, `unauthorized`, `dns-timeout`, `certbot-missing`,
+ * `other`).
+ */
+export interface CertFailure {
+  /** The certificate's id in `state.tls.certs`. */
+  certId: string;
+  /** Its name (the file name of its material). */
+  name: string;
+  /** The names it was to cover. */
+  domains: string[];
+  /** One line for people. */
+  error: string;
+  /** What went wrong, for a pipeline to branch on. */
+  kind: string;
+  /** The failing domain, when the CA names one. */
+  domain?: string;
+  /** The CA's detail for it. */
+  detail?: string;
+}
+
 /** Event name → payload. */
 export interface Events {
   /** A state was applied and HAProxy runs it. */
@@ -76,7 +100,9 @@ export interface Events {
   /** A certificate was renewed (for the certificate plugins that renew). */
   "cert:renewed": { certId: string; name: string; domains: string[]; notAfter: string };
   /** A certificate's renewal failed; the old one stays in service until it expires. */
-  "cert:renewal-failed": { certId: string; name: string; domains: string[]; error: string };
+  "cert:renew-failed": CertFailure;
+  /** A certificate could not be issued; the placeholder (or the previous one) stays in service. */
+  "cert:issue-failed": CertFailure;
   /** A cluster peer's state differs from this node's (for a cluster plugin). */
   "peer:drift": { peer: string; detail: string };
   /** A cluster peer did not answer (for a cluster plugin). */

@@ -21,6 +21,7 @@
  */
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import type { TlsProviderKind } from "../../core/providers.ts";
+import type { CertFailure as AnyCertFailure } from "../../core/events.ts";
 import { CertbotConfig, LetsEncryptProvider } from "./schema.ts";
 import { type CertbotDirs, certbotDirs, materialize } from "./files.ts";
 import { challengePortCheck, challengeRender } from "./challenge.ts";
@@ -31,27 +32,13 @@ import { certbotRoutes } from "./routes.ts";
 import { RenewTimer } from "./timer.ts";
 import type { CertbotErrorKind } from "./errors.ts";
 
-/** A failed issuance or renewal, as `cert:issue-failed` / `cert:renew-failed` carry it. */
-export interface CertFailure {
-  certId: string;
-  name: string;
-  domains: string[];
-  /** One line for people. */
-  error: string;
+/**
+ * A failed issuance or renewal, as `cert:issue-failed` / `cert:renew-failed`
+ * carry it (the core declares both for every certificate plugin), with the
+ * kind narrowed to certbot's.
+ */
+export interface CertFailure extends AnyCertFailure {
   kind: CertbotErrorKind;
-  /** The failing domain, when certbot names one. */
-  domain?: string;
-  /** The CA's detail for it. */
-  detail?: string;
-}
-
-declare module "../../core/events.ts" {
-  interface Events {
-    /** A letsencrypt certificate could not be issued; the placeholder (or previous) stays. */
-    "cert:issue-failed": CertFailure;
-    /** A letsencrypt certificate's renewal failed; the old one stays in service. */
-    "cert:renew-failed": CertFailure;
-  }
 }
 
 /** Options of the certbot plugin (the rest is config.yaml's `certbot` section). */
