@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Events } from "../../core/events.ts";
+import type { CertFailure, Events } from "../../core/events.ts";
 import type { NoticeDraft } from "./notice.ts";
 
 type Drafter<K extends keyof Events> = (p: Events[K]) => NoticeDraft;
@@ -21,6 +21,24 @@ const PROCESS_TITLES: Record<string, string> = {
   "worker-died": "an HAProxy worker died",
   unresponsive: "HAProxy's master stopped answering",
 };
+
+/** A certificate plugin's failed issuance or renewal; both read alike but for their verb. */
+function certFailureNotice(
+  event: "cert:renew-failed" | "cert:issue-failed",
+  p: CertFailure,
+  title: string,
+  verb: string,
+): NoticeDraft {
+  return {
+    event,
+    category: "cert",
+    level: "error",
+    title,
+    message: `${verb} ${p.name} (${p.domains.join(", ")}) failed (${p.kind}): ${p.error}`,
+    entity: p.certId,
+    page: "/certificates",
+  };
+}
 
 /** Event name → how its notice reads. */
 export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
@@ -110,24 +128,15 @@ export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
     entity: p.certId,
     page: "/certificates",
   }),
-  "cert:renew-failed": (p) => ({
-    event: "cert:renew-failed",
-    category: "cert",
-    level: "error",
-    title: `certificate ${p.name} renewal failed`,
-    message: `Renewing ${p.name} (${p.domains.join(", ")}) failed (${p.kind}): ${p.error}`,
-    entity: p.certId,
-    page: "/certificates",
-  }),
-  "cert:issue-failed": (p) => ({
-    event: "cert:issue-failed",
-    category: "cert",
-    level: "error",
-    title: `certificate ${p.name} could not be issued`,
-    message: `Issuing ${p.name} (${p.domains.join(", ")}) failed (${p.kind}): ${p.error}`,
-    entity: p.certId,
-    page: "/certificates",
-  }),
+  "cert:renew-failed": (p) =>
+    certFailureNotice("cert:renew-failed", p, `certificate ${p.name} renewal failed`, "Renewing"),
+  "cert:issue-failed": (p) =>
+    certFailureNotice(
+      "cert:issue-failed",
+      p,
+      `certificate ${p.name} could not be issued`,
+      "Issuing",
+    ),
   "auth:lockout": (p) => ({
     event: "auth:lockout",
     category: "auth",

@@ -56,6 +56,17 @@ export function parseInfo(text: string): Info {
   return info;
 }
 
+/**
+ * A `show stat` field as a number, or null when empty or not a number: the
+ * one reading of a field for the table's accessors and for readers that
+ * hold a row's split fields (the Prometheus exposition).
+ */
+export function fieldNumber(v: string): number | null {
+  if (v === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
 declare const statLine: unique symbol;
 
 /**
@@ -161,10 +172,7 @@ export class StatTable {
 
   /** A row's numeric value, or null when empty or not a number. */
   num(row: StatLine, col: number): number | null {
-    const v = this.raw(row, col);
-    if (v === "") return null;
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
+    return fieldNumber(this.raw(row, col));
   }
 
   /** The row's kind from the `type` column. */

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Info, RowKind, StatTable } from "./csv.ts";
+import { fieldNumber, type Info, type RowKind, type StatTable } from "./csv.ts";
 import type { Exposition, MetricType } from "./exposition.ts";
 
 type Scope = "F" | "B" | "S";
@@ -169,13 +169,8 @@ const SCOPE_OF: Record<RowKind, Scope | null> = {
   listener: null,
 };
 
-/** A field as a number, or null when empty or not a number. */
-function num(row: readonly string[], col: number): number | null {
-  const v = col < 0 ? "" : row[col] ?? "";
-  if (v === "") return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
+/** A split row's field as a number (null when absent, empty or not a number). */
+const num = (row: readonly string[], col: number) => fieldNumber(row[col] ?? "");
 
 /**
  * Adds the frontend, backend and server series from `show stat`, grouped by
