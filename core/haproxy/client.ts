@@ -96,9 +96,16 @@ export class HaproxyClient {
     return sendCommand(this.#opts.adminSocket, command, { timeoutMs });
   }
 
-  /** One command on the master CLI (`show proc`, `@1 show info`, ...). */
-  master(command: string, timeoutMs?: number): Promise<SocketResult> {
-    return sendCommand(this.#opts.masterSocket, command, { timeoutMs });
+  /**
+   * One command on the master CLI (`show proc`, `@1 show info`, ...);
+   * `onText` sees the answer as it arrives (as `sendCommand` passes it on).
+   */
+  master(
+    command: string,
+    timeoutMs?: number,
+    onText?: (text: string) => void,
+  ): Promise<SocketResult> {
+    return sendCommand(this.#opts.masterSocket, command, { timeoutMs, onText });
   }
 
   /** The master's parsed `show proc`, or null when it does not answer. */

@@ -156,41 +156,108 @@ export interface RowView {
  * version-1 dump (nothing is visited).
  */
 export function scanDump(text: string, visit: (row: RowView) => void): boolean {
-  if (!text.startsWith("1\n")) return false;
-  const headerEnd = text.indexOf("\n", 2);
-  const header = text.slice(2, headerEnd < 0 ? text.length : headerEnd);
-  if (!header.startsWith("# ")) return false;
-  const columns = header.slice(2).trim().split(" ");
-  if (REQUIRED_COLUMNS.some((c, i) => columns[i] !== c)) return false;
-  const last = REQUIRED_COLUMNS.length - 1;
-  // cut[i]: where field i starts; cut[last + 1]: one past the end of the last one, plus one.
-  const cut: number[] = new Array(last + 2);
-  const row: RowView = {
-    field: (i) => text.slice(cut[i], cut[i + 1] - 1),
-    span: (from, to) => text.slice(cut[from], cut[to + 1] - 1),
+  const scanner = new DumpScanner(visit);
+  scanner.push(text);
+  return scanner.end();
+}
+
+/**
+ * {@link scanDump} over a dump that arrives in pieces (the post-reload check
+ * reads it while HAProxy is still writing it): each complete line is visited
+ * as soon as its piece is pushed; a piece may end anywhere, even mid-line.
+ */
+export class DumpScanner {
+  #visit: (row: RowView) => void;
+  /** The text not yet visited: the start of a line whose end has not arrived. */
+  #pending = "";
+  /** null until the header has arrived, then whether it is a version-1 dump's. */
+  #valid: boolean | null = null;
+  #text = "";
+  // #cut[i]: where field i starts; #cut[LAST + 1]: one past the end of the last one, plus one.
+  #cut: number[] = new Array(LAST + 2);
+  #row: RowView = {
+    field: (i) => this.#text.slice(this.#cut[i], this.#cut[i + 1] - 1),
+    span: (from, to) => this.#text.slice(this.#cut[from], this.#cut[to + 1] - 1),
   };
-  let start = headerEnd < 0 ? text.length : headerEnd + 1;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    if (end > start && text.charCodeAt(start) !== 35) {
-      let at = start;
-      let n = 0;
-      cut[n++] = at;
-      while (n <= last) {
-        at = text.indexOf(" ", at);
-        if (at < 0 || at >= end) break;
-        cut[n++] = ++at;
-      }
-      if (n > last) {
-        const space = text.indexOf(" ", cut[last]);
-        cut[last + 1] = (space < 0 || space > end ? end : space) + 1;
-        visit(row);
-      }
-    }
-    start = end + 1;
+
+  /** `visit` is called once per server line, with a view valid only during the call. */
+  constructor(visit: (row: RowView) => void) {
+    this.#visit = visit;
   }
-  return true;
+
+  /** Visits the complete lines that `piece` finishes. */
+  push(piece: string): void {
+    if (this.#valid === false || piece === "") return;
+    const text = this.#pending === "" ? piece : this.#pending + piece;
+    let start = 0;
+    if (this.#valid === null) {
+      // The version line and the column header, both whole, come first.
+      const headerEnd = text.indexOf("\n", 2);
+      if (headerEnd < 0) {
+        this.#pending = text;
+        if (!"1\n# ".startsWith(text.slice(0, 4))) this.#valid = false;
+        return;
+      }
+      this.#valid = isDumpHeader(text.slice(0, headerEnd));
+      if (!this.#valid) return;
+      start = headerEnd + 1;
+    }
+    const last = text.lastIndexOf("\n");
+    if (last < start) {
+      this.#pending = start === 0 ? text : text.slice(start);
+      return;
+    }
+    this.#lines(text, start, last);
+    this.#pending = text.slice(last + 1);
+  }
+
+  /** Visits a last line without a line break; false when the text was not a version-1 dump. */
+  end(): boolean {
+    if (this.#valid === null) {
+      // The whole text had no line break after its header: a dump with no servers, or not one.
+      this.#valid = isDumpHeader(this.#pending);
+      this.#pending = "";
+      return this.#valid;
+    }
+    if (this.#valid && this.#pending !== "") this.#lines(this.#pending, 0, this.#pending.length);
+    this.#pending = "";
+    return this.#valid;
+  }
+
+  /** Visits the lines of `text` from `start` to `stop` (a line break, or the text's end). */
+  #lines(text: string, start: number, stop: number): void {
+    this.#text = text;
+    const cut = this.#cut;
+    while (start < stop) {
+      let end = text.indexOf("\n", start);
+      if (end < 0 || end > stop) end = stop;
+      if (end > start && text.charCodeAt(start) !== 35) {
+        let at = start;
+        let n = 0;
+        cut[n++] = at;
+        while (n <= LAST) {
+          at = text.indexOf(" ", at);
+          if (at < 0 || at >= end) break;
+          cut[n++] = ++at;
+        }
+        if (n > LAST) {
+          const space = text.indexOf(" ", cut[LAST]);
+          cut[LAST + 1] = (space < 0 || space > end ? end : space) + 1;
+          this.#visit(this.#row);
+        }
+      }
+      start = end + 1;
+    }
+  }
+}
+
+const LAST = REQUIRED_COLUMNS.length - 1;
+
+/** Whether `head` (up to the header line's end) opens a version-1 dump with the required columns. */
+function isDumpHeader(head: string): boolean {
+  if (!head.startsWith("1\n# ")) return false;
+  const columns = head.slice(4).trim().split(" ");
+  return REQUIRED_COLUMNS.every((c, i) => columns[i] === c);
 }
 
 /**
@@ -199,17 +266,20 @@ export function scanDump(text: string, visit: (row: RowView) => void): boolean {
  */
 export function runningServersOf(text: string): RunningServer[] | null {
   const out: RunningServer[] = [];
-  const ok = scanDump(text, (r) => {
-    out.push({
-      backend: r.field(COL.be_name),
-      server: r.field(COL.srv_name),
-      address: r.field(COL.srv_addr),
-      port: Number(r.field(COL.srv_port)),
-      adminState: adminStateOf(Number(r.field(COL.srv_admin_state))),
-      weight: Number(r.field(COL.srv_uweight)),
-    });
-  });
+  const ok = scanDump(text, (r) => out.push(runningServerAt(r)));
   return ok ? out : null;
+}
+
+/** The server a dump line describes, in the fields the comparison looks at. */
+export function runningServerAt(r: RowView): RunningServer {
+  return {
+    backend: r.field(COL.be_name),
+    server: r.field(COL.srv_name),
+    address: r.field(COL.srv_addr),
+    port: Number(r.field(COL.srv_port)),
+    adminState: adminStateOf(Number(r.field(COL.srv_admin_state))),
+    weight: Number(r.field(COL.srv_uweight)),
+  };
 }
 
 /** A `server` line of a rendered cfg, with what identifies its definition. */

@@ -52,58 +52,90 @@ export function compareServers(
   declared: ReadonlyMap<string, DeclaredServer>,
   policy: OverridePolicy,
 ): ServerComparison {
-  const mismatches: ServerDifference[] = [];
-  const overrides: ServerDifference[] = [];
-  const carried = new Map<string, CarriedOverride>();
-  if (policy.kind === "carried") {
-    for (const c of policy.carried) carried.set(`${serverKey(c.backend, c.server)}#${c.field}`, c);
+  const comparer = new ServerComparer(declared, policy);
+  for (const r of running) comparer.add(r);
+  return comparer.result();
+}
+
+/**
+ * {@link compareServers} one running server at a time, so the post-reload
+ * check can compare each line of `show servers state` as it arrives.
+ */
+export class ServerComparer {
+  #declared: ReadonlyMap<string, DeclaredServer>;
+  #policy: OverridePolicy;
+  #carried = new Map<string, CarriedOverride>();
+  #seen = new Set<string>();
+  #mismatches: ServerDifference[] = [];
+  #overrides: ServerDifference[] = [];
+
+  /** Compares against `declared`, judging weights and admin states by `policy`. */
+  constructor(declared: ReadonlyMap<string, DeclaredServer>, policy: OverridePolicy) {
+    this.#declared = declared;
+    this.#policy = policy;
+    if (policy.kind === "carried") {
+      for (const c of policy.carried) {
+        this.#carried.set(`${serverKey(c.backend, c.server)}#${c.field}`, c);
+      }
+    }
   }
-  const judge = (
+
+  /** Compares one server HAProxy runs. */
+  add(r: RunningServer): void {
+    const key = serverKey(r.backend, r.server);
+    const d = this.#declared.get(key);
+    const at = { backend: r.backend, server: r.server };
+    if (!d) {
+      this.#mismatches.push({ ...at, field: "present", declared: false, running: true });
+      return;
+    }
+    this.#seen.add(key);
+    if (
+      d.host !== r.address && isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)
+    ) {
+      this.#mismatches.push({ ...at, field: "address", declared: d.host, running: r.address });
+    }
+    if (Number.isFinite(d.port) && d.port !== r.port) {
+      this.#mismatches.push({ ...at, field: "port", declared: d.port, running: r.port });
+    }
+    if (d.weight !== r.weight) this.#judge(key, at, "weight", d.weight, r.weight);
+    const admin = d.disabled ? "maint" : "ready";
+    if (admin !== r.adminState) this.#judge(key, at, "adminState", admin, r.adminState);
+  }
+
+  /** The differences, once every running server was added (declared ones not seen are missing). */
+  result(): ServerComparison {
+    const mismatches = [...this.#mismatches];
+    if (this.#seen.size < this.#declared.size) {
+      for (const [key, d] of this.#declared) {
+        if (this.#seen.has(key)) continue;
+        mismatches.push({
+          backend: d.backend,
+          server: d.server,
+          field: "present",
+          declared: true,
+          running: false,
+        });
+      }
+    }
+    return { mismatches, overrides: [...this.#overrides] };
+  }
+
+  #judge(
+    key: string,
     at: { backend: string; server: string },
     field: "weight" | "adminState",
     want: AdminState | number,
     got: AdminState | number,
-  ) => {
+  ): void {
     const diff = { ...at, field, declared: want, running: got };
-    if (policy.kind === "runtime") return overrides.push(diff);
-    const accepted = carried.get(`${serverKey(at.backend, at.server)}#${field}`);
-    (accepted && accepted.running === got ? overrides : mismatches).push(diff);
-  };
-  let matched = 0;
-  for (const r of running) {
-    const d = declared.get(serverKey(r.backend, r.server));
-    const at = { backend: r.backend, server: r.server };
-    if (!d) {
-      mismatches.push({ ...at, field: "present", declared: false, running: true });
-      continue;
+    if (this.#policy.kind === "runtime") {
+      this.#overrides.push(diff);
+      return;
     }
-    matched++;
-    if (
-      d.host !== r.address && isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)
-    ) {
-      mismatches.push({ ...at, field: "address", declared: d.host, running: r.address });
-    }
-    if (Number.isFinite(d.port) && d.port !== r.port) {
-      mismatches.push({ ...at, field: "port", declared: d.port, running: r.port });
-    }
-    if (d.weight !== r.weight) judge(at, "weight", d.weight, r.weight);
-    const admin = d.disabled ? "maint" : "ready";
-    if (admin !== r.adminState) judge(at, "adminState", admin, r.adminState);
+    const accepted = this.#carried.get(`${key}#${field}`);
+    (accepted && accepted.running === got ? this.#overrides : this.#mismatches).push(diff);
   }
-  if (matched < declared.size) {
-    const seen = new Set(running.map((r) => serverKey(r.backend, r.server)));
-    for (const [key, d] of declared) {
-      if (seen.has(key)) continue;
-      mismatches.push({
-        backend: d.backend,
-        server: d.server,
-        field: "present",
-        declared: true,
-        running: false,
-      });
-    }
-  }
-  return { mismatches, overrides };
 }
 
 /** Lower case, brackets off, IPv4-mapped IPv6 as IPv4: the forms HAProxy may print. */

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import {
   adminStateOf,
   declaredServers,
+  DumpScanner,
   parseServerStateDump,
   REQUIRED_COLUMNS,
+  runningServerAt,
   runningServers,
   runningServersOf,
   type ServerStateDump,
@@ -228,4 +230,30 @@ Deno.test("server state - runningServersOf reads the text as parse-then-runningS
   assert.deepEqual(runningServersOf(DUMP.replace(/\n\n$/, "")), runningServers(dump()));
   assert.equal(runningServersOf("Unknown command\n"), null);
   assert.equal(runningServersOf("1\n# be_id be_name\n"), null);
+});
+
+Deno.test("server state - a dump pushed in pieces cut anywhere reads as the whole text does", () => {
+  const whole = runningServers(dump());
+  const texts = [DUMP, DUMP.replace(/\n+$/, "")];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (const text of texts) {
+    for (let round = 0; round < 200; round++) {
+      const rows: ReturnType<typeof runningServerAt>[] = [];
+      const scanner = new DumpScanner((r) => rows.push(runningServerAt(r)));
+      // Cuts at random places, every one-character piece included in some rounds.
+      for (let at = 0; at < text.length;) {
+        const size = round % 10 === 0 ? 1 : 1 + Math.floor(next() * 40);
+        scanner.push(text.slice(at, at + size));
+        at += size;
+      }
+      assert.equal(scanner.end(), true);
+      assert.deepEqual(rows, whole);
+    }
+  }
+  for (const bad of ["Unknown command\n", "1\n# be_id be_name\n", "2\n# be_id\n", "", "1\n"]) {
+    const scanner = new DumpScanner(() => assert.fail("visited a line of a non-dump"));
+    for (const ch of bad) scanner.push(ch);
+    assert.equal(scanner.end(), false, JSON.stringify(bad));
+  }
 });

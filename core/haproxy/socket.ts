@@ -23,6 +23,12 @@ export type SocketResult =
 export interface SendOptions {
   /** Total budget for connect + write + read, in ms (default 5000). */
   timeoutMs?: number;
+  /**
+   * Called with the reply's text as it arrives (chunks end anywhere, even
+   * mid-line), so a caller can parse a long answer while HAProxy is still
+   * writing it. The whole reply is still returned.
+   */
+  onText?: (text: string) => void;
 }
 
 /** Where a CLI socket lives, parsed from HAProxy's own address syntax. */
@@ -97,7 +103,7 @@ export async function sendCommand(
       connecting.then((c) => c.close(), () => {});
       return failure("timeout", `connect to ${address} took over ${timeoutMs} ms`);
     }
-    return await exchange(conn, command, address, () => timedOut, timeoutMs);
+    return await exchange(conn, command, address, () => timedOut, timeoutMs, opts.onText);
   } finally {
     clearTimeout(timer);
   }
@@ -109,24 +115,31 @@ async function exchange(
   address: string,
   timedOut: () => boolean,
   timeoutMs: number,
+  onText?: (text: string) => void,
 ): Promise<SocketResult> {
   const chunks: Uint8Array[] = [];
+  const streaming = onText ? new TextDecoder() : null;
   try {
     const bytes = new TextEncoder().encode(command + "\n");
     for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
     // The master CLI only finishes its reply once our side is shut (socat does the same).
     await conn.closeWrite();
-    const buf = new Uint8Array(16 * 1024);
+    // Big enough that a 10,000-server `show servers state` (~750 KB) takes a few dozen reads.
+    const buf = new Uint8Array(64 * 1024);
     while (true) {
       const n = await conn.read(buf);
       if (n === null) break;
-      chunks.push(buf.slice(0, n));
+      const chunk = buf.slice(0, n);
+      chunks.push(chunk);
+      if (streaming) onText!(streaming.decode(chunk, { stream: true }));
     }
+    if (streaming) onText!(streaming.decode());
   } catch (err) {
     if (timedOut()) {
       return failure("timeout", `no complete reply from ${address} in ${timeoutMs} ms`);
     }
     if (err instanceof Deno.errors.ConnectionReset && chunks.length > 0) {
+      if (streaming) onText!(streaming.decode());
       return { ok: true, output: decode(chunks) };
     }
     return failure("io", `${address}: ${message(err)}`);

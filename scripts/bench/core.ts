@@ -291,7 +291,10 @@ export default async function benchCore(): Promise<void> {
     [10, 101, "weight"],
     [1000, 61, "weight"],
   ];
+  // `BENCH_CORE_CASES=1000:timeout,10:weight` runs only those rows (and skips the rest).
+  const only = Deno.env.get("BENCH_CORE_CASES")?.split(",");
   for (const [backends, defaultRuns, change] of cases) {
+    if (only && !only.includes(`${backends}:${change}`)) continue;
     const runs = forced ? Number(forced) : defaultRuns;
     const r = await putVersusFloor(backends, 10, runs, change);
     const what = change === "timeout"
@@ -309,6 +312,7 @@ export default async function benchCore(): Promise<void> {
         `\n        PUT stages, median ms (Server-Timing): ${r.breakdown}`,
     );
   }
+  if (only) return console.log(rows.join("\n"));
   rows.push(await stallFigures());
   const plain = bigState(8080, 1000, 10);
   const renders: [string, Record<string, unknown>][] = [
