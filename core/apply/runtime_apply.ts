@@ -36,11 +36,11 @@ import {
   ADMIN,
   adminStateOf,
   COL,
-  declaredServersIn,
   parseServerStateDump,
   runningServers,
   type ServerStateDump,
 } from "../haproxy/server_state.ts";
+import { declaredServersIn } from "../haproxy/declared_servers.ts";
 import { filterServerState } from "../haproxy/server_state_filter.ts";
 import { compareServers } from "../haproxy/server_state_compare.ts";
 import type { StageClock } from "./stage_clock.ts";

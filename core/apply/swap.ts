@@ -21,7 +21,7 @@ import type { HaproxyClient } from "../haproxy/client.ts";
 import type { SocketResult } from "../haproxy/socket.ts";
 import type { DataPaths } from "../paths.ts";
 import { syncDir, writeFileAtomic } from "../fsutil.ts";
-import { declaredServers } from "../haproxy/server_state.ts";
+import { declaredServers } from "../haproxy/declared_servers.ts";
 import { type CarriedOverride, filterServerState } from "../haproxy/server_state_filter.ts";
 
 /** What {@link prepareSwap} needs. */

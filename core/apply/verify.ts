@@ -9,7 +9,8 @@
  * @module
  */
 import type { HaproxyClient } from "../haproxy/client.ts";
-import { declaredServers, DumpScanner, runningServerAt } from "../haproxy/server_state.ts";
+import { DumpScanner, runningServerAt } from "../haproxy/server_state.ts";
+import { declaredServers } from "../haproxy/declared_servers.ts";
 import type { CarriedOverride } from "../haproxy/server_state_filter.ts";
 import { ServerComparer, type ServerDifference } from "../haproxy/server_state_compare.ts";
 

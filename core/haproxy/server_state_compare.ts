@@ -12,13 +12,8 @@
  *
  * @module
  */
-import {
-  type AdminState,
-  type DeclaredServer,
-  isIpLiteral,
-  type RunningServer,
-  serverKey,
-} from "./server_state.ts";
+import type { AdminState, RunningServer } from "./server_state.ts";
+import { type DeclaredServer, isIpLiteral, serverKey } from "./declared_servers.ts";
 import type { CarriedOverride } from "./server_state_filter.ts";
 
 /** One difference between what is declared and what runs. */

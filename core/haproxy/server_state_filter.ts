@@ -28,11 +28,10 @@ import {
   type AdminState,
   adminStateOf,
   COL,
-  type DeclaredServer,
   REQUIRED_COLUMNS,
   scanDump,
-  serverKey,
 } from "./server_state.ts";
+import { type DeclaredServer, serverKey } from "./declared_servers.ts";
 
 /** A runtime value a reload carried over instead of the declared one. */
 export interface CarriedOverride {

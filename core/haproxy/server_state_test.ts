@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import {
   adminStateOf,
-  declaredServers,
   DumpScanner,
   parseServerStateDump,
   REQUIRED_COLUMNS,
@@ -10,6 +9,7 @@ import {
   runningServersOf,
   type ServerStateDump,
 } from "./server_state.ts";
+import { declaredServers } from "./declared_servers.ts";
 import { filterServerState } from "./server_state_filter.ts";
 import { compareServers } from "./server_state_compare.ts";
 

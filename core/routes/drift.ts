@@ -11,7 +11,8 @@
 import { haproxyRefused, HttpError } from "../errors.ts";
 import type { PluginHost } from "../plugin.ts";
 import type { CoreDeps } from "./deps.ts";
-import { declaredServers, runningServersOf } from "../haproxy/server_state.ts";
+import { runningServersOf } from "../haproxy/server_state.ts";
+import { declaredServers } from "../haproxy/declared_servers.ts";
 import { compareServers } from "../haproxy/server_state_compare.ts";
 
 /** Registers GET /api/haproxy/drift. */
