@@ -29,10 +29,15 @@ export async function toast(page: Page): Promise<string> {
   return (await page.locator(".toasts").textContent()) ?? "";
 }
 
-/** Presses "Review changes" and returns the diff shown (throws when there is none). */
+/**
+ * Presses "Review changes" and returns the haproxy.cfg diff the review shows ("" when the
+ * change leaves haproxy.cfg as it is); throws when no review follows (the form came back).
+ */
 export async function review(page: Page): Promise<string> {
   await page.click("button.primary:has-text('Review changes')");
-  return await page.locator("pre.diff").innerText({ timeout: 10_000 });
+  await page.locator("section[aria-labelledby=review-h]").waitFor({ timeout: 10_000 });
+  const diff = page.locator("pre.diff");
+  return (await diff.count()) ? await diff.innerText() : "";
 }
 
 /** Presses the review's Apply button and returns the flash that follows. */

@@ -8,8 +8,9 @@
 import type { PageDefinition } from "../../core/pages.ts";
 import { defaultsPages } from "./settings_defaults.ts";
 import { globalPages } from "./settings_global.ts";
+import { aclPages } from "./acls.ts";
 
 /** The settings and ACL definition pages. */
 export function settingsPages(): PageDefinition[] {
-  return [...defaultsPages(), ...globalPages()];
+  return [...defaultsPages(), ...globalPages(), ...aclPages()];
 }
