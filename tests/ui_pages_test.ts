@@ -234,6 +234,7 @@ const PAGES: [name: string, path: string, heading: RegExp][] = [
   ["defaults", "/settings/defaults", /Defaults/],
   ["global", "/settings/global", /Global settings/],
   ["acl-definitions", "/acls/defined", /ACL definitions/],
+  ["frontend-rules", "/frontends/fe-main/rules", /Rules of frontend fe-main/],
 ];
 
 Deno.test("ui without javascript - every page reads, a confirmed drain and ACL removal work", async () => {
