@@ -1,9 +1,10 @@
 /**
- * The ACL definition pages in a real browser, through forms only: the list
- * by frontend, editing an ACL's values (proved by HAProxy denying the new
- * path), a create refused at its field then applied, a rename that carries
- * the frontend's rule along, and delete: the 422 naming the referencing
- * frontend rule while one uses the ACL, the reviewed delete otherwise.
+ * The ACL definition pages in a real browser with JavaScript off, through
+ * forms only: the list by frontend, editing an ACL's values (proved by
+ * HAProxy denying the new path), a create refused at its field then
+ * applied, a rename that carries the frontend's rule along, and delete: the
+ * 422 naming the referencing frontend rule while one uses the ACL, the
+ * reviewed delete otherwise.
  *
  * @module
  */
@@ -37,7 +38,8 @@ Deno.test("ui acls - list by frontend, edit, create, rename, delete refused whil
   });
   const browser = await launchBrowser();
   try {
-    const page = await signedIn(browser, d.url);
+    // Without JavaScript: every step is a plain form post.
+    const page = await signedIn(browser, d.url, { javaScript: false });
     await page.goto(`${d.url}/acls/defined`);
     const table = await page.locator("#acl-definitions").innerText();
     assert.match(table, /blocked\s+path_beg \/blocked\s+inline\s+frontend fe, http-request rule 1/);

@@ -1,6 +1,6 @@
 /**
- * A frontend's http-request and tcp-request rules in a real browser,
- * through forms only: rows added with the no-JavaScript "Add a rule row"
+ * A frontend's http-request and tcp-request rules in a real browser with
+ * JavaScript off, through forms only: rows added with the "Add a rule row"
  * post, applied and proved by the status HAProxy answers; reordered by
  * their positions (the other rule then answers); an unknown action refused
  * with a 422 on its row; a tcp-request rule that refuses loopback clients,
@@ -37,7 +37,8 @@ Deno.test("ui rules - http-request and tcp-request rows: add, apply, reorder, 42
   });
   const browser = await launchBrowser();
   try {
-    const page = await signedIn(browser, d.url);
+    // Without JavaScript: every step is a plain form post.
+    const page = await signedIn(browser, d.url, { javaScript: false });
     await page.goto(`${d.url}/frontends/fe`);
     await page.click("a:has-text('Rules (0)')");
     assert.match(page.url(), /\/frontends\/fe\/rules$/);

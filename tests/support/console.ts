@@ -8,14 +8,21 @@
 import type { Browser, Page } from "playwright-core";
 import { TEST_ADMIN } from "./daemon.ts";
 
-/** A new page signed in as the test admin (or `user`) on the daemon at `url`. */
+/**
+ * A new page signed in as the test admin (or `user`) on the daemon at `url`;
+ * `javaScript: false` proves a flow works as plain HTML forms.
+ */
 export async function signedIn(
   browser: Browser,
   url: string,
-  user: { username: string; password: string } = TEST_ADMIN,
+  opts: { user?: { username: string; password: string }; javaScript?: boolean } = {},
 ): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } }))
-    .newPage();
+  const user = opts.user ?? TEST_ADMIN;
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    javaScriptEnabled: opts.javaScript ?? true,
+  });
+  const page = await context.newPage();
   await page.goto(`${url}/login`);
   await page.fill("#f-username", user.username);
   await page.fill("#f-password", user.password);
