@@ -47,7 +47,7 @@ export function globalFromForm(form: URLSearchParams, next: StateDoc): void {
   setOrDelete(g, "maxconn", intField(form.get("global.maxconn")));
   setOrDelete(g, "nbthread", intField(form.get("global.nbthread")));
   setOrDelete(g, "statsTimeout", durationField(form.get("global.statsTimeout")));
-  g.logs = logsFromForm(form);
+  g.logs = logsFromForm(form, (g.logs as Entity[] | undefined) ?? []);
   g.statsSockets = socketsFromForm(form, (g.statsSockets as Entity[] | undefined) ?? []);
   next.haproxy.global = g;
   if (!boolField(form, "stats.enabled")) {

@@ -25,14 +25,21 @@ export const DEFAULT_FACILITY: string = LogTarget.shape.facility.parse(undefined
 /** The level a new stats socket gets (the schema's default). */
 export const DEFAULT_SOCKET_LEVEL: string = StatsSocket.options[0].shape.level.parse(undefined);
 
-/** The posted log target rows: filled and not removed, in order. */
-export function logsFromForm(form: URLSearchParams): Entity[] {
+/**
+ * The posted log target rows: filled and not removed, in order. Row N was
+ * drawn from `existing[N]`, so what the form does not edit (`minLevel`) stays.
+ */
+export function logsFromForm(form: URLSearchParams, existing: Entity[] = []): Entity[] {
   const out: Entity[] = [];
   for (let i = 0; form.has(`global.logs.${i}.target`); i++) {
     const p = `global.logs.${i}`;
     const target = textField(form.get(`${p}.target`));
     if (boolField(form, `${p}.remove`) || target === undefined) continue;
-    const log: Entity = { target, facility: form.get(`${p}.facility`) || DEFAULT_FACILITY };
+    const log: Entity = {
+      ...(existing[i] ?? {}),
+      target,
+      facility: form.get(`${p}.facility`) || DEFAULT_FACILITY,
+    };
     setOrDelete(log, "level", textField(form.get(`${p}.level`)));
     setOrDelete(log, "format", textField(form.get(`${p}.format`)));
     out.push(log);
@@ -91,7 +98,11 @@ export function socketWarning(s: Entity): string | null {
     `sessions down, without credentials. Bind it to 127.0.0.1 or lower its level.`;
 }
 
-/** The posted stats socket rows: filled and not removed, in order. */
+/**
+ * The posted stats socket rows: filled and not removed, in order; row N keeps
+ * what the form does not edit (owner, group, `expose-fd`) from `existing[N]`
+ * while its kind stays the same.
+ */
 export function socketsFromForm(form: URLSearchParams, existing: Entity[]): Entity[] {
   const out: Entity[] = [];
   for (let i = 0; form.has(`global.statsSockets.${i}.kind`); i++) {
