@@ -76,6 +76,7 @@ Deno.test("ui settings - defaults and global forms: API defaults, 422 on the fie
   const browser = await launchBrowser();
   try {
     const page = await signedIn(browser, d.url);
+    assert.equal(await page.locator("nav a[href='/settings/global']").count(), 1, "admin's nav");
 
     // Defaults: the API's defaults are the form's values; a bad time is refused at its field.
     await page.goto(`${d.url}/settings/defaults`);
@@ -197,5 +198,39 @@ Deno.test("ui settings - defaults and global forms: API defaults, 422 on the fie
     syslog.close();
     await receiving;
     await app.server.shutdown();
+  }
+});
+
+Deno.test("ui settings - roles: an operator edits defaults but not logging, and not global", async () => {
+  const d = await startTestDaemon({ plugins: defaultPlugins() });
+  const browser = await launchBrowser();
+  try {
+    await d.addUser("op", "operator");
+    const page = await signedIn(browser, d.url, {
+      user: { username: "op", password: "op-password-123" },
+    });
+    const global = await page.goto(`${d.url}/settings/global`);
+    assert.equal(global?.status(), 403, "global settings are the admin's");
+    assert.equal(await page.locator("nav a[href='/settings/global']").count(), 0);
+
+    // Logging on/off is admin's: the plan's 403 names the path, nothing is applied.
+    await page.goto(`${d.url}/settings/defaults`);
+    await page.selectOption("#f-defaults-log", "none");
+    await page.click("button.primary:has-text('Review changes')");
+    const refused = page.locator(".alert[data-status='403']");
+    assert.match(await refused.innerText(), /haproxy\.defaults\.log/);
+    assert.equal(await page.inputValue("#f-defaults-log"), "none", "the form keeps the choice");
+
+    // A timeout is the operator's.
+    await page.selectOption("#f-defaults-log", "global");
+    await page.fill("#f-defaults-timeouts-connect", "4s");
+    assert.match(await review(page), /^\+\s+timeout connect 4s$/m);
+    assert.match(await apply(page), /Applied: updated defaults/);
+    const df = (await d.api("GET", "/api/state")).body.haproxy.defaults;
+    assert.equal(df.timeouts.connect, "4s");
+    assert.equal(df.log, "global");
+  } finally {
+    await browser.close();
+    await d.stop();
   }
 });
