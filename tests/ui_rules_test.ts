@@ -42,6 +42,7 @@ Deno.test("ui rules - http-request and tcp-request rows: add, apply, reorder, 42
     await page.goto(`${d.url}/frontends/fe`);
     await page.click("a:has-text('Rules (0)')");
     assert.match(page.url(), /\/frontends\/fe\/rules$/);
+    assert.equal(await page.locator("a[href='/acls/defined/is_x']").count(), 1, "ACLs linked");
 
     // Two http-request rules: the second row comes from "Add a rule row" (a plain post).
     await page.fill("#f-httpRequest-0-action", "return status 201");

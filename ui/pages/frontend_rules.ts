@@ -138,8 +138,11 @@ function RulesForm(props: FormView<Entity> & RulesExtras): VNode {
       <${ErrorSummary} errors=${errors} />
       <p class="muted">Rules run in order, before the routes; the first rule that ends the
         request (deny, return, redirect…) wins. Change a position number to move a rule.
-        ACLs: ${props.acls.length ? props.acls.join(", ") : "none yet"} (<a
-        href="/acls/defined">ACL definitions</a>).</p>
+        ACLs: ${props.acls.length
+          ? props.acls.map((a, i) =>
+            html`${i ? ", " : ""}<a href=${`/acls/defined/${encodeURIComponent(a)}`}>${a}</a>`
+          )
+          : "none yet"} (<a href="/acls/defined/new">new ACL</a>).</p>
       <${Form} label="Edit rules">
         <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true"></button>
         <input type="hidden" name="_step" value="plan" />
