@@ -231,6 +231,10 @@ const PAGES: [name: string, path: string, heading: RegExp][] = [
   ["certificates", "/certificates", /Certificates/],
   ["byo-certs", "/byo-certs", /Your own certificates/],
   ["trusted-cas", "/trusted-cas", /Trusted CAs and CRLs/],
+  ["defaults", "/settings/defaults", /Defaults/],
+  ["global", "/settings/global", /Global settings/],
+  ["acl-definitions", "/acls/defined", /ACL definitions/],
+  ["frontend-rules", "/frontends/fe-main/rules", /Rules of frontend fe-main/],
 ];
 
 Deno.test("ui without javascript - every page reads, a confirmed drain and ACL removal work", async () => {

@@ -17,6 +17,7 @@ import { frontendPages } from "./pages/frontends.ts";
 import { systemPages } from "./pages/system.ts";
 import { pendingPages } from "./pages/pending.ts";
 import { accountPages } from "./pages/account.ts";
+import { settingsPages } from "./pages/settings.ts";
 
 /** The console's core pages. */
 export function uiPlugin(): Plugin {
@@ -36,6 +37,7 @@ export function uiPlugin(): Plugin {
           ...systemPages(),
           ...pendingPages(),
           ...accountPages(),
+          ...settingsPages(),
         ]
       ) host.page(page);
     },

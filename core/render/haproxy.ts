@@ -296,12 +296,14 @@ function backendDirectives(be: BackendModel, e: Entity): Directive[] {
     dirs.push(d("stick-table", args, { kind: "stickTable", id: be.id }));
   }
   if (be.stickOn) dirs.push(d("stick", ["on", be.stickOn], { kind: "stickTable", id: be.id }));
+  if (be.cookie) dirs.push(d("cookie", cookieArgs(be.cookie), { kind: "cookie", id: be.id }));
   for (const o of be.options) dirs.push(optionDirective(o, e));
   for (const s of be.servers) {
     const args = [s.name, s.address, "weight", String(s.weight)];
     if (s.check) args.push("check");
     if (s.backup) args.push("backup");
     if (s.maxconn !== undefined) args.push("maxconn", String(s.maxconn));
+    if (be.cookie) args.push("cookie", s.name);
     if (s.ssl) args.push("ssl", "verify", "none");
     if (s.disabled) args.push("disabled");
     if (s.resolvers ?? s.initAddr ?? s.resolvePrefer) args.push(...serverResolverArgs(s));
@@ -309,6 +311,16 @@ function backendDirectives(be: BackendModel, e: Entity): Directive[] {
   }
   for (const raw of be.rawDirectives) dirs.push(d(raw, [], e));
   return dirs;
+}
+
+/** `cookie <name> <mode> [indirect] [nocache] [httponly] [secure]`'s arguments. */
+function cookieArgs(c: NonNullable<BackendModel["cookie"]>): string[] {
+  const args = [c.name, c.mode];
+  if (c.indirect) args.push("indirect");
+  if (c.nocache) args.push("nocache");
+  if (c.httponly) args.push("httponly");
+  if (c.secure) args.push("secure");
+  return args;
 }
 
 function renderStats(model: ConfigModel, st: NonNullable<HaproxyModel["stats"]>): void {

@@ -120,6 +120,8 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator(`${BACKEND}.stickTable`),
   operator(`${BACKEND}.stickOn`),
   raise(`${BACKEND}.stickOn`, ADMIN_VALUES.fetch),
+  // Cookie stickiness: a cookie name and flags, traffic only.
+  operator(`${BACKEND}.cookie`),
   operator(`${BACKEND}.options`),
   raise(`${BACKEND}.options`, ADMIN_VALUES.option),
   admin(`${BACKEND}.rawDirectives`),

@@ -348,6 +348,23 @@ export const StickTable = z.object({
   store: z.array(z.string().regex(/^[a-z_][a-z0-9_]*(\(\d+[a-z]*\))?$/)).default([]),
 }).strict();
 
+/**
+ * Cookie stickiness: HAProxy names the server a client was sent to in a
+ * cookie and sends the client's next requests there while it is up. Each
+ * server's cookie value is its name. `insert` adds HAProxy's own cookie
+ * (`indirect`: not passed on to the server; `nocache`: marks the response
+ * uncacheable, so a shared cache does not hand one client's cookie to
+ * everyone); `rewrite` and `prefix` change a cookie the application sets.
+ */
+export const CookieStickiness = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be a cookie name such as SERVERID"),
+  mode: z.enum(["insert", "rewrite", "prefix"]).default("insert"),
+  indirect: z.boolean().default(true),
+  nocache: z.boolean().default(true),
+  httponly: z.boolean().default(false),
+  secure: z.boolean().default(false),
+}).strict();
+
 /** A backend: a pool of servers and how they are chosen and checked. */
 export const Backend = z.object({
   id: Name,
@@ -357,6 +374,7 @@ export const Backend = z.object({
   servers: z.array(Server).default([]),
   stickTable: StickTable.optional(),
   stickOn: Arg.optional(),
+  cookie: CookieStickiness.optional(),
   options: z.array(ProxyOption).default([]),
   rawDirectives: RawDirectives,
 }).strict();

@@ -179,7 +179,7 @@ async function aclsView(ctx: PageContext, errors: FieldErrors): Promise<VNode> {
   return html`
     <div class="panel">
       <${Table} caption="ACLs of the state" id="acls" rows=${views}
-        empty="No ACLs: add them to state.acls (Raw state)." columns=${[
+        empty="No ACLs yet: create one under ACL definitions." columns=${[
           {
             label: "Name",
             cell: (v: AclView) => html`<a href=${`#acl-${v.acl.name}`}>${v.acl.name}</a>`,
@@ -205,6 +205,7 @@ async function aclsView(ctx: PageContext, errors: FieldErrors): Promise<VNode> {
           },
         ]} />
     </div>
+    <p><a class="button" href="/acls/defined">Create, edit or delete ACLs</a></p>
     ${views.map((view) => html`<${AclSection} view=${view} errors=${errors} />`)}
   `;
 }

@@ -3,14 +3,15 @@
  * per-field errors. Servers are rows (`servers.N.*`, see
  * backend_servers_form.ts); the health check, balance algorithm with its
  * argument and stickiness are fieldsets mapping one-to-one onto
- * `healthCheck`, `balance` and `stickTable`/`stickOn` of the schema.
+ * `healthCheck`, `balance` and `cookie` or `stickTable`/`stickOn` of the
+ * schema.
  *
  * @module
  */
 import { html, type VNode } from "../html.ts";
-import { ErrorSummary, Field, Form, Select } from "../components/form.ts";
+import { Checkbox, ErrorSummary, Field, Form, Select } from "../components/form.ts";
 import type { Entity, EntityEditor, FormView, StateDoc } from "../edit_flow.ts";
-import { BALANCE_ALGORITHMS } from "../../core/state/haproxy_schema.ts";
+import { BALANCE_ALGORITHMS, CookieStickiness } from "../../core/state/haproxy_schema.ts";
 import {
   blankRows,
   postedBlankRows,
@@ -18,7 +19,14 @@ import {
   ServerRows,
   serversFromForm,
 } from "./backend_servers_form.ts";
-import { durationField, intField, setOrDelete, shown, textField } from "./form_values.ts";
+import {
+  boolField,
+  durationField,
+  intField,
+  setOrDelete,
+  shown,
+  textField,
+} from "./form_values.ts";
 
 export { boolField, intField } from "./form_values.ts";
 
@@ -54,13 +62,25 @@ function healthFromForm(form: URLSearchParams, existing: Entity | undefined): En
   return hc;
 }
 
+/**
+ * Stickiness as posted: none, a cookie naming the server, a stick table on
+ * the client address, or (kept as it is) another `stick on` the state had.
+ */
 function stickFromForm(form: URLSearchParams, e: Entity): void {
   const on = form.get("stick") ?? "";
-  if (on === "") {
+  if (on !== "cookie") delete e.cookie;
+  if (on === "" || on === "cookie") {
     delete e.stickTable;
     delete e.stickOn;
+  }
+  if (on === "cookie") {
+    const c: Entity = { ...(e.cookie as Entity | undefined ?? {}) };
+    c.name = textField(form.get("cookie.name")) ?? "";
+    for (const flag of COOKIE_FLAGS) c[flag] = boolField(form, `cookie.${flag}`);
+    e.cookie = c;
     return;
   }
+  if (on !== "src") return;
   const expire = durationField(form.get("stickExpire")) ?? "30m";
   e.stickTable = {
     ...(e.stickTable as Entity | undefined ?? {}),
@@ -69,6 +89,55 @@ function stickFromForm(form: URLSearchParams, e: Entity): void {
     expire,
   };
   e.stickOn = on;
+}
+
+/** The cookie's on/off flags, in the order HAProxy writes them. */
+const COOKIE_FLAGS = ["indirect", "nocache", "httponly", "secure"] as const;
+
+/** The cookie flags' defaults, from the schema (what the form ticks for a new cookie). */
+const COOKIE_DEFAULTS = CookieStickiness.parse({ name: "SERVERID" });
+
+const COOKIE_LABELS: Record<typeof COOKIE_FLAGS[number], string> = {
+  indirect: "indirect (not passed on to the server)",
+  nocache: "nocache (responses marked uncacheable)",
+  httponly: "HttpOnly",
+  secure: "Secure (HTTPS only)",
+};
+
+function StickFields(props: { e: Entity; errors: FormView<Entity>["errors"] }): VNode {
+  const { e, errors } = props;
+  const stickOn = typeof e.stickOn === "string" ? e.stickOn : "";
+  const value = e.cookie ? "cookie" : stickOn;
+  const cookie = { ...COOKIE_DEFAULTS, ...(e.cookie as Entity | undefined ?? {}) } as Entity;
+  const options = [
+    { value: "", label: "no" },
+    { value: "cookie", label: "by cookie (names the server)" },
+    { value: "src", label: "by client address (stick table)" },
+  ];
+  if (stickOn && stickOn !== "src") {
+    options.push({ value: stickOn, label: `stick on ${stickOn} (as configured)` });
+  }
+  return html`
+    <fieldset>
+      <legend>Stickiness</legend>
+      <div class="row">
+        <${Select} name="stick" label="Keep a client on one server" value=${value}
+          errors=${errors} options=${options} />
+        <${Field} name="stickExpire" label="Forget after" hint="stick table, e.g. 30m"
+          value=${shown((e.stickTable as Entity | undefined)?.expire)} errors=${errors} />
+        <${Field} name="cookie.name" label="Cookie name" hint="cookie, e.g. SERVERID"
+          value=${shown(e.cookie ? cookie.name : "SERVERID")} errors=${errors} />
+      </div>
+      <div class="row">
+        ${COOKIE_FLAGS.map((f) =>
+          html`
+            <${Checkbox} name=${`cookie.${f}`} label=${COOKIE_LABELS[f]}
+              checked=${cookie[f] === true} errors=${errors} />
+          `
+        )}
+      </div>
+    </fieldset>
+  `;
 }
 
 function HealthFields(props: { hc: Entity | undefined; errors: FormView<Entity>["errors"] }) {
@@ -119,7 +188,6 @@ export function BackendForm(props: FormView<Entity> & BackendFormExtras): VNode 
   const balance = (e.balance as { algorithm?: string; args?: string[] } | undefined) ?? {};
   const servers = Array.isArray(e.servers) ? e.servers as Entity[] : [];
   const origs = props.origs ?? (props.isNew ? [] : servers.map((s) => String(s.name)));
-  const stickOn = typeof e.stickOn === "string" ? e.stickOn : "";
   const errors = props.errors;
   return html`
     <section class=${props.highlighted ? "panel highlight" : "panel"}
@@ -149,18 +217,7 @@ export function BackendForm(props: FormView<Entity> & BackendFormExtras): VNode 
             blank=${blankRows(props.isNew, props.added ?? 0)} errors=${errors}
             cas=${props.cas ?? []} />
           <${HealthFields} hc=${e.healthCheck as Entity | undefined} errors=${errors} />
-          <fieldset>
-            <legend>Stickiness</legend>
-            <div class="row">
-              <${Select} name="stick" label="Keep a client on one server" value=${stickOn}
-                errors=${errors} options=${[
-                  { value: "", label: "no" },
-                  { value: "src", label: "by client address (stick table)" },
-                ]} />
-              <${Field} name="stickExpire" label="Forget after" hint="e.g. 30m"
-                value=${shown((e.stickTable as Entity | undefined)?.expire)} errors=${errors} />
-            </div>
-          </fieldset>
+          <${StickFields} e=${e} errors=${errors} />
           <div class="actions">
             <button type="submit" class="primary">Review changes</button>
             <a class="button" href="/backends">Cancel</a>

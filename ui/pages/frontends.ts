@@ -222,6 +222,12 @@ async function action(ctx: PageContext, id: string | null): Promise<PageResult> 
   return planStep(ctx, ed, id);
 }
 
+/** How many http-request and tcp-request rules a frontend has (the rules page's link). */
+function rulesCount(f: Entity): number {
+  return ((f.httpRequest as Entity[] | undefined) ?? []).length +
+    ((f.tcpRequest as Entity[] | undefined) ?? []).length;
+}
+
 /** The frontend pages. */
 export function frontendPages(): PageDefinition[] {
   return [
@@ -277,6 +283,8 @@ export function frontendPages(): PageDefinition[] {
               problem: null,
               highlighted: false,
             })}<div class="actions">
+              <a class="button" href=${`/frontends/${encodeURIComponent(String(f.id))}/rules`}>
+                Rules (${rulesCount(f)})</a>
               <${DeleteButton} what=${`frontend ${f.id}`} />
             </div>
           `,
