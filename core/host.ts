@@ -67,7 +67,9 @@ export function createHost(plugin: Plugin, s: HostServices): PluginHost {
       if (!state) throw new HttpError("NotInitialized", "state not initialized");
       return state;
     },
-    apply: (next, options) => s.pipeline.apply(next, options),
+    // Under the gates: a pending commit-confirmed window refuses a plugin's apply (409).
+    apply: (next, options) => s.pipeline.applyGated(next, options),
+    exclusive: (fn) => s.pipeline.exclusiveApply(fn),
     adoptRuntime: (change, run, options) => s.pipeline.adoptRuntime(change, run, options),
     haproxy: lockedReload(s.haproxy, () => s.pipeline.reload()),
     audit: s.audit,

@@ -207,12 +207,26 @@ export interface PluginHost {
    */
   state(): State;
   /**
-   * Runs the apply pipeline with a new state document. On a caller's
+   * Runs the apply pipeline with a new state document; while a
+   * commit-confirmed window is pending it is refused, 409 `{error, pending}`,
+   * like a PUT without `supersede` (a plugin cannot supersede). On a caller's
    * behalf, pass `role: ctx.principal?.role` so its field roles apply (a 403
    * for a path it may not change); without a role the apply is the
    * plugin's own and is not authorized field by field.
    */
   apply(next: unknown, options: ApplyOptions): Promise<ApplyResult>;
+  /**
+   * Runs `fn` under the apply lock, handing it an `apply` that does not take
+   * the lock again: for changing files the render reads and re-applying as
+   * one step, with no other apply, plugin reload or `POST /api/haproxy/reload`
+   * in between (certbot installs issued certificates so). Keep `fn` short:
+   * every other change waits for it. Like {@link apply}, refused with 409
+   * `{error, pending}` before `fn` runs while a commit-confirmed window is
+   * pending.
+   */
+  exclusive<T>(
+    fn: (apply: (next: unknown, options: ApplyOptions) => Promise<ApplyResult>) => Promise<T>,
+  ): Promise<T>;
   /**
    * Persists a state change HAProxy makes at run time without a reload (a
    * runtime entry in a file-backed ACL): `change` derives the next state,

@@ -188,6 +188,22 @@ export class ConfirmWindows {
     }
   }
 
+  /**
+   * The refusal of an apply a plugin starts (a peer's push, a certificate
+   * install): 409 `{error, pending}` while a window is pending or being
+   * opened. Called under the apply lock (gate.ts), after {@link ready}.
+   * Plugins never supersede: that stays an operator's explicit choice.
+   */
+  admit(): void {
+    if (!this.#starting && !this.#file.pending) return;
+    throw conflict(
+      this.#starting
+        ? "a commit-confirmed window is being opened; retry once it is confirmed or ended"
+        : "a commit-confirmed window is pending: this change waits until it is confirmed or ends",
+      { pending: this.view().pending },
+    );
+  }
+
   /** Ends the window early and keeps the change (409 without one). */
   async confirm(actor: string): Promise<WindowRecord> {
     const w = await this.#requirePending();

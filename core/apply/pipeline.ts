@@ -31,6 +31,7 @@ import { prepareSwap, type ReadySwap, saveServerState, swapBack, swapIn } from "
 import { verifyServers } from "./verify.ts";
 import { unchangedApply } from "./unchanged.ts";
 import { Mutex } from "./mutex.ts";
+import { ApplyGates } from "./gate.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
@@ -90,6 +91,11 @@ import type { AdoptResult } from "./types.ts";
 export class ApplyPipeline {
   #mutex = new Mutex();
   #support: RuntimeSupport | null = null;
+  /**
+   * The refusals applies a plugin starts pass under the lock ({@link applyGated},
+   * {@link exclusiveApply}): the commit-confirmed window installs its 409 here.
+   */
+  readonly gates = new ApplyGates();
   constructor(private deps: PipelineDeps) {}
 
   /**
@@ -120,6 +126,41 @@ export class ApplyPipeline {
       input = this.#restoreSecrets(input);
       this.#authorize("apply", input, opts);
       return this.#apply(input, opts);
+    });
+  }
+
+  /**
+   * {@link apply} for a plugin: the installed gates (a pending commit-confirmed
+   * window: 409 `{error, pending}`) are asked under the lock first, so a peer's
+   * push or a certificate install cannot slip into a window.
+   */
+  async applyGated(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
+    await this.gates.ready();
+    return await this.#exclusive(() => {
+      this.gates.admit();
+      input = this.#restoreSecrets(input);
+      this.#authorize("apply", input, opts);
+      return this.#apply(input, opts);
+    });
+  }
+
+  /**
+   * Runs `fn` under the apply lock once the gates admit it, handing it an
+   * `apply` that does not take the lock again: for a plugin that changes
+   * files the render reads and re-applies as one step (certbot installs
+   * issued certificates so), with no other apply or reload in between.
+   */
+  async exclusiveApply<T>(
+    fn: (apply: (input: unknown, opts: ApplyOptions) => Promise<ApplyResult>) => Promise<T>,
+  ): Promise<T> {
+    await this.gates.ready();
+    return await this.#exclusive(() => {
+      this.gates.admit();
+      return fn((input, opts) => {
+        input = this.#restoreSecrets(input);
+        this.#authorize("apply", input, opts);
+        return this.#apply(input, opts);
+      });
     });
   }
 

@@ -43,6 +43,8 @@ export function confirmRoutes(host: PluginHost, deps: CoreDeps): ConfirmedApply 
     config,
     log: host.log,
   });
+  // Every apply a plugin starts passes the window's refusal under the apply lock.
+  deps.pipeline.gates.add(windows);
   host.service({
     name: "confirm-window",
     start: () => windows.resume(),

@@ -2,8 +2,8 @@
  * Where certbot's files live under the data directory
  * (`<certs>/letsencrypt/`): certbot's own `config/`, `work/`, `logs/`,
  * the self-signed placeholders served until a certificate is issued, and
- * the DNS-01 credential files. Also the `letsencrypt` kind's materialize:
- * the issued lineage when certbot has one, else the placeholder.
+ * the DNS-01 credential files. What the render reads is the installed copy
+ * of a lineage (install.ts), else the placeholder.
  *
  * @module
  */
@@ -44,15 +44,6 @@ export function lineageDir(dirs: CertbotDirs, certId: string): string {
 /** Whether certbot has issued the certificate. */
 export function hasLineage(dirs: CertbotDirs, certId: string): boolean {
   return existsSync(join(lineageDir(dirs, certId), "fullchain.pem"));
-}
-
-/** The issued files when they exist, else the placeholder's (made on demand). */
-export function materialize(dirs: CertbotDirs, cert: TlsCertEntry): CertMaterial {
-  if (hasLineage(dirs, cert.id)) {
-    const live = lineageDir(dirs, cert.id);
-    return { fullchain: join(live, "fullchain.pem"), privkey: join(live, "privkey.pem") };
-  }
-  return ensurePlaceholder(dirs, cert);
 }
 
 /**

@@ -3,17 +3,24 @@
  * certificate without an issued lineage for its current names is requested
  * (in the background: the apply has already answered). Renewals run
  * certbot's own due-check per certificate (`force`: `--force-renewal`).
- * Whatever replaced files is then installed by re-applying the current
- * state through the pipeline (its lock, `haproxy -c`, reload, rollback),
- * which re-renders the certificate bundles. A failure keeps the
+ * certbot itself runs outside the apply lock (an ACME exchange, a DNS
+ * propagation wait, must not hold every apply up) and writes only its own
+ * directories; runs are serialized by the issuer's own lock. What a run
+ * issued is then installed under the apply lock, as one step: the lineage
+ * is copied into the installed copy the render reads (install.ts) and the
+ * current state is re-applied (`haproxy -c`, reload, rollback), so no
+ * apply or reload ever sees half of a renewal. A failure keeps the
  * placeholder or the previous certificate, and is recorded, audited
- * (category `cert`) and emitted.
+ * (category `cert`) and emitted. While a commit-confirmed window is
+ * pending the install is refused like any apply; it is deferred, tried
+ * again after every apply and every `installRetrySeconds`, and lands once
+ * the window has ended.
  *
  * @module
  */
 import { X509Certificate } from "node:crypto";
 import type { PluginHost } from "../../core/plugin.ts";
-import type { State } from "../../core/state/schema.ts";
+import { HttpError } from "../../core/errors.ts";
 import { Mutex } from "../../core/apply/mutex.ts";
 import { subjectAltNames } from "../../core/pem.ts";
 import type { CertbotConfigModel } from "./schema.ts";
@@ -22,6 +29,7 @@ import type { CertbotRunner } from "./runner.ts";
 import type { CertbotError } from "./errors.ts";
 import { domainsKey, type RunRecord, RunRecords } from "./records.ts";
 import { type LeCert, leCertsOf } from "./state_view.ts";
+import { installLineages, notInstalled } from "./install.ts";
 
 /** One certificate's outcome in a renewal answer. */
 export interface RenewResult {
@@ -38,14 +46,24 @@ export interface RenewResult {
 export interface RenewAnswer {
   results: RenewResult[];
   /** The reload that installed renewed files (ok with no error when nothing needed one). */
-  reload: { ok: boolean; error: string | null };
+  reload: InstallOutcome;
 }
+
+/**
+ * How installing issued files went: done (or nothing to do), failed (the
+ * previous files stay), or deferred while a commit-confirmed window is
+ * pending (installed once it has ended).
+ */
+export type InstallOutcome =
+  | { ok: true; error: null }
+  | { ok: false; error: string; deferred?: true };
 
 /** Issues and renews; the one place certbot runs from. */
 export class Issuer {
   #mutex = new Mutex();
   #records: RunRecords;
   #idle: Promise<void> = Promise.resolve();
+  #retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private host: PluginHost,
@@ -71,7 +89,16 @@ export class Issuer {
     return this.#idle;
   }
 
-  /** After an apply: queues issuance of what the state needs, without waiting for it. */
+  /** Stops the deferred install's retry (shutdown). */
+  stop(): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+  }
+
+  /**
+   * After an apply (and at start): queues issuance of what the state needs,
+   * and the install of lineages not installed yet, without waiting for it.
+   */
   schedule(): void {
     const run = this.#idle.then(() => this.#mutex.run(() => this.#issueNeeded()));
     this.#idle = run.catch((error) => {
@@ -95,14 +122,13 @@ export class Issuer {
   }
 
   async #issueNeeded(): Promise<void> {
-    const due = leCertsOf(this.host.state()).filter((le) => this.needsIssue(le));
-    if (!due.length) return;
-    const issued: string[] = [];
-    for (const le of due) {
-      const r = await this.#certonly(le, "system", false);
-      if (r.renewed) issued.push(le.cert.id);
+    const all = leCertsOf(this.host.state());
+    for (const le of all.filter((le) => this.needsIssue(le))) {
+      await this.#certonly(le, "system", false);
     }
-    if (issued.length) await this.#install(`cert-issued:${issued.join(",")}`);
+    // Issued now, or earlier and deferred by a commit-confirmed window.
+    const waiting = notInstalled(this.dirs, all.map((le) => le.cert.id));
+    if (waiting.length) await this.#install(`cert-issued:${waiting.join(",")}`);
   }
 
   /**
@@ -124,9 +150,9 @@ export class Issuer {
             : await this.#renewOne(le, actor, force),
         );
       }
-      const renewed = results.filter((r) => r.renewed).map((r) => r.id);
-      const reload = renewed.length
-        ? await this.#install(`cert-renewed:${renewed.join(",")}`)
+      const waiting = notInstalled(this.dirs, all.map((le) => le.cert.id));
+      const reload: InstallOutcome = waiting.length
+        ? await this.#install(`cert-renewed:${waiting.join(",")}`)
         : { ok: true, error: null };
       return { results, reload };
     });
@@ -211,16 +237,54 @@ export class Issuer {
     }
   }
 
-  /** Re-applies the current state, so the new files are rendered, checked and reloaded. */
-  async #install(reason: string): Promise<{ ok: boolean; error: string | null }> {
+  /**
+   * Installs what certbot issued: under the apply lock, the lineages not
+   * installed yet are copied into the installed copies and the current
+   * state is re-applied, so the bundles are rendered, checked and reloaded
+   * as one change. A failed re-apply puts the previous copies back. Refused
+   * during a commit-confirmed window: deferred, and tried again later.
+   */
+  async #install(reason: string): Promise<InstallOutcome> {
     try {
-      const current: State = structuredClone(this.host.state());
-      await this.host.apply(current, { actor: "system", reason });
+      await this.host.exclusive(async (apply) => {
+        const state = this.host.state();
+        const ids = notInstalled(this.dirs, leCertsOf(state).map((le) => le.cert.id));
+        if (!ids.length) return;
+        const undo = await installLineages(this.dirs, ids);
+        try {
+          await apply(structuredClone(state), { actor: "system", reason });
+        } catch (error) {
+          await undo();
+          throw error;
+        }
+      });
       return { ok: true, error: null };
     } catch (error) {
       const message = (error as Error).message ?? String(error);
+      if (error instanceof HttpError && error.status === 409 && "pending" in error.body) {
+        this.host.log.info("installing certificates waits for the commit-confirmed window", {
+          reason,
+        });
+        this.#retryLater();
+        return {
+          ok: false,
+          error: `deferred: ${message}; installed once the window has ended`,
+          deferred: true,
+        };
+      }
       this.host.log.error("installing certificates failed", { error: message });
+      // Waited too long for the apply lock (503): the lineage is fine; try again later.
+      if (error instanceof HttpError && error.status === 503) this.#retryLater();
       return { ok: false, error: message };
     }
+  }
+
+  /** Tries a deferred (or lock-timed-out) install again in `installRetrySeconds`; armed once. */
+  #retryLater(): void {
+    if (this.#retry !== undefined) return;
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.schedule();
+    }, this.config.installRetrySeconds * 1000);
   }
 }

@@ -23,7 +23,8 @@ import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import type { TlsProviderKind } from "../../core/providers.ts";
 import type { CertFailure as AnyCertFailure } from "../../core/events.ts";
 import { CertbotConfig, LetsEncryptProvider } from "./schema.ts";
-import { type CertbotDirs, certbotDirs, materialize } from "./files.ts";
+import { type CertbotDirs, certbotDirs } from "./files.ts";
+import { materialize } from "./install.ts";
 import { challengePortCheck, challengeRender } from "./challenge.ts";
 import { CertbotRunner } from "./runner.ts";
 import { Issuer } from "./issuer.ts";
@@ -105,6 +106,7 @@ export function certbot(_options: CertbotOptions = defaults): Plugin {
         },
         async stop() {
           timer.stop();
+          iss.stop();
           await iss.settled();
         },
       });

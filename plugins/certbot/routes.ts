@@ -34,7 +34,12 @@ const RenewResponse = z.object({
     notAfter: z.string().nullable(),
     error: z.object({ kind: z.string(), message: z.string() }).passthrough().optional(),
   })),
-  reload: z.object({ ok: z.boolean(), error: z.string().nullable() }),
+  // `deferred`: refused by a pending commit-confirmed window; installed once it has ended.
+  reload: z.object({
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    deferred: z.literal(true).optional(),
+  }),
 });
 
 /** Registers the routes. */

@@ -78,12 +78,18 @@ export const CertbotConfig = z.object({
   caBundle: z.string().optional(),
   /** A certificate whose issuance failed is tried again by an apply only after this long. */
   retryMinutes: z.number().min(0).max(10080).default(60),
+  /**
+   * An install refused because a commit-confirmed window is pending is tried
+   * again this often (and after every apply) until the window has ended.
+   */
+  installRetrySeconds: z.number().min(0.1).max(3600).default(30),
 }).strict().default({
   binary: "certbot",
   challengePort: 8402,
   renewIntervalHours: 12,
   jitterMinutes: 60,
   retryMinutes: 60,
+  installRetrySeconds: 30,
 });
 
 /** Parsed certbot config. */

@@ -1,7 +1,8 @@
 /**
  * The commit-confirmed window as the console shows it on every page while
- * one is pending: the time left, the guards' newest verdicts, and confirm
- * and roll-back buttons that are plain form posts to `/pending` (they work
+ * one is pending: the time left (the countdown island ticks it each
+ * second; without JavaScript, the time left at render), the guards' newest
+ * verdicts, and confirm and roll-back buttons that are plain form posts to `/pending` (they work
  * without JavaScript). The apply dialog's choice of a window lives here too,
  * so the edit flow only mounts it.
  *
@@ -9,6 +10,7 @@
  */
 import { html, type VNode } from "../html.ts";
 import { Form } from "./form.ts";
+import { timeLeft } from "../islands/countdown.ts";
 
 /** The parts of a pending window (`GET /api/state/pending`) the console shows. */
 export interface PendingWindow {
@@ -18,13 +20,6 @@ export interface PendingWindow {
   timeLeftMs: number;
   rollbackTo: string;
   verdicts: { guard: string; proxy: string; kind: string; status: string; detail: string }[];
-}
-
-/** "4m 05s" for a time left in ms. */
-export function timeLeft(ms: number): string {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m ${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
 /** One line per verdict status: how many guards are ok, tripped, or cannot judge yet. */
@@ -42,7 +37,8 @@ export function PendingBanner(props: { window: PendingWindow; canAct: boolean })
   const w = props.window;
   return html`<section class="alert warn pending-window" role="status" aria-label="Change on probation">
     <p><strong>Change on probation:</strong> kept in${" "}
-      <time datetime=${new Date(w.endsAt).toISOString()}>${timeLeft(w.timeLeftMs)}</time>
+      <time datetime=${new Date(w.endsAt).toISOString()} data-island="countdown"
+        data-left-ms=${String(w.timeLeftMs)}>${timeLeft(w.timeLeftMs)}</time>
       ${" "}unless a guard trips (${verdictSummary(w)}); applied by ${w.actor}.${" "}
       <a href="/pending">Readings</a></p>
     ${

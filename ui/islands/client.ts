@@ -2,7 +2,8 @@
  * The browser entry of the island bundle (built by `scripts/build-ui.ts`).
  * Pages work without it; with it, elements marked `data-island` come alive:
  * live charts over SSE, the JSON editor's syntax check and formatting, copy
- * buttons, confirm dialogs for `data-confirm` forms, and toasts that fade.
+ * buttons, confirm dialogs for `data-confirm` forms, toasts that fade, and
+ * the pending window's countdown.
  * Script errors are reported to the audit log (report.ts).
  *
  * @module
@@ -16,6 +17,7 @@ import { LogTail } from "./log_tail.ts";
 import { enhanceConfirms } from "./confirm.ts";
 import { reportErrors } from "./report.ts";
 import { liveServers } from "./live_servers.ts";
+import { countdown } from "./countdown.ts";
 
 function mount(el: HTMLElement): void {
   switch (el.dataset.island) {
@@ -41,6 +43,9 @@ function mount(el: HTMLElement): void {
       break;
     case "live-servers":
       liveServers(el);
+      break;
+    case "countdown":
+      countdown(el);
       break;
     case "toasts":
       for (const t of el.querySelectorAll(".toast")) {

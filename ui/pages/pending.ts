@@ -9,7 +9,8 @@ import type { PageContext, PageDefinition, PageResult } from "../../core/pages.t
 import { html } from "../html.ts";
 import { Table } from "../components/table.ts";
 import { describeError, ErrorBox } from "../components/errors.ts";
-import { type PendingWindow, timeLeft } from "../components/pending_banner.ts";
+import type { PendingWindow } from "../components/pending_banner.ts";
+import { timeLeft } from "../islands/countdown.ts";
 import { redirect } from "../respond.ts";
 import type { Reading } from "../../core/apply/confirm_types.ts";
 
@@ -64,9 +65,12 @@ async function render(ctx: PageContext): Promise<PageResult> {
   if (!r.ok) return html`<${ErrorBox} reply=${r} />`;
   const { pending, last } = r.body;
   if (pending) {
+    const left = html`<span data-island="countdown" data-left-ms=${String(pending.timeLeftMs)}>${
+      timeLeft(pending.timeLeftMs)
+    }</span>`;
     return html`
       <div class="panel">
-        <p>Window <code>${pending.id}</code>: ${timeLeft(pending.timeLeftMs)} left; a rollback
+        <p>Window <code>${pending.id}</code>: ${left} left; a rollback
               restores snapshot <a href=${`/snapshots/${encodeURIComponent(pending.rollbackTo)}`}>
               <code>${pending.rollbackTo}</code></a>.</p>
         <${Details} w=${pending} />
