@@ -72,10 +72,12 @@ export {
   badRequest,
   conflict,
   ErrorCodes,
+  forbidden,
   haproxyRefused,
   HttpError,
   notFound,
   StartupError,
+  unauthorized,
   unavailable,
 } from "./core/errors.ts";
 export type { ErrorCode, StartupErrorCode } from "./core/errors.ts";

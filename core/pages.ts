@@ -127,6 +127,6 @@ export interface PageRecord extends PageDefinition {
 }
 
 /** Wraps markup with a status, for actions that re-render a form with errors. */
-export function pageWithStatus(status: number, body: VNode, title?: string): PageBody {
+export function pageWithStatus(status: number, body: Markup, title?: string): PageBody {
   return { kind: "page", status, body, title };
 }

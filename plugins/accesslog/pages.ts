@@ -6,10 +6,7 @@
  *
  * @module
  */
-import type { PageDefinition } from "../../core/pages.ts";
-import { html } from "../../ui/html.ts";
-import { Table } from "../../ui/components/table.ts";
-import { ErrorBox } from "../../ui/components/errors.ts";
+import { ErrorBox, html, type PageDefinition, Table } from "../../mod_ui.ts";
 import type { LogEntry } from "./parse.ts";
 
 interface LogsReply {

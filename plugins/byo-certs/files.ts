@@ -14,7 +14,7 @@ import { z } from "zod";
 import { badRequest } from "../../core/errors.ts";
 import { isName } from "../../core/state/names.ts";
 import { readTextOrNull } from "../../core/fsutil.ts";
-import type { StateFileSource } from "../../core/plugin.ts";
+import type { StateFileSource } from "../../core/state_files.ts";
 import type { Mutex } from "../../core/apply/mutex.ts";
 import type { ByoStore } from "./store.ts";
 import { validatePair } from "./validate.ts";

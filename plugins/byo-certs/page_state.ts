@@ -7,9 +7,7 @@
  *
  * @module
  */
-import type { PageContext } from "../../core/pages.ts";
-import { describeError } from "../../ui/components/errors.ts";
-import { putState } from "../../ui/edit_flow.ts";
+import { describeError, type PageContext, putState } from "../../mod_ui.ts";
 
 /** The part of the state this module edits. */
 interface TlsDoc {

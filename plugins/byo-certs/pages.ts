@@ -12,15 +12,27 @@
  *
  * @module
  */
-import type { PageContext, PageDefinition, PageResult } from "../../core/pages.ts";
-import { pageWithStatus } from "../../core/pages.ts";
+import {
+  Checkbox,
+  ConfirmForm,
+  ConfirmPage,
+  describeError,
+  ErrorBox,
+  Field,
+  type FieldErrors,
+  Form,
+  html,
+  isConfirmed,
+  type PageContext,
+  type PageDefinition,
+  type PageResult,
+  pageWithStatus,
+  redirect,
+  Table,
+  TextArea,
+  type VNode,
+} from "../../mod_ui.ts";
 import { isName } from "../../core/state/names.ts";
-import { html, type VNode } from "../../ui/html.ts";
-import { Table } from "../../ui/components/table.ts";
-import { describeError, ErrorBox } from "../../ui/components/errors.ts";
-import { Checkbox, Field, type FieldErrors, Form, TextArea } from "../../ui/components/form.ts";
-import { ConfirmForm, ConfirmPage, isConfirmed } from "../../ui/components/confirm.ts";
-import { redirect } from "../../ui/respond.ts";
 import { addToState, dnsNames } from "./page_state.ts";
 import type { PairOk } from "./validate.ts";
 

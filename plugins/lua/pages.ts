@@ -9,15 +9,24 @@
  *
  * @module
  */
-import type { PageContext, PageDefinition, PageResult } from "../../core/pages.ts";
-import { pageWithStatus } from "../../core/pages.ts";
-import { html, type VNode } from "../../ui/html.ts";
-import { Table } from "../../ui/components/table.ts";
-import { describeError, ErrorBox } from "../../ui/components/errors.ts";
-import { Checkbox, Field, Form, TextArea } from "../../ui/components/form.ts";
-import { redirect } from "../../ui/respond.ts";
-import { putState } from "../../ui/edit_flow.ts";
-import type { ApiReply } from "../../core/pages.ts";
+import {
+  type ApiReply,
+  Checkbox,
+  describeError,
+  ErrorBox,
+  Field,
+  Form,
+  html,
+  type PageContext,
+  type PageDefinition,
+  type PageResult,
+  pageWithStatus,
+  putState,
+  redirect,
+  Table,
+  TextArea,
+  type VNode,
+} from "../../mod_ui.ts";
 
 const HERE = "/lua";
 

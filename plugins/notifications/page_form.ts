@@ -7,8 +7,15 @@
  *
  * @module
  */
-import { html, type VNode } from "../../ui/html.ts";
-import { Checkbox, Field, type FieldErrors, Select, TextArea } from "../../ui/components/form.ts";
+import {
+  Checkbox,
+  Field,
+  type FieldErrors,
+  html,
+  Select,
+  TextArea,
+  type VNode,
+} from "../../mod_ui.ts";
 
 /** The JSON Schema subset the channel configs use. */
 export interface PropSchema {

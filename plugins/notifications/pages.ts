@@ -7,21 +7,25 @@
  *
  * @module
  */
-import type { PageContext, PageDefinition, PageResult } from "../../core/pages.ts";
-import { pageWithStatus } from "../../core/pages.ts";
-import { html, type VNode } from "../../ui/html.ts";
-import { Table } from "../../ui/components/table.ts";
-import { describeError, ErrorBox } from "../../ui/components/errors.ts";
 import {
+  describeError,
+  ErrorBox,
   ErrorSummary,
   Field,
   type FieldErrors,
   Form,
+  html,
   type Issue,
   issuesByField,
+  type PageContext,
+  type PageDefinition,
+  type PageResult,
+  pageWithStatus,
+  redirect,
   Select,
-} from "../../ui/components/form.ts";
-import { redirect } from "../../ui/respond.ts";
+  Table,
+  type VNode,
+} from "../../mod_ui.ts";
 import { ConfigFields, configFrom, type TypeListing } from "./page_form.ts";
 import type { LastDelivery } from "./outbox.ts";
 import { LEVELS } from "./schema.ts";

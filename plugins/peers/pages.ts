@@ -9,14 +9,24 @@
  *
  * @module
  */
-import type { PageContext, PageDefinition, PageResult } from "../../core/pages.ts";
-import { pageWithStatus } from "../../core/pages.ts";
-import { html, type VNode } from "../../ui/html.ts";
-import { Table } from "../../ui/components/table.ts";
-import { describeError, ErrorBox } from "../../ui/components/errors.ts";
-import { Field, type FieldErrors, Form } from "../../ui/components/form.ts";
-import { ConfirmForm, ConfirmPage, isConfirmed } from "../../ui/components/confirm.ts";
-import { redirect } from "../../ui/respond.ts";
+import {
+  ConfirmForm,
+  ConfirmPage,
+  describeError,
+  ErrorBox,
+  Field,
+  type FieldErrors,
+  Form,
+  html,
+  isConfirmed,
+  type PageContext,
+  type PageDefinition,
+  type PageResult,
+  pageWithStatus,
+  redirect,
+  Table,
+  type VNode,
+} from "../../mod_ui.ts";
 import type { PeerView } from "./peers_store.ts";
 import type { DriftLine } from "./sync.ts";
 import type { InboundToken } from "./inbound.ts";

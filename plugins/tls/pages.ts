@@ -6,12 +6,16 @@
  *
  * @module
  */
-import type { PageContext, PageDefinition, PageResult } from "../../core/pages.ts";
-import { html } from "../../ui/html.ts";
-import { Table } from "../../ui/components/table.ts";
-import { ErrorBox } from "../../ui/components/errors.ts";
-import { Form } from "../../ui/components/form.ts";
-import { redirect } from "../../ui/respond.ts";
+import {
+  ErrorBox,
+  Form,
+  html,
+  type PageContext,
+  type PageDefinition,
+  type PageResult,
+  redirect,
+  Table,
+} from "../../mod_ui.ts";
 import { isName } from "../../core/state/names.ts";
 import type { CertificateInfo, CertStatus } from "./inventory.ts";
 

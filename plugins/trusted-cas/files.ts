@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { badRequest } from "../../core/errors.ts";
 import { isName } from "../../core/state/names.ts";
-import type { StateFileSource } from "../../core/plugin.ts";
+import type { StateFileSource } from "../../core/state_files.ts";
 import type { PemStore } from "./store.ts";
 import type { TrustError } from "./validate.ts";
 

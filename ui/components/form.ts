@@ -17,8 +17,11 @@ export const CSRF_FIELD = "_csrf";
 
 /** A Zod issue as it arrives in a 422 envelope. */
 export interface Issue {
+  /** Where in the request body the issue is, e.g. `["backends", 0, "name"]`. */
   path: (string | number)[];
+  /** Zod's message, shown next to the field. */
   message: string;
+  /** Zod's issue code, e.g. `too_small`. */
   code?: string;
 }
 
@@ -75,11 +78,17 @@ export function FieldError(props: { id: string; errors: string[] }): VNode | nul
 
 /** Common props of a labelled field. */
 export interface FieldProps {
+  /** The form field's name, also the key its errors are found under. */
   name: string;
+  /** The visible label. */
   label: string;
+  /** The current value; empty when omitted. */
   value?: string | number | null;
+  /** Errors by field name, as {@link issuesByField} builds them. */
   errors?: FieldErrors;
+  /** A line of help under the field. */
   hint?: string;
+  /** Marks the field required for the browser and assistive technology. */
   required?: boolean;
 }
 

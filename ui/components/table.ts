@@ -8,7 +8,9 @@ import { type ComponentChildren, html, type VNode } from "../html.ts";
 
 /** One column: its header and how a row renders into the cell. */
 export interface Column<T> {
+  /** The header cell's text. */
   label: string;
+  /** Renders one row's cell; `index` is the row's position in `rows`. */
   cell: (row: T, index: number) => ComponentChildren;
 }
 

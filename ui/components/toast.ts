@@ -9,7 +9,9 @@ import { html, type VNode } from "../html.ts";
 
 /** A one-shot message from an action to the next page view. */
 export interface Flash {
+  /** Success or failure, which decides the toast's colour and role. */
   kind: "ok" | "bad";
+  /** The text shown. */
   message: string;
 }
 
