@@ -529,6 +529,9 @@ async function startHaproxy(deps: StartHaproxyDeps): Promise<void> {
       log.error("attached HAProxy did not reload at start-up", { message: reload.message });
     }
   }
+  // HAProxy has just read every file the state references: the baseline a later replaced
+  // certificate is measured against (an apply whose cfg is unchanged still reloads then).
+  await pipeline.filesLoaded(state);
   // What the running HAProxy can change without a reload (core/apply/runtime_support.ts).
   const support = await pipeline.detectRuntime();
   if (support) {

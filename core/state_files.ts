@@ -10,7 +10,9 @@
  * A file is `(kind, id)`: the kind names the source (`byo-cert`,
  * `trusted-ca`), the id is the name the state uses. Its bytes are whatever
  * the source says they are (one PEM, or a small JSON of several); the
- * SHA-256 of those bytes is what two nodes compare.
+ * SHA-256 of those bytes is what two nodes compare. The same hashes tell
+ * the apply pipeline whether a file changed under an unchanged cfg (a
+ * certificate replaced under its name), which must still reload HAProxy.
  *
  * @module
  */
@@ -98,4 +100,19 @@ export class StateFiles {
     }
     return out;
   }
+
+  /**
+   * One hash over {@link manifest}: equal for two states (or two nodes) that
+   * name the same files with the same bytes, and changed by any replaced,
+   * added or missing file.
+   */
+  async digest(state: unknown): Promise<string> {
+    return manifestDigest(await this.manifest(state));
+  }
+}
+
+/** The hex SHA-256 of a manifest, independent of how it was built (it is sorted already). */
+export function manifestDigest(manifest: StateFileRef[]): string {
+  const lines = manifest.map((f) => `${f.kind}\t${f.id}\t${f.sha256 ?? "-"}`).join("\n");
+  return fileSha256(new TextEncoder().encode(lines));
 }

@@ -110,6 +110,7 @@ export function wireCore(input: WiringInput): CoreServices {
     guard,
     secrets,
     limits: input.config.limits,
+    files: registry.stateFiles,
   });
   return { ...input, audit, snapshots, schema, validating, render, store, pipeline, secrets };
 }

@@ -4,7 +4,9 @@
  * servers checked against the state (verify.ts) → persist state, snapshot,
  * audit. Serialized; a failure at any step leaves HAProxy running the old
  * config and `state.json` untouched. A candidate identical to what runs is
- * a no-op (unchanged.ts). What does not need the check's
+ * a no-op (unchanged.ts) — unless a file the state references (a
+ * certificate, a CA) changed since HAProxy last loaded it, which only a
+ * reload picks up (`files`, core/state_files.ts). What does not need the check's
  * verdict (staging `state.json` and the snapshot, the server-state dump) runs
  * while `haproxy -c` does (swap.ts), so an apply costs little more than
  * HAProxy's own check and reload; `Server-Timing` on the response says where
@@ -40,6 +42,7 @@ import { detectSupport, type RuntimeSupport } from "./runtime_support.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
 import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
+import type { StateFiles } from "../state_files.ts";
 
 /** The core's own render, named when it (not a plugin's hook) throws. */
 const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
@@ -65,6 +68,12 @@ export interface PipelineDeps {
   limits?: StateLimits;
   /** How long a runtime apply's `del server` waits for sessions to end (default 10 s). */
   runtimeDrainMs?: number;
+  /**
+   * The files states reference (the plugins' `host.files`): an apply whose
+   * cfg is unchanged still reloads when one of them changed since the last
+   * reload. Absent, only the cfg and generated files are compared.
+   */
+  files?: StateFiles;
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
@@ -96,7 +105,23 @@ export class ApplyPipeline {
    * {@link exclusiveApply}): the commit-confirmed window installs its 409 here.
    */
   readonly gates = new ApplyGates();
+  /** The digest of the referenced files HAProxy last loaded; null: not known (so reload). */
+  #loadedFiles: string | null = null;
   constructor(private deps: PipelineDeps) {}
+
+  /**
+   * Records that HAProxy has just (re)loaded the files `state` references,
+   * as they are on disk now: start-up calls it once HAProxy runs.
+   */
+  async filesLoaded(state: State | null): Promise<void> {
+    this.#loadedFiles = await this.#filesDigest(state);
+  }
+
+  /** The digest of the files `state` references, or "" without a file registry. */
+  async #filesDigest(state: State | null): Promise<string> {
+    if (!this.deps.files) return "";
+    return state ? await this.deps.files.digest(state) : "";
+  }
 
   /**
    * Validates input against the composed schema; a failure is the spec's 422.
@@ -344,14 +369,19 @@ export class ApplyPipeline {
     }
     clock.lap("render");
     const live = await readTextOrNull(paths.cfg);
-    if (live === rendered.text) {
+    // A referenced file replaced under the same name leaves the cfg as it was; HAProxy only
+    // reads the new bytes on a reload, so neither the no-op nor the runtime path may serve.
+    const filesDigest = await this.#filesDigest(state);
+    const filesCurrent = !this.deps.files || filesDigest === this.#loadedFiles;
+    if (live === rendered.text && filesCurrent) {
       const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
     }
     // Runtime path (runtime_apply.ts): server-level changes without a reload; it undoes
     // itself and answers `fallback` when the reload path below must run instead.
     let runtimeFallback: string | undefined;
-    if (live !== null) {
+    if (!filesCurrent) runtimeFallback = "a file the state references changed";
+    else if (live !== null) {
       const quick = await this.#runtime(state, rendered, live, opts, clock, started);
       if (quick.kind === "applied") return quick.result;
       runtimeFallback = quick.reason;
@@ -410,6 +440,8 @@ export class ApplyPipeline {
         throw error;
       }
       clock.lap("swap");
+      // Until this reload is known to have loaded them, the files HAProxy runs are unknown.
+      this.#loadedFiles = null;
       reload = await haproxy.reload();
       await durable;
       clock.lap("reload");
@@ -444,6 +476,7 @@ export class ApplyPipeline {
       reopen();
     }
 
+    this.#loadedFiles = filesDigest;
     const snap = await ready.commit();
     audit.record({
       actor: opts.actor,

@@ -19,20 +19,28 @@ export function tooLarge(maxBytes: number): HttpError {
  * `maxBytes` (by `Content-Length` before reading, or while streaming).
  */
 export async function readTextCapped(req: Request, maxBytes: number): Promise<string> {
+  // The BOM is kept: a body that starts with one is refused by name (see {@link parseJsonDocument})
+  // instead of being stripped silently, and elsewhere it makes the JSON malformed (400).
+  return KEEP_BOM.decode(await readBytesCapped(req, maxBytes));
+}
+
+/**
+ * The body's bytes, as they came (for files that need not be UTF-8), with
+ * the same ceiling as {@link readTextCapped}.
+ */
+export async function readBytesCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   if (req.headers.has("content-length")) {
     // The server refuses more bytes than declared, so the whole body is within the ceiling:
     // read it in one go (Deno collects a socket-backed body without a JS step per chunk).
     // Not req.text(): it strips a leading BOM, which must reach parseJsonDocument.
-    let bytes: ArrayBuffer;
     try {
-      bytes = await req.arrayBuffer();
+      return new Uint8Array(await req.arrayBuffer());
     } catch {
       throw badRequest("request body could not be read");
     }
-    return KEEP_BOM.decode(bytes);
   }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -60,9 +68,7 @@ export async function readTextCapped(req: Request, maxBytes: number): Promise<st
     all.set(c, at);
     at += c.byteLength;
   }
-  // The BOM is kept: a body that starts with one is refused by name (see {@link parseJsonDocument})
-  // instead of being stripped silently, and elsewhere it makes the JSON malformed (400).
-  return KEEP_BOM.decode(all);
+  return all;
 }
 
 /** UTF-8 that keeps a leading byte order mark (TextDecoder's default strips it). */

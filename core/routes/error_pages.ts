@@ -17,6 +17,7 @@ import { uploadedErrorPagePath } from "../render/operator_files.ts";
 import { ERROR_PAGE_CODES } from "../state/haproxy_schema.ts";
 import { writeFileAtomic } from "../fsutil.ts";
 import { ERROR_PAGE_MAX_BYTES, errorPageProblems } from "./error_page_check.ts";
+import { errorPageFileSource } from "./error_page_files.ts";
 
 function codeOf(ctx: RequestContext): number {
   const code = Number(ctx.params.code);
@@ -39,8 +40,9 @@ async function readBody(req: Request): Promise<Uint8Array> {
   return bytes;
 }
 
-/** Registers the four routes. */
+/** Registers the four routes, and the uploads as files a state references (peers carry them). */
 export function errorPageRoutes(host: PluginHost): void {
+  host.files(errorPageFileSource(host.paths));
   const referenced = (code: number) =>
     (host.state().errorPages ?? []).some((p) => p.code === code && "upload" in p);
   const stat = (path: string) => Deno.stat(path).catch(() => null);

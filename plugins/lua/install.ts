@@ -56,8 +56,21 @@ export function stateEntries(host: PluginHost, name: string): number[] {
   return (lua?.plugins ?? []).flatMap((p, i) => (p.name === name ? [i] : []));
 }
 
-/** Installs (or replaces) a plugin; throws the documented 400/409 or the apply's error. */
-export async function install(ctx: InstallContext, up: Upload): Promise<InstallResult> {
+/** An upload that passed every check, ready to store. */
+export interface CheckedUpload {
+  entry: Installed;
+  bytes: Uint8Array;
+  /** The installed plugin of the same name, if any. */
+  existing: Installed | undefined;
+}
+
+/**
+ * Every check an upload passes before anything is stored: name, text,
+ * manifest, an existing plugin without `replace` (409), luac and `haproxy
+ * -c`. Failures are audited and thrown as the documented 400/409. A
+ * plugin received from a peer (files.ts) takes the same checks.
+ */
+export async function checkUpload(ctx: InstallContext, up: Upload): Promise<CheckedUpload> {
   const { host, store } = ctx;
   const name = checkName(up.name);
   const fail = (error: string, output?: string): never => {
@@ -99,6 +112,14 @@ export async function install(ctx: InstallContext, up: Upload): Promise<InstallR
     uploadedAt: new Date().toISOString(),
     uploadedBy: up.actor,
   };
+  return { entry, bytes, existing };
+}
+
+/** Installs (or replaces) a plugin; throws the documented 400/409 or the apply's error. */
+export async function install(ctx: InstallContext, up: Upload): Promise<InstallResult> {
+  const { host, store } = ctx;
+  const { entry, bytes, existing } = await checkUpload(ctx, up);
+  const { name, manifest } = entry;
   const previous = await store.put(entry, bytes);
   const applied = stateEntries(host, name).length > 0;
   if (applied) {

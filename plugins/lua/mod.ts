@@ -7,7 +7,8 @@
  * parameterises installed plugins (state.ts), which renders `setenv` +
  * `lua-load` lines (render.ts); rules may then use the names an enabled
  * plugin registers, and validation refuses any other `lua.*` through the
- * `lua-names` provider.
+ * `lua-names` provider. The plugins a state lists travel to peers with it
+ * (files.ts, the `host.files` hook).
  *
  * @example
  * ```ts
@@ -22,6 +23,8 @@ import { LUA_FIELD_ROLES, luaCheck, LuaStateSchema, registeredNames } from "./st
 import { luaRender } from "./render.ts";
 import { luaRoutes } from "./routes.ts";
 import { luaPages } from "./pages.ts";
+import { luaFileSource } from "./files.ts";
+import { Mutex } from "../../core/apply/mutex.ts";
 
 /** Options of the lua plugin. */
 export interface LuaOptions {
@@ -50,7 +53,11 @@ export function lua(options: LuaOptions = defaults): Plugin {
     setup(host) {
       if (!store) throw new Error("the lua plugin's prepare did not run");
       host.render(luaRender(() => store));
-      luaRoutes({ host, store, luac });
+      const ctx = { host, store, luac };
+      // One lock for uploads and plugins received from a peer (files.ts).
+      const writes = new Mutex();
+      luaRoutes(ctx, writes);
+      host.files(luaFileSource(ctx, writes));
       for (const page of luaPages()) host.page(page);
     },
   });

@@ -48,10 +48,9 @@ export function usage(state: State, entry: Installed) {
   return { entries, rules };
 }
 
-/** Registers the routes. */
-export function luaRoutes(ctx: InstallContext): void {
+/** Registers the routes; `writes` orders installs (shared with peer-received plugins). */
+export function luaRoutes(ctx: InstallContext, writes = new Mutex()): void {
   const { host, store } = ctx;
-  const writes = new Mutex();
   const summary = (e: Installed) => ({
     name: e.name,
     hash: e.hash,

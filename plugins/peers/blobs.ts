@@ -8,13 +8,14 @@
  * `GET` answers which version of a file this node holds (its SHA-256),
  * never the bytes: the sender asks it to skip files the peer already has,
  * and no peer can read another node's private keys. `POST` stores a file:
- * the body's SHA-256 must equal `x-blob-sha256`, then the owning plugin
+ * the body's bytes (taken as they come, not as text) must hash to `x-blob-sha256`, then the owning plugin
  * validates it as its own upload would. Bodies are never logged or
  * audited, only kind, id and hash.
  *
  * @module
  */
 import { badRequest, HttpError, notFound } from "../../core/errors.ts";
+import { readBytesCapped } from "../../core/http/body.ts";
 import type { PluginHost } from "../../core/plugin.ts";
 import { fileSha256, type StateFileRef, type StateFiles } from "../../core/state_files.ts";
 import type { InboundTokens } from "./inbound.ts";
@@ -25,6 +26,13 @@ export const FILES_HEADER = "x-peer-files";
 
 /** The header carrying a blob's SHA-256 on upload. */
 export const BLOB_SHA_HEADER = "x-blob-sha256";
+
+/**
+ * The largest file a peer may send: above every owner's own limit (a Lua
+ * script is at most 256 KiB, twice that as JSON-escaped text), so each
+ * owner's validation, not this cap, is what refuses an oversized file.
+ */
+export const MAX_BLOB_BYTES = 2 * 1024 * 1024;
 
 /** The path of one file on the peer surface. */
 export function blobPath(kind: string, id: string): string {
@@ -65,7 +73,7 @@ export function registerBlobRoutes(host: PluginHost, tokens: InboundTokens): voi
     if (claimed === null || !/^[0-9a-f]{64}$/.test(claimed)) {
       throw badRequest(`${BLOB_SHA_HEADER} must be the body's hex SHA-256`);
     }
-    const bytes = new TextEncoder().encode(await ctx.text());
+    const bytes = await readBytesCapped(ctx.req, MAX_BLOB_BYTES);
     const sha256 = fileSha256(bytes);
     const audit = (outcome: "success" | "failure", error?: string) =>
       host.audit.record({

@@ -43,7 +43,7 @@ export class PeerClient {
     peer: PeerRecord,
     method: "GET" | "POST",
     path: string,
-    body?: string,
+    body?: string | Uint8Array,
     headers: Record<string, string> = {},
   ): Promise<PeerAnswer> {
     const url = new URL(path, peer.url + "/");
@@ -86,7 +86,7 @@ export class PeerClient {
       }
       const res = await fetch(url, {
         method,
-        body,
+        body: body as BodyInit | undefined,
         client,
         headers: { ...headers, authorization: `Bearer ${peer.token}` },
         signal: AbortSignal.timeout(this.timeoutMs),

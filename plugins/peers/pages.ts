@@ -43,10 +43,17 @@ function DriftCell(props: { line: DriftLine | undefined }): VNode {
   const skew = l.skewMs === null ? "" : ` (clock skew ${l.skewMs} ms)`;
   if (l.status === "in-sync") return html`<span class="badge ok">in sync</span>${skew}`;
   if (l.status === "drifted") {
-    return html`<span class="badge warn">drifted</span>${skew}
-      <div class="hint">ours <code>${l.localChecksum.slice(0, 12)}</code>, theirs <code>${
-      (l.remoteChecksum ?? "").slice(0, 12)
-    }</code></div>`;
+    const files = l.filesDiffer.length
+      ? html`<div class="hint">files that differ: ${l.filesDiffer.join(", ")}</div>`
+      : "";
+    return html`
+      <span class="badge warn">drifted</span>${skew}
+            <div
+        class="hint">ours <code>${l.localChecksum.slice(
+          0,
+          12,
+        )}</code>, theirs <code>${(l.remoteChecksum ?? "").slice(0, 12)}</code></div>${files}
+    `;
   }
   return html`
     <span class="badge bad">unreachable</span>

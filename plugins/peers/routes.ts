@@ -13,7 +13,7 @@ import { type Peers, plainHttpWarning, viewOf } from "./peers_store.ts";
 import { peerPrincipal } from "./peer_auth.ts";
 import { checkFiles, FILES_HEADER, parseFilesHeader, registerBlobRoutes } from "./blobs.ts";
 import { stateChecksum } from "./checksum.ts";
-import type { ReceivedVersions, Sync } from "./sync.ts";
+import { checksumReport, type ReceivedVersions, type Sync } from "./sync.ts";
 
 const Label = z.string().trim().min(1, "must not be empty").max(100);
 const MintBody = z.object({ label: Label }).strict();
@@ -163,10 +163,11 @@ export function registerRoutes(
   host.route("GET", "/api/peer/state-checksum", {
     role: "public",
     tier: "read",
-    summary: "Checksum of this node's state (raw inbound peer token)",
-  }, (ctx) => {
+    summary:
+      "Checksum of this node's state and the hashes of the files it names (raw inbound peer token)",
+  }, async (ctx) => {
     peerPrincipal(ctx, tokens);
-    return { checksum: stateChecksum(host.state()) };
+    return await checksumReport(host.state(), host.stateFiles);
   });
 
   registerBlobRoutes(host, tokens);
@@ -201,15 +202,15 @@ export function registerRoutes(
     }
     await checkFiles(host.stateFiles, doc, parseFilesHeader(headers.get(FILES_HEADER)));
     if (version !== null) received.record(peer.token.id, version);
-    if (stateChecksum(host.state()) === stateChecksum(doc)) {
-      return { applied: false, outcome: "unchanged", checksum: stateChecksum(doc) };
-    }
+    // Even a state this node already runs goes through the pipeline: a file it names may have
+    // just been replaced (a certificate renewed on the sender), and only the pipeline knows
+    // whether HAProxy must reload for it; when nothing changed it answers `unchanged`.
     const result = await host.apply(doc, {
       actor: `peer:${peer.user}`,
       reason: `peer:${peer.user}`,
     });
     return {
-      applied: true,
+      applied: result.outcome !== "unchanged",
       outcome: result.outcome,
       snapshotId: result.snapshotId,
       checksum: stateChecksum(result.state),

@@ -7,7 +7,9 @@
  * increasing) and the checksum of the state sent (`x-peer-checksum`); the
  * receiver refuses a version it has already seen from that token with 409
  * (stale or replayed), and answers a state it already runs without an
- * apply. The drift report compares checksums and measures clock skew.
+ * apply. The drift report compares the state checksums and the hashes of
+ * the files each node's state names (a peer running the same state with an
+ * older certificate file is drifted too), and measures clock skew.
  *
  * @module
  */
@@ -17,7 +19,12 @@ import type { State } from "../../core/state/schema.ts";
 import type { PeerClient } from "./client.ts";
 import type { PeerRecord, Peers } from "./peers_store.ts";
 import { stateChecksum } from "./checksum.ts";
-import { fileSha256, type StateFileRef, type StateFiles } from "../../core/state_files.ts";
+import {
+  fileSha256,
+  manifestDigest,
+  type StateFileRef,
+  type StateFiles,
+} from "../../core/state_files.ts";
 import { BLOB_SHA_HEADER, blobPath, FILES_HEADER } from "./blobs.ts";
 
 /** The longest wait between two attempts at one peer, ms. */
@@ -60,8 +67,39 @@ export interface DriftLine {
   status: "in-sync" | "drifted" | "unreachable";
   localChecksum: string;
   remoteChecksum: string | null;
+  /** The digest of the files this node's state names, by their hashes (`manifestDigest`). */
+  localFiles: string;
+  /** The peer's digest of its files; null when unreachable or it did not say. */
+  remoteFiles: string | null;
+  /** `kind/id` of each file whose hash differs between the two nodes (or one lacks). */
+  filesDiffer: string[];
   skewMs: number | null;
   error: string | null;
+}
+
+/** What `GET /api/peer/state-checksum` answers: the state's checksum and its files' hashes. */
+export interface ChecksumReport {
+  checksum: string;
+  /** {@link manifestDigest} of `manifest`. */
+  files: string;
+  manifest: StateFileRef[];
+}
+
+/** This node's checksum report for `state`. */
+export async function checksumReport(
+  state: State,
+  files: StateFiles | undefined,
+): Promise<ChecksumReport> {
+  const manifest = files ? await files.manifest(state) : [];
+  return { checksum: stateChecksum(state), files: manifestDigest(manifest), manifest };
+}
+
+/** The `kind/id` of each file the two manifests hold in different versions (or one lacks). */
+export function filesDiffer(ours: StateFileRef[], theirs: StateFileRef[]): string[] {
+  const key = (f: StateFileRef) => `${f.kind}/${f.id}`;
+  const a = new Map(ours.map((f) => [key(f), f.sha256]));
+  const b = new Map(theirs.map((f) => [key(f), f.sha256]));
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
 }
 
 /** Pushes state to peers and reports drift. */
@@ -124,7 +162,7 @@ export class Sync {
       if (held.status === 200 && (held.body as { sha256?: string })?.sha256 === f.sha256) continue;
       const bytes = await this.files!.source(f.kind)!.read(f.id);
       if (bytes === null) continue;
-      const sent = await this.client.call(peer, "POST", path, new TextDecoder().decode(bytes), {
+      const sent = await this.client.call(peer, "POST", path, bytes, {
         "content-type": "application/octet-stream",
         [BLOB_SHA_HEADER]: fileSha256(bytes),
       });
@@ -199,10 +237,11 @@ export class Sync {
     this.#timers.clear();
   }
 
-  /** Compares each peer's checksum with ours and measures clock skew. */
-  drift(): Promise<DriftLine[]> {
-    const local = stateChecksum(this.state());
-    return Promise.all(
+  /** Compares each peer's checksum and file hashes with ours and measures clock skew. */
+  async drift(): Promise<DriftLine[]> {
+    const ours = await checksumReport(this.state(), this.files);
+    const local = ours.checksum;
+    return await Promise.all(
       this.peers.list().map(async (peer): Promise<DriftLine> => {
         const line: DriftLine = {
           id: peer.id,
@@ -211,6 +250,9 @@ export class Sync {
           status: "unreachable",
           localChecksum: local,
           remoteChecksum: null,
+          localFiles: ours.files,
+          remoteFiles: null,
+          filesDiffer: [],
           skewMs: null,
           error: null,
         };
@@ -224,8 +266,12 @@ export class Sync {
             return line;
           }
           line.skewMs = Math.round((clock.body as { now: number }).now - (t0 + t1) / 2);
-          line.remoteChecksum = (sum.body as { checksum: string }).checksum;
-          line.status = line.remoteChecksum === local ? "in-sync" : "drifted";
+          const theirs = sum.body as Partial<ChecksumReport>;
+          line.remoteChecksum = theirs.checksum ?? null;
+          line.remoteFiles = theirs.files ?? null;
+          line.filesDiffer = filesDiffer(ours.manifest, theirs.manifest ?? []);
+          const same = line.remoteChecksum === local && line.remoteFiles === ours.files;
+          line.status = same ? "in-sync" : "drifted";
         } catch (e) {
           line.error = e instanceof Error ? e.message : String(e);
         }
