@@ -10,8 +10,18 @@
  */
 import type { PluginHost } from "../../core/plugin.ts";
 import type { CertbotConfigModel } from "./schema.ts";
-import type { Issuer } from "./issuer.ts";
+import type { Issuer, RenewAnswer } from "./issuer.ts";
 import { leCertsOf } from "./state_view.ts";
+
+/**
+ * A run's audit outcome: a failure when a certificate failed or installing
+ * failed. An install deferred by a commit-confirmed window is not a
+ * failure: it lands once the window has ended.
+ */
+export function runOutcome(answer: RenewAnswer): "success" | "failure" {
+  const installed = answer.reload.ok || answer.reload.deferred === true;
+  return answer.results.every((r) => r.ok) && installed ? "success" : "failure";
+}
 
 /** Schedules renewal runs. */
 export class RenewTimer {
@@ -60,7 +70,7 @@ export class RenewTimer {
           results: answer.results.map((r) => ({ id: r.id, ok: r.ok, renewed: r.renewed })),
           reload: answer.reload,
         },
-        outcome: answer.results.every((r) => r.ok) && answer.reload.ok ? "success" : "failure",
+        outcome: runOutcome(answer),
       });
     } catch (error) {
       this.host.log.error("renewal run failed", { error: String(error) });
