@@ -39,6 +39,8 @@ const INTERNAL_IMPORTS: Record<string, { why: string; by: Record<string, string[
       "plugins/byo-certs/mod.ts": ["Mutex"],
       "plugins/byo-certs/routes.ts": ["Mutex"],
       "plugins/certbot/issuer.ts": ["Mutex"],
+      "plugins/lua/files.ts": ["Mutex"],
+      "plugins/lua/mod.ts": ["Mutex"],
       "plugins/lua/routes.ts": ["Mutex"],
       "plugins/trusted-cas/routes.ts": ["Mutex"],
     },
@@ -101,10 +103,11 @@ const INTERNAL_IMPORTS: Record<string, { why: string; by: Record<string, string[
     },
   },
   "core/state_files.ts": {
-    why: "the SHA-256 of a state file, which a peer compares with the leader's to sync blobs",
+    why: "the SHA-256 of a state file and the digest of a file manifest, which a peer " +
+      "compares with the leader's to sync blobs and to report file drift",
     by: {
       "plugins/peers/blobs.ts": ["fileSha256"],
-      "plugins/peers/sync.ts": ["fileSha256"],
+      "plugins/peers/sync.ts": ["fileSha256", "manifestDigest"],
     },
   },
   "core/apply/confirm_types.ts": {
@@ -129,6 +132,10 @@ const INTERNAL_IMPORTS: Record<string, { why: string; by: Record<string, string[
       "plugins/lua/check.ts": ["checkConfig"],
       "plugins/lua/lua_test.ts": ["checkConfig"],
     },
+  },
+  "core/http/body.ts": {
+    why: "a peer receives blobs as raw bytes with the same size cap the core's bodies have",
+    by: { "plugins/peers/blobs.ts": ["readBytesCapped"] },
   },
   "core/https.ts": {
     why: "certbot's placeholder certificate uses the same self-signed recipe as the listener",

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { badRequest } from "../../core/errors.ts";
-import type { StateFileSource } from "../../core/plugin.ts";
+import type { StateFileSource } from "../../core/state_files.ts";
 import type { Mutex } from "../../core/apply/mutex.ts";
 import { checkUpload, type InstallContext } from "./install.ts";
 import { PLUGIN_NAME } from "./manifest.ts";
