@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { unloadedExtensionCheck } from "./state/extension_owners.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { z } from "zod";
 import type { Config } from "./config.ts";
@@ -75,7 +76,9 @@ export function wireCore(input: WiringInput): CoreServices {
     listen: input.config.listen,
     masterSocket: hc.mode === "attach" ? hc.masterSocket : undefined,
   });
+  const unloaded = unloadedExtensionCheck(new Set(registry.plugins.map((p) => p.name)));
   const checks = [
+    ...(unloaded ? [unloaded] : []),
     ...registry.checks,
     firstIssuePerPath([own, hostChecks(input.config, paths, registry)]),
   ];

@@ -110,7 +110,13 @@ export function composeStateSchema(
   const checked = object.superRefine((value, ctx) => {
     for (const check of all) {
       for (const issue of check(value as unknown as State)) {
-        ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+        const plugin = (issue as { plugin?: string }).plugin;
+        ctx.addIssue({
+          code: "custom",
+          path: issue.path,
+          message: issue.message,
+          ...(plugin ? { params: { plugin } } : {}),
+        });
       }
     }
   });
