@@ -103,10 +103,10 @@ export interface Events {
   "cert:renew-failed": CertFailure;
   /** A certificate could not be issued; the placeholder (or the previous one) stays in service. */
   "cert:issue-failed": CertFailure;
-  /** A cluster peer's state differs from this node's (for a cluster plugin). */
-  "peer:drift": { peer: string; detail: string };
-  /** A cluster peer did not answer (for a cluster plugin). */
-  "peer:unreachable": { peer: string; error: string };
+  /** A peer's state or files became different from this node's; once per change (the peers plugin). */
+  "peers:drift": { peer: string; detail: string };
+  /** A peer stopped answering a push or a drift check; once until it answers again (the peers plugin). */
+  "peers:unreachable": { peer: string; error: string };
   /** A peer presented another TLS certificate than the one pinned; nothing was sent (the peers plugin). */
   "peers:pin-mismatch": { peer: string; url: string; pinned: string; seen: string };
 }

@@ -149,23 +149,23 @@ export const EVENT_NOTICES: { [K in keyof Events]?: Drafter<K> } = {
     entity: p.username,
     page: "/audit",
   }),
-  "peer:drift": (p) => ({
-    event: "peer:drift",
+  "peers:drift": (p) => ({
+    event: "peers:drift",
     category: "peer",
     level: "warning",
     title: `peer ${p.peer} drifted`,
     message: `Peer ${p.peer} runs a different state: ${p.detail}`,
     entity: p.peer,
-    page: "/audit",
+    page: "/peers",
   }),
-  "peer:unreachable": (p) => ({
-    event: "peer:unreachable",
+  "peers:unreachable": (p) => ({
+    event: "peers:unreachable",
     category: "peer",
     level: "error",
     title: `peer ${p.peer} unreachable`,
     message: `Peer ${p.peer} did not answer: ${p.error}`,
     entity: p.peer,
-    page: "/audit",
+    page: "/peers",
   }),
   "peers:pin-mismatch": (p) => ({
     event: "peers:pin-mismatch",

@@ -18,15 +18,22 @@ import { ReceivedVersions, Sync } from "./sync.ts";
 import { NodeConfigFile } from "./node_config.ts";
 import { peersPages } from "./pages.ts";
 import { NODE_CONFIG_REASON, registerNodeConfigRoutes } from "./node_routes.ts";
+import { DRIFT, PeerAlerts, UNREACHABLE } from "./alerts.ts";
 
 /** The event emitted (once per peer and certificate seen) when a peer's certificate changed. */
 export const PIN_MISMATCH = "peers:pin-mismatch";
+
+/**
+ * How often every peer's drift is checked in the background, so drift and an
+ * unreachable peer are announced without anyone opening the cluster page.
+ */
+export const DRIFT_CHECK_MS = 60_000;
 
 /** Builds the peers plugin. */
 export function peers(): Plugin {
   return definePlugin({
     name: "peers",
-    events: [PIN_MISMATCH],
+    events: [PIN_MISMATCH, DRIFT, UNREACHABLE],
     setup(host) {
       host.migrate(PEERS_MIGRATIONS);
       const peers = new Peers(host.db);
@@ -43,7 +50,14 @@ export function peers(): Plugin {
           seen,
         }).catch((e) => host.log.warn("event not delivered", { error: String(e) }));
       });
-      const sync = new Sync(peers, client, () => host.state(), host.log, host.stateFiles);
+      const alerts = new PeerAlerts((a) => {
+        host.log.warn(a.event === DRIFT ? "peer drifted" : "peer unreachable", a.payload);
+        host.emit(a.event, a.payload).catch((e) =>
+          host.log.warn("event not delivered", { error: String(e) })
+        );
+      });
+      const sync = new Sync(peers, client, () => host.state(), host.log, host.stateFiles, alerts);
+      let checking: ReturnType<typeof setInterval> | undefined;
       registerRoutes(host, new InboundTokens(host.db), peers, sync, new ReceivedVersions(host.db));
       const nodeConfig = new NodeConfigFile(host.paths.dataDir);
       host.render((model) => nodeConfig.apply(model));
@@ -63,8 +77,14 @@ export function peers(): Plugin {
               host.log.warn("peer over plain http", { peer: p.name, url: p.url });
             }
           }
+          checking = setInterval(() => {
+            sync.drift().catch((e) => host.log.warn("drift check failed", { error: String(e) }));
+          }, DRIFT_CHECK_MS);
         },
-        stop: () => sync.stop(),
+        stop: () => {
+          clearInterval(checking);
+          sync.stop();
+        },
       });
     },
   });

@@ -26,6 +26,7 @@ import {
   type StateFiles,
 } from "../../core/state_files.ts";
 import { BLOB_SHA_HEADER, blobPath, FILES_HEADER } from "./blobs.ts";
+import type { PeerAlerts, PeerObservation } from "./alerts.ts";
 
 /** The longest wait between two attempts at one peer, ms. */
 export const MAX_BACKOFF_MS = 60_000;
@@ -116,6 +117,7 @@ export class Sync {
     private readonly state: () => State,
     private readonly log: Logger,
     private readonly files?: StateFiles,
+    private readonly alerts?: PeerAlerts,
   ) {}
 
   /** A version greater than every earlier one, also across restarts (it starts at the clock). */
@@ -126,6 +128,15 @@ export class Sync {
 
   /** Pushes a state (by default the current one) to one peer now, once. */
   async pushOnce(peer: PeerRecord, state: State = this.state()): Promise<PushResult> {
+    const r = await this.#push(peer, state);
+    // No answer, or a server error: unreachable. A 4xx is an answer (the peer refused the state).
+    if (r.status === null || r.status >= 500) {
+      this.alerts?.observe({ peer: peer.name, health: "unreachable", error: r.error ?? "" });
+    } else this.alerts?.observe({ peer: peer.name, health: "answered" });
+    return r;
+  }
+
+  async #push(peer: PeerRecord, state: State): Promise<PushResult> {
     try {
       const manifest = this.files ? await this.files.manifest(state) : [];
       const refused = await this.#sendFiles(peer, manifest);
@@ -275,8 +286,22 @@ export class Sync {
         } catch (e) {
           line.error = e instanceof Error ? e.message : String(e);
         }
+        this.alerts?.observe(observation(line));
         return line;
       }),
     );
   }
+}
+
+/** What a drift line says of its peer, for {@link PeerAlerts}. */
+function observation(line: DriftLine): PeerObservation {
+  if (line.status === "in-sync") return { peer: line.name, health: "in-sync" };
+  if (line.status === "unreachable") {
+    return { peer: line.name, health: "unreachable", error: line.error ?? "no answer" };
+  }
+  const files = line.filesDiffer.length ? `files differ: ${line.filesDiffer.join(", ")}` : "";
+  const state = line.remoteChecksum !== line.localChecksum
+    ? `state ${line.remoteChecksum ?? "?"} there, ${line.localChecksum} here`
+    : "";
+  return { peer: line.name, health: "drifted", detail: [state, files].filter(Boolean).join("; ") };
 }
