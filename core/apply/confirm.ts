@@ -121,11 +121,16 @@ export class ConfirmWindows {
    * while a window is pending unless it supersedes; a window opened when
    * the request asks for one, or continued (same rollback target and
    * baseline) when it supersedes.
+   *
+   * `apply` must call its `atLock` with the live state once it holds the
+   * apply lock (through {@link ApplyOptions.guard}): the rollback target is
+   * the state this change replaces, not whatever was live when the request
+   * arrived, so an apply that lands in between is never undone with it.
    */
   async around(
     req: ConfirmRequest,
     actor: string,
-    apply: () => Promise<ApplyResult>,
+    apply: (atLock: (current: State) => void) => Promise<ApplyResult>,
   ): Promise<{ result: ApplyResult; window: WindowRecord | null }> {
     await this.ready();
     // A check or rollback in flight settles first (a rollback may end the window).
@@ -139,16 +144,22 @@ export class ConfirmWindows {
         { pending: this.view().pending },
       );
     }
-    if (!open && req.durationMs === null) return { result: await apply(), window: null };
-    const prev = this.deps.store.current();
-    if (!prev) {
+    if (!open && req.durationMs === null) return { result: await apply(() => {}), window: null };
+    if (!this.deps.store.current()) {
       throw conflict("there is no applied state yet to roll back to: apply once without confirm");
     }
     this.#starting = true;
     try {
       const startedAt = this.#now();
-      const rollbackTo = open?.rollbackTo ?? this.#snapshotOf(prev, actor);
-      const result = await apply();
+      let replaced: { state: State; snapshot: string } | null = null;
+      const result = await apply((current) => {
+        replaced = {
+          state: current,
+          snapshot: open?.rollbackTo ?? this.#snapshotOf(current, actor),
+        };
+      });
+      if (!replaced) throw new Error("confirm: the apply never reported the state it replaced");
+      const { state: prev, snapshot: rollbackTo } = replaced as { state: State; snapshot: string };
       if (!open && result.outcome === "unchanged") return { result, window: null };
       const seen = touched(prev, result.state);
       const all = open ? mergeTouched(open.touched, seen) : seen;

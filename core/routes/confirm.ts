@@ -13,15 +13,35 @@ import type { CoreDeps } from "./deps.ts";
 import { ConfirmWindows } from "../apply/confirm.ts";
 import { ConfirmConfig, confirmRequest } from "../apply/confirm_params.ts";
 import { WindowStore } from "../apply/confirm_store.ts";
-import type { ApplyResult } from "../apply/types.ts";
+import type { ApplyOptions, ApplyResult } from "../apply/types.ts";
+import type { State } from "../state/schema.ts";
 import type { WindowRecord } from "../apply/confirm_types.ts";
 
-/** How PUT, PATCH and restore apply: under the window rules of the request's query. */
+/**
+ * How PUT, PATCH and restore apply: under the window rules of the request's
+ * query. `apply` reports the state it replaces through `atLock`, called
+ * under the apply lock (pass it on with {@link lockedGuard}).
+ */
 export type ConfirmedApply = (
   url: URL,
   actor: string,
-  apply: () => Promise<ApplyResult>,
+  apply: (atLock: (current: State) => void) => Promise<ApplyResult>,
 ) => Promise<{ result: ApplyResult; window: WindowRecord | null }>;
+
+/**
+ * A pipeline guard that runs `guard` (the destructive-change refusal) and
+ * then tells the window which state the apply replaces, both under the
+ * apply lock: a refused apply opens no window and writes no baseline.
+ */
+export function lockedGuard(
+  atLock: (current: State) => void,
+  guard?: ApplyOptions["guard"],
+): NonNullable<ApplyOptions["guard"]> {
+  return (current, next) => {
+    guard?.(current, next);
+    atLock(current);
+  };
+}
 
 /** The `patchpanel-confirm` header of an apply that opened or continued a window. */
 export function confirmHeaders(window: WindowRecord | null): Record<string, string> {

@@ -9,7 +9,7 @@ import type { PluginHost } from "../plugin.ts";
 import { SNAPSHOT_ID_PATTERN } from "../store/snapshots.ts";
 import type { CoreDeps } from "./deps.ts";
 import { destructiveGuard } from "./state_body.ts";
-import { type ConfirmedApply, confirmHeaders } from "./confirm.ts";
+import { type ConfirmedApply, confirmHeaders, lockedGuard } from "./confirm.ts";
 
 /** Parses an optional positive integer query parameter, 400 when malformed or out of range. */
 export function intParam(
@@ -40,7 +40,10 @@ function snapshotIdParam(id: string): string {
 export function historyRoutes(
   host: PluginHost,
   deps: CoreDeps,
-  confirmed: ConfirmedApply = async (_u, _a, apply) => ({ result: await apply(), window: null }),
+  confirmed: ConfirmedApply = async (_u, _a, apply) => ({
+    result: await apply(() => {}),
+    window: null,
+  }),
 ): void {
   host.route("GET", "/api/snapshots", {
     role: "viewer",
@@ -69,14 +72,13 @@ export function historyRoutes(
     const { result, window } = await confirmed(
       ctx.url,
       ctx.actor,
-      () =>
+      (atLock) =>
         deps.pipeline.apply(snap.state, {
           actor: ctx.actor,
           reason: `restore:${id}`,
-          guard: destructiveGuard(
-            ctx.url,
-            deps.limits.destructiveShare,
-            `restoring snapshot ${id}`,
+          guard: lockedGuard(
+            atLock,
+            destructiveGuard(ctx.url, deps.limits.destructiveShare, `restoring snapshot ${id}`),
           ),
           role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
         }),

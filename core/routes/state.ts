@@ -13,7 +13,7 @@ import { serverTiming } from "../apply/stage_clock.ts";
 import { destructiveGuard, destructivePreview, readStateDocument } from "./state_body.ts";
 import { assertJsonPatchType, patchCurrent, readJsonPatch } from "./state_patch.ts";
 import type { ApplyResult } from "../apply/types.ts";
-import { type ConfirmedApply, confirmHeaders } from "./confirm.ts";
+import { type ConfirmedApply, confirmHeaders, lockedGuard } from "./confirm.ts";
 
 /** How often a PATCH without If-Match is recomputed when another change lands meanwhile. */
 const PATCH_ATTEMPTS = 3;
@@ -22,7 +22,10 @@ const PATCH_ATTEMPTS = 3;
 export function stateRoutes(
   host: PluginHost,
   deps: CoreDeps,
-  confirmed: ConfirmedApply = async (_u, _a, apply) => ({ result: await apply(), window: null }),
+  confirmed: ConfirmedApply = async (_u, _a, apply) => ({
+    result: await apply(() => {}),
+    window: null,
+  }),
 ): void {
   host.route("GET", "/api/state", {
     role: "viewer",
@@ -56,14 +59,18 @@ export function stateRoutes(
     const body = await auditRefusal(host, ctx.actor, reason, t0, reading);
     const parse = { name: "parse", ms: performance.now() - t0 };
     // `?confirm=`: a watch window after the apply; 409 while another one is pending.
-    const { result, window } = await confirmed(ctx.url, ctx.actor, () =>
-      deps.pipeline.apply(body, {
-        actor: ctx.actor,
-        reason,
-        ifMatch: ctx.req.headers.get("if-match"),
-        guard,
-        role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
-      }));
+    const { result, window } = await confirmed(
+      ctx.url,
+      ctx.actor,
+      (atLock) =>
+        deps.pipeline.apply(body, {
+          actor: ctx.actor,
+          reason,
+          ifMatch: ctx.req.headers.get("if-match"),
+          guard: lockedGuard(atLock, guard),
+          role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
+        }),
+    );
     return withHeaders(applied(deps, result, parse), confirmHeaders(window));
   });
 
@@ -104,12 +111,12 @@ export function stateRoutes(
         const { result, window } = await confirmed(
           ctx.url,
           ctx.actor,
-          () =>
+          (atLock) =>
             deps.pipeline.apply(patched.document, {
               actor: ctx.actor,
               reason,
               ifMatch: patched.base,
-              guard,
+              guard: lockedGuard(atLock, guard),
               role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
             }),
         );
