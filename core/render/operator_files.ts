@@ -23,6 +23,14 @@ export function errorPagePath(paths: DataPaths, code: number): string {
   return `${paths.errorPages}/${code}.http`;
 }
 
+/**
+ * The file of an inline page scoped to some proxies: named by its place in
+ * `errorPages` as well, since several scoped pages may share a code.
+ */
+export function scopedErrorPagePath(paths: DataPaths, index: number, code: number): string {
+  return `${paths.errorPages}/scoped-${index}-${code}.http`;
+}
+
 /** Where an uploaded error page is stored (`POST /api/error-pages/{code}`). */
 export function uploadedErrorPagePath(paths: DataPaths, code: number): string {
   return `${paths.errorPages}/uploads/${code}.http`;
@@ -94,17 +102,20 @@ export function renderOperatorFiles(model: ConfigModel, state: State, paths: Dat
     model.file({ path: mapFilePath(paths, map.name), content: mapFileContent(map) });
   }
   const defaults = model.section("defaults");
-  for (const page of state.errorPages ?? []) {
+  (state.errorPages ?? []).forEach((page, i) => {
+    const scoped = page.frontends !== undefined || page.backends !== undefined;
     let path: string;
     if ("upload" in page) path = uploadedErrorPagePath(paths, page.code);
     else {
-      path = errorPagePath(paths, page.code);
+      path = scoped ? scopedErrorPagePath(paths, i, page.code) : errorPagePath(paths, page.code);
       model.file({ path, content: errorPageContent(page) });
     }
-    defaults?.directives.push(
-      d("errorfile", [page.code, path], { kind: "errorPage", id: String(page.code) }),
-    );
-  }
+    const line = () =>
+      d("errorfile", [page.code, path], { kind: "errorPage", id: String(page.code) });
+    if (!scoped) defaults?.directives.push(line());
+    for (const id of page.frontends ?? []) model.section("frontend", id)?.directives.push(line());
+    for (const id of page.backends ?? []) model.section("backend", id)?.directives.push(line());
+  });
   // Without maps no reference can resolve (validation refuses one naming a missing map), and
   // a server line names none: a 100,000-server render skips 400,000 string searches.
   if (!state.maps?.length) return;

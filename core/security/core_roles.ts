@@ -155,4 +155,7 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator("errorPages.*.contentType"),
   operator("errorPages.*.body"),
   operator("errorPages.*.upload"),
+  // Which proxies a page applies to: routing-level, like the frontends and backends themselves.
+  operator("errorPages.*.frontends"),
+  operator("errorPages.*.backends"),
 ];

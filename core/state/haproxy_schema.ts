@@ -477,8 +477,19 @@ export const ErrorPageCode = z.number().int().refine(
   `must be one of ${ERROR_PAGE_CODES.join(", ")}`,
 );
 
+/**
+ * Where a page applies: absent both, every proxy (an `errorfile` in
+ * defaults); otherwise only the named frontends and backends (the line is
+ * rendered in each of their sections, where it wins over defaults).
+ */
+const ErrorPageScope = {
+  frontends: z.array(Name).min(1).optional(),
+  backends: z.array(Name).min(1).optional(),
+};
+
 const InlineErrorPage = z.object({
   code: ErrorPageCode,
+  ...ErrorPageScope,
   contentType: z.string().regex(
     /^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+(;\s*[A-Za-z0-9_-]+=[A-Za-z0-9_.-]+)*$/,
     "must be a media type such as text/html; charset=utf-8",
@@ -490,10 +501,11 @@ const InlineErrorPage = z.object({
 /**
  * A custom error page: inline (`{code, contentType, body}`, rendered by patchpanel) or uploaded
  * (`{code, upload: true}`: the whole HTTP response stored by `POST /api/error-pages/{code}` in
- * `<data>/error-pages/uploads/<code>.http`). Either is loaded with `errorfile` in defaults.
+ * `<data>/error-pages/uploads/<code>.http`). Either is loaded with `errorfile` in defaults, or,
+ * with `frontends`/`backends`, in those proxies' sections only.
  */
 export const ErrorPage = z.union([
-  z.object({ code: ErrorPageCode, upload: z.literal(true) }).strict(),
+  z.object({ code: ErrorPageCode, upload: z.literal(true), ...ErrorPageScope }).strict(),
   InlineErrorPage,
 ]);
 

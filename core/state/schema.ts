@@ -144,6 +144,41 @@ export function duplicates<T>(
   return issues;
 }
 
+/**
+ * One page per code and place (defaults, or each named frontend/backend),
+ * and every name a page lists is a proxy of the state: a page scoped to a
+ * proxy that was renamed away would silently stop being served.
+ */
+function errorPageIssues(state: State): RefIssue[] {
+  const issues: RefIssue[] = [];
+  const seen = new Set<string>();
+  const known = {
+    frontends: new Set(state.haproxy.frontends.map((f) => f.id)),
+    backends: new Set(state.haproxy.backends.map((b) => b.id)),
+  };
+  state.errorPages.forEach((page, i) => {
+    const places: string[] = [];
+    if (!page.frontends && !page.backends) places.push("defaults");
+    for (const kind of ["frontends", "backends"] as const) {
+      (page[kind] ?? []).forEach((name, j) => {
+        if (!known[kind].has(name)) {
+          const what = kind === "frontends" ? "frontend" : "backend";
+          issues.push({ path: ["errorPages", i, kind, j], message: `unknown ${what} '${name}'` });
+        }
+        places.push(`${kind} ${name}`);
+      });
+    }
+    for (const place of places) {
+      const key = `${page.code} in ${place}`;
+      if (seen.has(key)) {
+        issues.push({ path: ["errorPages", i, "code"], message: `duplicate error page '${key}'` });
+      }
+      seen.add(key);
+    }
+  });
+  return issues;
+}
+
 function coreChecks(state: State): RefIssue[] {
   const { frontends, backends } = state.haproxy;
   const issues: RefIssue[] = [
@@ -151,12 +186,7 @@ function coreChecks(state: State): RefIssue[] {
     ...duplicates(backends, (b) => b.id, (i) => ["haproxy", "backends", i, "id"], "backend"),
     ...duplicates(state.acls, (a) => a.name, (i) => ["acls", i, "name"], "ACL"),
     ...duplicates(state.maps, (m) => m.name, (i) => ["maps", i, "name"], "map"),
-    ...duplicates(
-      state.errorPages,
-      (p) => String(p.code),
-      (i) => ["errorPages", i, "code"],
-      "error page",
-    ),
+    ...errorPageIssues(state),
   ];
   state.maps.forEach((m, mi) => {
     issues.push(
