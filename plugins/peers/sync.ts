@@ -129,8 +129,9 @@ export class Sync {
   /** Pushes a state (by default the current one) to one peer now, once. */
   async pushOnce(peer: PeerRecord, state: State = this.state()): Promise<PushResult> {
     const r = await this.#push(peer, state);
-    // No answer, or a server error: unreachable. A 4xx is an answer (the peer refused the state).
-    if (r.status === null || r.status >= 500) {
+    // No answer: unreachable. Any status is an answer, a refusal included: the peer's 422 or
+    // 502 (its own apply failed) passes back to the caller and is not "did not answer".
+    if (r.status === null) {
       this.alerts?.observe({ peer: peer.name, health: "unreachable", error: r.error ?? "" });
     } else this.alerts?.observe({ peer: peer.name, health: "answered" });
     return r;
@@ -273,16 +274,17 @@ export class Sync {
           const t1 = Date.now();
           const sum = await this.client.call(peer, "GET", "/api/peer/state-checksum");
           if (clock.status !== 200 || sum.status !== 200) {
+            // A refused token or a failing peer is unreachable for sync, and announced as such.
             line.error = `HTTP ${clock.status !== 200 ? clock.status : sum.status}`;
-            return line;
+          } else {
+            line.skewMs = Math.round((clock.body as { now: number }).now - (t0 + t1) / 2);
+            const theirs = sum.body as Partial<ChecksumReport>;
+            line.remoteChecksum = theirs.checksum ?? null;
+            line.remoteFiles = theirs.files ?? null;
+            line.filesDiffer = filesDiffer(ours.manifest, theirs.manifest ?? []);
+            const same = line.remoteChecksum === local && line.remoteFiles === ours.files;
+            line.status = same ? "in-sync" : "drifted";
           }
-          line.skewMs = Math.round((clock.body as { now: number }).now - (t0 + t1) / 2);
-          const theirs = sum.body as Partial<ChecksumReport>;
-          line.remoteChecksum = theirs.checksum ?? null;
-          line.remoteFiles = theirs.files ?? null;
-          line.filesDiffer = filesDiffer(ours.manifest, theirs.manifest ?? []);
-          const same = line.remoteChecksum === local && line.remoteFiles === ours.files;
-          line.status = same ? "in-sync" : "drifted";
         } catch (e) {
           line.error = e instanceof Error ? e.message : String(e);
         }
