@@ -111,7 +111,22 @@ export { z } from "./core/zod.ts";
 // core machinery behind a Daemon (registry, pipeline, stores, auth) is not
 // listed and is tagged `@internal` where it is declared.
 export type { ZodSchema } from "./core/plugin.ts";
-export type { AclModel, HaproxyModel } from "./core/state/haproxy_schema.ts";
+export type {
+  AclModel,
+  BackendModel,
+  BindExtensions,
+  BindModel,
+  FrontendModel,
+  HaproxyModel,
+  ServerExtensions,
+  ServerModel,
+  StateMapModel,
+} from "./core/state/haproxy_schema.ts";
+/**
+ * The tls plugin's bind and server `tls` fields; importing the types also
+ * brings their declaration merging into `BindModel` and `ServerModel`.
+ */
+export type { BindTlsModel, ServerTlsModel } from "./plugins/tls/entity_schema.ts";
 export type { Config } from "./core/config.ts";
 export type { AdoptResult } from "./core/apply/types.ts";
 export type { HintEntity } from "./core/haproxy/hints.ts";

@@ -293,11 +293,29 @@ export interface Plugin {
   /** Top-level state keys this plugin owns, each with a schema that has a default. */
   schema?: Record<string, ZodSchema>;
   /**
+   * Fields this plugin adds to the core's entities, by entity (`bind`, `server`): field
+   * name → schema, which must accept absence (`.optional()`), since a bind or server
+   * without the field stays valid. A field is claimed once, by one plugin, and never one
+   * of the core's own; its type joins `BindModel` / `ServerModel` by declaration merging:
+   *
+   * ```ts
+   * declare module "../../core/state/haproxy_schema.ts" {
+   *   interface BindExtensions { ratelimit?: { rps: number } }
+   * }
+   * ```
+   *
+   * `fieldRoles` may then name the field under its entity, e.g.
+   * `haproxy.frontends.*.binds.*.ratelimit`; the tls plugin's bind and server `tls` are
+   * declared this way.
+   */
+  entityFields?: Partial<Record<"bind" | "server", Record<string, ZodSchema>>>;
+  /**
    * Who may change what under this plugin's state keys: dotted path
    * patterns (`*` for an array item or map key), each with the least role a
    * change there needs, e.g. `[{path: "geoip", role: "admin"}, {path:
    * "geoip.enabled", role: "operator"}]`. Patterns must start with one of
-   * the plugin's own keys; the most specific wins; a path no rule covers is
+   * the plugin's own keys or name one of its `entityFields` under its
+   * entity's path; the most specific wins; a path no rule covers is
    * admin-only. See docs/security.md.
    */
   fieldRoles?: FieldRole[];

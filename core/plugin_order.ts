@@ -22,6 +22,7 @@ const CONTRACT: Record<keyof Plugin, true> = {
   patchpanel: true,
   events: true,
   schema: true,
+  entityFields: true,
   fieldRoles: true,
   secrets: true,
   checks: true,

@@ -29,6 +29,17 @@ import { EventNames } from "./event_names.ts";
 import { checkPluginShape, orderPlugins } from "./plugin_order.ts";
 import { VERSION } from "./version.ts";
 import { FieldRoleError, FieldRoles } from "./security/field_roles.ts";
+import {
+  CORE_ENTITY_KEYS,
+  type EntityFields,
+  type ExtensibleEntity,
+} from "./state/entity_fields.ts";
+
+/** Where each extensible entity sits in the state, as a field-role path prefix. */
+const ENTITY_PATHS: Readonly<Record<ExtensibleEntity, string>> = {
+  bind: "haproxy.frontends.*.binds.*",
+  server: "haproxy.backends.*.servers.*",
+};
 
 /** Options of a {@link Registry}. */
 export interface RegistryOptions {
@@ -58,6 +69,8 @@ export class Registry {
   readonly checks: StateCheck[] = [];
   readonly stateFragments: Record<string, z.ZodType> = {};
   readonly configFragments: Record<string, z.ZodType> = {};
+  /** Fields plugins add to binds and servers (`entityFields`), composed by entity_fields.ts. */
+  readonly entityFields: EntityFields = {};
   readonly configOwners: Record<string, string> = {};
   /** Who may change which state paths: the core's rules, then each plugin's (`fieldRoles`). */
   readonly fieldRoles: FieldRole[] = [...CORE_FIELD_ROLES];
@@ -94,6 +107,7 @@ export class Registry {
     const stateOwner: Record<string, string> = Object.fromEntries(
       CORE_KEYS.map((k) => [k, "core"]),
     );
+    const entityOwner = new Map<string, string>();
     const configOwner: Record<string, string> = Object.fromEntries(
       Object.keys(coreConfigShape).map((k) => [k, "core"]),
     );
@@ -108,6 +122,7 @@ export class Registry {
         stateOwner[key] = p.name;
         this.stateFragments[key] = schema;
       }
+      claimEntityFields(p, this.entityFields, entityOwner);
       for (const [key, schema] of Object.entries(p.config ?? {})) {
         if (configOwner[key]) {
           throw new StartupError(
@@ -273,19 +288,61 @@ export class Registry {
 }
 
 /**
+ * Takes a plugin's entity fields into `into`: each on an extensible entity,
+ * never a core key or another plugin's, and with a schema that accepts
+ * absence (a bind or server without the field must stay valid).
+ */
+function claimEntityFields(p: Plugin, into: EntityFields, owner: Map<string, string>): void {
+  for (const [entity, fields] of Object.entries(p.entityFields ?? {})) {
+    if (!(entity in CORE_ENTITY_KEYS)) {
+      throw new StartupError(
+        "PLUGIN_INVALID",
+        `plugin '${p.name}' adds fields to '${entity}', which is not an extensible entity ` +
+          `(${Object.keys(CORE_ENTITY_KEYS).join(", ")})`,
+      );
+    }
+    const e = entity as ExtensibleEntity;
+    for (const [key, schema] of Object.entries(fields ?? {})) {
+      const id = `${e}.${key}`;
+      const by = CORE_ENTITY_KEYS[e].has(key) ? "core" : owner.get(id);
+      if (by) {
+        throw new StartupError(
+          "SCHEMA_KEY_CLAIMED",
+          `field '${key}' of a ${e} is claimed by '${by}' and '${p.name}'`,
+        );
+      }
+      if (typeof schema?.safeParse !== "function" || !schema.safeParse(undefined).success) {
+        throw new StartupError(
+          "PLUGIN_INVALID",
+          `plugin '${p.name}': field '${key}' of a ${e} must be optional (a ${e} without it ` +
+            `stays valid)`,
+        );
+      }
+      owner.set(id, p.name);
+      (into[e] ??= {})[key] = schema;
+    }
+  }
+}
+
+/**
  * A plugin's field roles, checked: each pattern must start with a state key
  * the plugin owns (so no plugin can loosen the core's or another plugin's
  * fields) and must compile.
  */
 function checkFieldRoles(p: Plugin): FieldRole[] {
   const own = new Set(Object.keys(p.schema ?? {}));
+  const ownFields = Object.entries(p.entityFields ?? {}).flatMap(([entity, fields]) =>
+    Object.keys(fields ?? {}).map((k) => `${ENTITY_PATHS[entity as ExtensibleEntity]}.${k}`)
+  );
+  const inOwnField = (path: string) =>
+    ownFields.some((f) => path === f || path.startsWith(`${f}.`));
   const rules = p.fieldRoles ?? [];
   for (const rule of rules) {
-    const root = typeof rule?.path === "string" ? rule.path.split(".")[0] : "";
-    if (!own.has(root)) {
+    const path = typeof rule?.path === "string" ? rule.path : "";
+    if (!own.has(path.split(".")[0]) && !inOwnField(path)) {
       throw new StartupError(
         "FIELD_ROLE_INVALID",
-        `plugin '${p.name}' declares a field role for '${rule?.path}', outside its own state keys`,
+        `plugin '${p.name}' declares a field role for '${rule?.path}', outside its own state keys and entity fields`,
       );
     }
   }

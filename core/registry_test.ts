@@ -145,3 +145,55 @@ Deno.test("Registry - the daemon refuses to start with a clashing plugin set", a
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("Registry - entity fields: a core key, a field claimed twice, a required one, an unknown entity", () => {
+  const opt = z.number().optional();
+  throwsCode(
+    () => new Registry([p("x", { entityFields: { server: { weight: opt } } })]),
+    "SCHEMA_KEY_CLAIMED",
+    /field 'weight' of a server is claimed by 'core' and 'x'/,
+  );
+  throwsCode(
+    () =>
+      new Registry([
+        p("a", { entityFields: { bind: { note: z.string().optional() } } }),
+        p("b", { entityFields: { bind: { note: z.string().optional() } } }),
+      ]),
+    "SCHEMA_KEY_CLAIMED",
+    /field 'note' of a bind is claimed by 'a' and 'b'/,
+  );
+  throwsCode(
+    () => new Registry([p("x", { entityFields: { bind: { note: z.string() } } })]),
+    "PLUGIN_INVALID",
+    /field 'note' of a bind must be optional/,
+  );
+  throwsCode(
+    () =>
+      new Registry([
+        p("x", { entityFields: { acl: { note: opt } } as unknown as Plugin["entityFields"] }),
+      ]),
+    "PLUGIN_INVALID",
+    /'acl', which is not an extensible entity/,
+  );
+  // The same field name on two entities is two fields.
+  const r = new Registry([p("x", { entityFields: { bind: { n: opt }, server: { n: opt } } })]);
+  assert.deepEqual(Object.keys(r.entityFields.bind ?? {}), ["n"]);
+  assert.deepEqual(Object.keys(r.entityFields.server ?? {}), ["n"]);
+});
+
+Deno.test("Registry - a field role may name the plugin's own entity field, not another's", () => {
+  const fields = { server: { maxqueue: z.number().optional() } };
+  new Registry([p("q", {
+    entityFields: fields,
+    fieldRoles: [{ path: "haproxy.backends.*.servers.*.maxqueue", role: "operator" }],
+  })]);
+  throwsCode(
+    () =>
+      new Registry([p("q", {
+        entityFields: fields,
+        fieldRoles: [{ path: "haproxy.backends.*.servers.*.weight", role: "viewer" }],
+      })]),
+    "FIELD_ROLE_INVALID",
+    /outside its own state keys and entity fields/,
+  );
+});

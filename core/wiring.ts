@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { unloadedExtensionCheck } from "./state/extension_owners.ts";
+import { missingOwners } from "./state/extension_owners.ts";
+import { entitySchemas } from "./state/entity_fields.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { z } from "zod";
 import type { Config } from "./config.ts";
@@ -76,15 +77,19 @@ export function wireCore(input: WiringInput): CoreServices {
     listen: input.config.listen,
     masterSocket: hc.mode === "attach" ? hc.masterSocket : undefined,
   });
-  const unloaded = unloadedExtensionCheck(new Set(registry.plugins.map((p) => p.name)));
+  // Binds and servers with the loaded plugins' fields; a built-in plugin's field without its
+  // plugin is refused naming the plugin (a bind's `tls` would otherwise be silently plain HTTP).
+  const entities = entitySchemas(
+    registry.entityFields,
+    missingOwners(new Set(registry.plugins.map((p) => p.name))),
+  );
   const checks = [
-    ...(unloaded ? [unloaded] : []),
     ...registry.checks,
     firstIssuePerPath([own, hostChecks(input.config, paths, registry)]),
   ];
-  const schema = composeStateSchema(registry.stateFragments, checks);
-  const memo = new BackendMemo();
-  const validating = composeStateSchema(registry.stateFragments, checks, memo);
+  const schema = composeStateSchema(registry.stateFragments, checks, undefined, entities);
+  const memo = new BackendMemo(entities.backend);
+  const validating = composeStateSchema(registry.stateFragments, checks, memo, entities);
   const runAs = haproxyRunAs(input.config);
   // Attached to a master systemd runs as root, a non-root daemon must own its admin socket.
   const adminSocketUid = hc.mode === "attach" && Deno.uid() !== 0 ? Deno.uid() : null;
@@ -93,7 +98,7 @@ export function wireCore(input: WiringInput): CoreServices {
   const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
   // Authorization only needs a document's defaults filled in, not the host's verdict on it: an
   // operator's change to an admin field is a 403 whether or not the host would also refuse it.
-  const shape = composeStateSchema(registry.stateFragments, []);
+  const shape = composeStateSchema(registry.stateFragments, [], undefined, entities);
   const guard = new StateGuard(registry.compiledFieldRoles(), (input) => {
     const parsed = shape.safeParse(input);
     return parsed.success ? parsed.data : undefined;

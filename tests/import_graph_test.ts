@@ -85,14 +85,6 @@ const INTERNAL_IMPORTS: Record<string, { why: string; by: Record<string, string[
       ],
     },
   },
-  "core/state/haproxy_schema.ts": {
-    why: "the TLS bind shape and the state map model are still declared by the core schema " +
-      "(issue #20: entity-level extension slots would move them into plugins/tls/)",
-    by: {
-      "plugins/runtime/maps.ts": ["StateMapModel"],
-      "plugins/tls/render.ts": ["BindTlsModel", "FrontendModel"],
-    },
-  },
   "core/state/schema.ts": {
     why: "the duplicate-key helper the core's own cross-reference checks use; the tls render " +
       "test composes the state schema to parse its fixture",
@@ -160,6 +152,10 @@ const INTERNAL_IMPORTS: Record<string, { why: string; by: Record<string, string[
   "core/state/backend_memo.ts": {
     why: "the tls render test renders a state with the core renderer directly",
     by: { "plugins/tls/render_test.ts": ["BackendMemo"] },
+  },
+  "core/state/entity_fields.ts": {
+    why: "the tls render test composes binds and servers with the plugin's tls fields",
+    by: { "plugins/tls/render_test.ts": ["entitySchemas"] },
   },
   "plugins/mod.ts": {
     why: "the test checks every event a built-in plugin declares becomes a notice",

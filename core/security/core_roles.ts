@@ -92,8 +92,6 @@ export const CORE_FIELD_ROLES: readonly FieldRole[] = [
   operator(`${FRONTEND}.binds.*.address`),
   operator(`${FRONTEND}.binds.*.options`),
   raise(`${FRONTEND}.binds.*.options`, ADMIN_VALUES.bindOption),
-  // Which certificate and CA a bind uses, and its TLS profile: assignment, not key material.
-  operator(`${FRONTEND}.binds.*.tls`),
   operator(`${FRONTEND}.maxconn`),
   operator(`${FRONTEND}.options`),
   raise(`${FRONTEND}.options`, ADMIN_VALUES.option),

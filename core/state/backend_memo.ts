@@ -44,6 +44,7 @@ interface Entry {
 
 /** Remembers validated backends for as long as the validations use them. */
 export class BackendMemo {
+  readonly #backend: z.ZodType<BackendModel>;
   #entries = new Map<string, Entry>();
   #generation = 0;
   /** Backends this memo handed out (deep-frozen) → their entry. */
@@ -51,8 +52,16 @@ export class BackendMemo {
   #parses = 0;
 
   /**
+   * `backend` is the schema it stands in for: {@link Backend}, or the one
+   * with the plugins' server fields (entity_fields.ts) the state schema uses.
+   */
+  constructor(backend: z.ZodType<BackendModel> = Backend) {
+    this.#backend = backend;
+  }
+
+  /**
    * The backend schema to compose into the state schema in place of
-   * {@link Backend}: same verdicts and issues (with the same paths), same
+   * the one given at construction: same verdicts and issues (with the same paths), same
    * output, remembered. Not for JSON Schema export (its input is `unknown`).
    */
   readonly schema: z.ZodType<BackendModel> = z.unknown().transform((raw, ctx) => {
@@ -115,7 +124,7 @@ export class BackendMemo {
 
   #parse(raw: unknown, ctx: z.RefinementCtx): BackendModel {
     this.#parses++;
-    const parsed = Backend.safeParse(raw);
+    const parsed = this.#backend.safeParse(raw);
     if (parsed.success) return parsed.data;
     // Zod's own issues, verbatim; the enclosing array and objects prefix their paths.
     for (const issue of parsed.error.issues) ctx.issues.push(issue as (typeof ctx.issues)[number]);

@@ -179,49 +179,11 @@ export const Defaults = z.object({
   rawDirectives: [],
 });
 
-/** A DNS name as a TLS SNI value: labels of letters, digits and `-`. */
-export const SniName = z.string().max(253).regex(
-  /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
-  "must be a DNS name such as app.example.com",
-);
-
-/**
- * TLS termination on a bind: which certificates it serves (by id from
- * `state.tls.certs`; the first of `certs`, or `defaultCert`, answers clients
- * whose SNI matches none), protocol floor, cipher profile, ALPN, and mTLS
- * against a trusted CA (`state.trustedCas`) with an optional CRL
- * (`state.trustedCrls`). Rendered by the tls and trusted-cas plugins, which
- * also check that every name exists.
- */
-export const BindTls = z.object({
-  certs: z.array(Name).min(1),
-  defaultCert: Name.optional(),
-  /** Lowest protocol accepted; defaults to the cipher profile's floor. */
-  minVersion: z.enum(["TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]).optional(),
-  /** Mozilla's server-side TLS profiles. */
-  ciphers: z.enum(["modern", "intermediate", "old"]).default("intermediate"),
-  alpn: z.array(z.enum(["h2", "http/1.1"])).min(1).default(["h2", "http/1.1"]),
-  /** A trusted CA name: clients must (or may) present a certificate it issued. */
-  clientCa: Name.optional(),
-  verify: z.enum(["required", "optional"]).default("required"),
-  /** A trusted CRL name, checked against client certificates (needs `clientCa`). */
-  crl: Name.optional(),
-  /** Redirect plain-HTTP requests of this frontend to HTTPS. */
-  redirectHttp: z.boolean().default(false),
-  /** Send Strict-Transport-Security on HTTPS responses of this frontend. */
-  hsts: z.object({
-    maxAge: z.number().int().min(0).default(31536000),
-    includeSubDomains: z.boolean().default(false),
-    preload: z.boolean().default(false),
-  }).strict().optional(),
-}).strict();
-
 /** A listening address of a frontend. */
 export const Bind = z.object({
   address: HostPort,
   /** Extra bind options HAProxy accepts, e.g. `accept-proxy`, `v4v6`. */
   options: z.array(Arg).default([]),
-  tls: BindTls.optional(),
 }).strict();
 
 /** An `http-request` rule: an action with its arguments, and an optional condition. */
@@ -276,17 +238,6 @@ export const Frontend = z.object({
   rawDirectives: RawDirectives,
 }).strict();
 
-/**
- * TLS towards a server (implies `ssl`): verify its certificate against a
- * trusted CA (`state.trustedCas`) and send SNI. Rendered by the tls plugin.
- */
-export const ServerTls = z.object({
-  verify: z.enum(["required", "none"]).default("required"),
-  /** A trusted CA name; required when `verify` is `required`. */
-  ca: Name.optional(),
-  sni: SniName.optional(),
-}).strict();
-
 /** A server of a backend. */
 export const Server = z.object({
   name: Name,
@@ -297,7 +248,6 @@ export const Server = z.object({
   maxconn: z.number().int().positive().optional(),
   ssl: z.boolean().default(false),
   disabled: z.boolean().default(false),
-  tls: ServerTls.optional(),
   /** A `haproxy.resolvers` id: HAProxy resolves (and re-resolves) the address's name there. */
   resolvers: Name.optional(),
   /** `init-addr`: how the address is found at start-up, in order (e.g. `["last", "none"]`). */
@@ -388,21 +338,25 @@ export const StatsListener = z.object({
   prometheus: z.boolean().default(false),
 }).strict();
 
-/** The `haproxy` key of the state: the proxy model itself. */
-export const Haproxy = haproxyWith(Backend);
+/** The `haproxy` key of the state: the proxy model itself (no plugin's entity fields). */
+export const Haproxy = haproxyWith(Backend, Frontend);
 
 /**
- * The `haproxy` key's schema with `backend` validating each backend: the
- * apply path passes a memoizing one (backend_memo.ts), which must give the
- * same verdicts and output as {@link Backend}.
+ * The `haproxy` key's schema with `backend` validating each backend and
+ * `frontend` each frontend: the state schema passes the ones extended with
+ * plugins' entity fields (entity_fields.ts), and the apply path a memoizing
+ * backend (backend_memo.ts), which must give the same verdicts and output.
  *
  * @internal
  */
-export function haproxyWith<B extends z.ZodType<z.output<typeof Backend>>>(backend: B) {
+export function haproxyWith(
+  backend: z.ZodType<BackendModel>,
+  frontend: z.ZodType<FrontendModel>,
+) {
   return z.object({
     global: Global,
     defaults: Defaults,
-    frontends: z.array(Frontend).default([]),
+    frontends: z.array(frontend).default([]),
     backends: z.array(backend).default([]),
     stats: StatsListener.nullable().default(null),
     resolvers: z.array(Resolver).default([]),
@@ -517,17 +471,57 @@ export const ErrorPage = z.union([
  *
  * @internal
  */
-export type HaproxyModel = z.output<typeof Haproxy>;
-export type FrontendModel = z.output<typeof Frontend>;
-export type BackendModel = z.output<typeof Backend>;
-export type ServerModel = z.output<typeof Server>;
+export type HaproxyModel =
+  & Omit<z.output<typeof Haproxy>, "frontends" | "backends">
+  & { frontends: FrontendModel[]; backends: BackendModel[] };
+/**
+ * A parsed frontend, its binds with the fields loaded plugins add.
+ *
+ * @internal
+ */
+export type FrontendModel = Omit<z.output<typeof Frontend>, "binds"> & { binds: BindModel[] };
+/**
+ * A parsed backend, its servers with the fields loaded plugins add.
+ *
+ * @internal
+ */
+export type BackendModel = Omit<z.output<typeof Backend>, "servers"> & { servers: ServerModel[] };
+/**
+ * A parsed server: the core's fields and those plugins declare in {@link ServerExtensions}.
+ *
+ * @internal
+ */
+export type ServerModel = z.output<typeof Server> & ServerExtensions;
 /**
  * One parsed entry of the state's `acls`, inferred from the {@link Acl} schema.
  *
  * @internal
  */
 export type AclModel = z.output<typeof Acl>;
-export type BindModel = z.output<typeof Bind>;
+/**
+ * A parsed bind: the core's fields and those plugins declare in {@link BindExtensions}.
+ *
+ * @internal
+ */
+export type BindModel = z.output<typeof Bind> & BindExtensions;
+
+/**
+ * Fields plugins add to a bind, by declaration merging, each optional (a
+ * bind without the plugin's field is a valid bind); the schema of each comes
+ * with the plugin's `entityFields.bind`. The tls plugin's `tls` is one:
+ *
+ * ```ts
+ * declare module "../../core/state/haproxy_schema.ts" {
+ *   interface BindExtensions { tls?: BindTlsModel }
+ * }
+ * ```
+ */
+// deno-lint-ignore no-empty-interface
+export interface BindExtensions {}
+
+/** Fields plugins add to a server, as {@link BindExtensions} does for a bind. */
+// deno-lint-ignore no-empty-interface
+export interface ServerExtensions {}
 /**
  * One parsed entry of the state's `maps`, inferred from the {@link StateMap} schema.
  *
@@ -540,6 +534,4 @@ export type StateMapModel = z.output<typeof StateMap>;
  * @internal
  */
 export type ErrorPageModel = z.output<typeof ErrorPage>;
-export type BindTlsModel = z.output<typeof BindTls>;
-export type ServerTlsModel = z.output<typeof ServerTls>;
 export type StatsSocketModel = z.output<typeof StatsSocket>;

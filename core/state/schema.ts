@@ -13,10 +13,10 @@ import { z } from "zod";
 import {
   Acl,
   type AclModel,
-  Backend,
   type BackendModel,
   ErrorPage,
   type ErrorPageModel,
+  type FrontendModel,
   type HaproxyModel,
   haproxyWith,
   isDynamicBackend,
@@ -24,6 +24,7 @@ import {
   type StateMapModel,
 } from "./haproxy_schema.ts";
 import type { BackendMemo } from "./backend_memo.ts";
+import { type EntitySchemas, entitySchemas } from "./entity_fields.ts";
 import { aclNamesIn, PREDEFINED_ACLS } from "./condition.ts";
 import { resolverIssues } from "./resolvers_check.ts";
 
@@ -70,10 +71,10 @@ export type StateCheck = (state: State) => RefIssue[];
 /** The core's own top-level keys, which no plugin may claim. */
 export const CORE_KEYS = ["version", "haproxy", "acls", "maps", "errorPages"] as const;
 
-/** The core keys' schemas, with `backend` validating each backend. */
-const coreShape = (backend: z.ZodType<BackendModel>) => ({
+/** The core keys' schemas, with `backend` and `frontend` validating each of them. */
+const coreShape = (backend: z.ZodType<BackendModel>, frontend: z.ZodType<FrontendModel>) => ({
   version: z.literal(1).default(1),
-  haproxy: haproxyWith(backend).default({
+  haproxy: haproxyWith(backend, frontend).default({
     global: { logs: [], tune: {}, statsSockets: [], rawDirectives: [] },
     defaults: {
       mode: "http",
@@ -94,18 +95,22 @@ const coreShape = (backend: z.ZodType<BackendModel>) => ({
 });
 
 /**
- * Builds the validating schema: the core keys plus each plugin fragment
- * (already checked for clashes by the plugin host), then every check. With
- * a {@link BackendMemo}, backends validated by recent calls are looked up
- * instead of validated again (the apply path); without one the schema is
- * plain Zod throughout (JSON Schema export, offline checks).
+ * Builds the validating schema: the core keys, their binds and servers
+ * with the plugins' entity fields (`entities`, from entity_fields.ts), plus
+ * each plugin fragment (already checked for clashes by the plugin host),
+ * then every check. With a {@link BackendMemo} (made for the same
+ * entities), backends validated by recent calls are looked up instead of
+ * validated again (the apply path); without one the schema is plain Zod
+ * throughout (JSON Schema export, offline checks).
  */
 export function composeStateSchema(
   fragments: Record<string, z.ZodType>,
   checks: StateCheck[],
   memo?: BackendMemo,
+  entities: EntitySchemas = entitySchemas(),
 ): z.ZodType<State> {
-  const object = z.object({ ...coreShape(memo?.schema ?? Backend), ...fragments }).strict();
+  const backend = memo?.schema ?? entities.backend;
+  const object = z.object({ ...coreShape(backend, entities.frontend), ...fragments }).strict();
   const all = [coreChecks, resolverIssues, ...checks];
   const checked = object.superRefine((value, ctx) => {
     for (const check of all) {

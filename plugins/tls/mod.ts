@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { definePlugin, type Plugin } from "../../core/plugin.ts";
 import { TLS_DEFAULT, TLS_FIELD_ROLES, tlsStateSchema } from "./schema.ts";
+import { TLS_ENTITY_FIELD_ROLES, TLS_ENTITY_FIELDS } from "./entity_schema.ts";
 import { tlsChecks } from "./checks.ts";
 import { expectedFiles, tlsRenderDir, tlsRenderHook } from "./render.ts";
 import { ProviderKindRegistry } from "./kinds.ts";
@@ -56,7 +57,8 @@ export function tls(options: TlsOptions = {}): Plugin {
     // Named before plugin namespaces; declared, it is this plugin's alone.
     events: ["cert:expiring"],
     schema: { tls: tlsStateSchema(kinds).default(TLS_DEFAULT) },
-    fieldRoles: TLS_FIELD_ROLES,
+    entityFields: TLS_ENTITY_FIELDS,
+    fieldRoles: [...TLS_FIELD_ROLES, ...TLS_ENTITY_FIELD_ROLES],
     checks: [tlsChecks],
     config: { tls: TlsConfig },
     prepare(ctx) {

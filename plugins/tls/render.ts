@@ -15,7 +15,8 @@
  */
 import { join } from "node:path";
 import type { State } from "../../core/state/schema.ts";
-import type { BindTlsModel, FrontendModel } from "../../core/state/haproxy_schema.ts";
+import type { FrontendModel } from "../../core/state/haproxy_schema.ts";
+import type { BindTlsModel } from "./entity_schema.ts";
 import type { ConfigModel, Directive, Entity } from "../../core/render/model.ts";
 import type { RenderContext } from "../../core/render/haproxy.ts";
 import type { DataPaths } from "../../core/paths.ts";

@@ -10,6 +10,8 @@ import { tlsRenderHook } from "./render.ts";
 import { ProviderKindRegistry } from "./kinds.ts";
 import { CIPHER_PROFILES } from "./ciphers.ts";
 import { BackendMemo } from "../../core/state/backend_memo.ts";
+import { entitySchemas } from "../../core/state/entity_fields.ts";
+import { TLS_ENTITY_FIELDS } from "./entity_schema.ts";
 
 // The byo-certs plugin registers `byo` like this; the tls plugin's tests do not load it.
 const kinds = new ProviderKindRegistry();
@@ -24,7 +26,13 @@ kinds.register({
 });
 const renderTls = tlsRenderHook(kinds);
 const TlsState = tlsStateSchema(kinds);
-const schema = composeStateSchema({ tls: TlsState.default(TLS_DEFAULT) }, [tlsChecks]);
+const entities = entitySchemas(TLS_ENTITY_FIELDS);
+const schema = composeStateSchema(
+  { tls: TlsState.default(TLS_DEFAULT) },
+  [tlsChecks],
+  undefined,
+  entities,
+);
 
 function fixture(bindTls: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
@@ -187,7 +195,8 @@ Deno.test("tls render - a remembered backend renders the same every time, though
   const remembering = composeStateSchema(
     { tls: TlsState.default(TLS_DEFAULT) },
     [tlsChecks],
-    new BackendMemo(),
+    new BackendMemo(entities.backend),
+    entities,
   );
   await withCertFiles((dataDir) => {
     const paths = dataPaths(dataDir);
