@@ -83,7 +83,7 @@ export {
 export type { ErrorCode, StartupErrorCode } from "./core/errors.ts";
 export type { ApplyOptions, ApplyResult, Hint } from "./core/apply/types.ts";
 export type { StageTiming } from "./core/apply/stage_clock.ts";
-export type { DataPaths } from "./core/paths.ts";
+export type { DataPaths, PluginDataDir } from "./core/paths.ts";
 export type { Daemon, DaemonOptions, DaemonPart, DaemonStopOptions } from "./core/daemon.ts";
 export { startDaemon, startHeadlessDaemon } from "./app/daemon.ts";
 export { runCli } from "./app/cli.ts";

@@ -161,10 +161,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const exposure = runAs ? await dataDirExposure(dataDir, runAs.group) : null;
   if (exposure) log.warn(exposure);
-  const paths = dataPaths(
-    dataDir,
-    config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {},
-  );
+  const paths = dataPaths(dataDir, {
+    ...(config.haproxy.mode === "attach" ? { cfg: config.haproxy.cfgPath } : {}),
+    pluginDirs: registry.dataDirs,
+  });
   const db = openDatabase(paths.database);
   auth = new Auth(db, config);
   if (config.auth.bcryptCost < 10 && !config.logging.quiet) {

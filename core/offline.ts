@@ -33,11 +33,12 @@ export interface OfflineRenderer {
  */
 export async function offlineRenderer(
   plugins: Plugin[],
-  paths: DataPaths,
+  layout: DataPaths,
   binary = "haproxy",
   configText = "",
 ): Promise<OfflineRenderer> {
   const registry = new Registry(plugins);
+  const paths: DataPaths = { ...layout, pluginDirs: registry.dataDirs };
   const db = openDatabase(":memory:");
   const core = wireCore({
     registry,

@@ -38,16 +38,6 @@ export interface DataPaths {
   maps: string;
   /** Directory of custom error pages (`<code>.http`), loaded with `errorfile`. */
   errorPages: string;
-  /** Directory of certificates patchpanel issues or renews. */
-  certs: string;
-  /** Directory of uploaded (bring-your-own) certificates, one subdirectory each. */
-  byoCerts: string;
-  /** Directory of trusted CA bundles for client and server verification. */
-  trustedCas: string;
-  /** Directory of certificate revocation lists. */
-  trustedCrls: string;
-  /** Directory of Lua scripts loaded with `lua-load`. */
-  lua: string;
   /** Directory of patchpanel's own HTTPS key pair. */
   tls: string;
   /** Lock file the apply pipeline and `backup-pre` take in turn (flock), so a backup waits for an apply. */
@@ -56,10 +46,39 @@ export interface DataPaths {
   backupMarker: string;
   /** Consistent copies `backup-pre` makes for the backup tool (database, state, cfg). */
   backupDir: string;
+  /** The directories loaded plugins declared (`dataDirs`), which the core keeps states out of. */
+  pluginDirs: readonly PluginDataDir[];
+  /**
+   * A plugin's directory, `<data>/<name>`: the one place plugins' own files go (uploaded
+   * certificates under `plugin("byo-certs")`, Lua scripts under `plugin("lua")`).
+   */
+  plugin(name: string): string;
 }
 
+/**
+ * A directory under the data directory that a plugin declared in its
+ * `dataDirs`: the core names no plugin's directory itself, but must know
+ * them all to keep a state's paths out of them (collisions.ts, confine.ts).
+ */
+export interface PluginDataDir {
+  /** One path segment under the data directory, e.g. `byo-certs`. */
+  name: string;
+  /** The plugin that declared it. */
+  plugin: string;
+  /** What it holds, for messages ("uploaded certificates"). */
+  holds: string;
+  /** Holds private keys: HAProxy may read it only as TLS material, never serve it as a file. */
+  keys: boolean;
+}
+
+/** A plugin directory's name: one kebab-case path segment. */
+export const PLUGIN_DIR_NAME = /^[a-z][a-z0-9-]*$/;
+
 /** Derives the layout described in ARCHITECTURE.md ("Data directory"). */
-export function dataPaths(dataDir: string, overrides: { cfg?: string } = {}): DataPaths {
+export function dataPaths(
+  dataDir: string,
+  overrides: { cfg?: string; pluginDirs?: readonly PluginDataDir[] } = {},
+): DataPaths {
   const p = (name: string) => join(dataDir, name);
   const cfg = overrides.cfg ?? p("haproxy.cfg");
   return {
@@ -78,14 +97,15 @@ export function dataPaths(dataDir: string, overrides: { cfg?: string } = {}): Da
     acls: p("acls"),
     maps: p("maps"),
     errorPages: p("error-pages"),
-    certs: p("certs"),
-    byoCerts: p("byo-certs"),
-    trustedCas: p("trusted-cas"),
-    trustedCrls: p("trusted-crls"),
-    lua: p("lua"),
     tls: p("tls"),
     applyLock: p("apply.lock"),
     backupMarker: p("backup-in-progress"),
     backupDir: p("backup"),
+    pluginDirs: overrides.pluginDirs ?? [],
+    plugin: (name) => {
+      // One segment, as `dataDirs` names are: never a way out of the data directory.
+      if (!PLUGIN_DIR_NAME.test(name)) throw new Error(`'${name}' is not a plugin directory name`);
+      return p(name);
+    },
   };
 }

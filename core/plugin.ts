@@ -332,6 +332,15 @@ export interface Plugin {
   /** Top-level `config.yaml` keys this plugin owns, each with a strict schema and a default. */
   config?: Record<string, ZodSchema>;
   /**
+   * Directories under the data directory this plugin owns, by name (one kebab-case segment,
+   * `<data>/<name>`, found with `host.paths.plugin(name)`): what each holds, and whether it
+   * holds private keys. A name is claimed once and never one of the core's. The core keeps
+   * a state's paths out of them: HAProxy may create nothing inside (no socket, pid or log
+   * file), and a key directory is read only as TLS material, never served by `errorfile` or
+   * `http-request return file`.
+   */
+  dataDirs?: Record<string, { holds: string; keys?: boolean }>;
+  /**
    * Runs as soon as the data directory is known, before the persisted state
    * is validated at start-up (`setup` runs after that): for a plugin whose
    * state checks read its own files (the lua plugin's installed manifests).

@@ -27,6 +27,7 @@ const CONTRACT: Record<keyof Plugin, true> = {
   secrets: true,
   checks: true,
   config: true,
+  dataDirs: true,
   prepare: true,
   setup: true,
 };

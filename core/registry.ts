@@ -29,6 +29,7 @@ import { EventNames } from "./event_names.ts";
 import { checkPluginShape, orderPlugins } from "./plugin_order.ts";
 import { VERSION } from "./version.ts";
 import { FieldRoleError, FieldRoles } from "./security/field_roles.ts";
+import { dataPaths, PLUGIN_DIR_NAME, type PluginDataDir } from "./paths.ts";
 import {
   CORE_ENTITY_KEYS,
   type EntityFields,
@@ -69,6 +70,8 @@ export class Registry {
   readonly checks: StateCheck[] = [];
   readonly stateFragments: Record<string, z.ZodType> = {};
   readonly configFragments: Record<string, z.ZodType> = {};
+  /** The data-directory subdirectories plugins own (`dataDirs`), for `dataPaths`. */
+  readonly dataDirs: PluginDataDir[] = [];
   /** Fields plugins add to binds and servers (`entityFields`), composed by entity_fields.ts. */
   readonly entityFields: EntityFields = {};
   readonly configOwners: Record<string, string> = {};
@@ -123,6 +126,7 @@ export class Registry {
         this.stateFragments[key] = schema;
       }
       claimEntityFields(p, this.entityFields, entityOwner);
+      this.dataDirs.push(...claimDataDirs(p, this.dataDirs));
       for (const [key, schema] of Object.entries(p.config ?? {})) {
         if (configOwner[key]) {
           throw new StartupError(
@@ -285,6 +289,39 @@ export class Registry {
       );
     }
   }
+}
+
+/** Names in the data directory the core uses itself (its files and directories). */
+const CORE_DATA_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(dataPaths("/")).filter((v): v is string => typeof v === "string")
+    .map((v) => v.split("/").pop() ?? "").filter((n) => n !== ""),
+  "config.yaml",
+  "plugins",
+]);
+
+/**
+ * A plugin's `dataDirs`, checked: one segment each, not the core's, not
+ * another plugin's (`taken`).
+ */
+function claimDataDirs(p: Plugin, taken: readonly PluginDataDir[]): PluginDataDir[] {
+  const out: PluginDataDir[] = [];
+  for (const [name, spec] of Object.entries(p.dataDirs ?? {})) {
+    if (!PLUGIN_DIR_NAME.test(name) || typeof spec?.holds !== "string") {
+      throw new StartupError(
+        "PLUGIN_INVALID",
+        `plugin '${p.name}': data directory '${name}' must be one kebab-case name with 'holds'`,
+      );
+    }
+    const by = CORE_DATA_NAMES.has(name) ? "core" : taken.find((d) => d.name === name)?.plugin;
+    if (by) {
+      throw new StartupError(
+        "SCHEMA_KEY_CLAIMED",
+        `data directory '${name}' is claimed by '${by}' and '${p.name}'`,
+      );
+    }
+    out.push({ name, plugin: p.name, holds: spec.holds, keys: spec.keys === true });
+  }
+  return out;
 }
 
 /**

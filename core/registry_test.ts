@@ -197,3 +197,31 @@ Deno.test("Registry - a field role may name the plugin's own entity field, not a
     /outside its own state keys and entity fields/,
   );
 });
+
+Deno.test("Registry - data directories: one name, never the core's, claimed once", () => {
+  const dirs = (d: Plugin["dataDirs"]) => p("x", { dataDirs: d });
+  throwsCode(
+    () => new Registry([dirs({ tls: { holds: "keys" } })]),
+    "SCHEMA_KEY_CLAIMED",
+    /data directory 'tls' is claimed by 'core' and 'x'/,
+  );
+  throwsCode(
+    () => new Registry([dirs({ "../etc": { holds: "x" } })]),
+    "PLUGIN_INVALID",
+    /'..\/etc' must be one kebab-case name/,
+  );
+  throwsCode(
+    () =>
+      new Registry([
+        p("a", { dataDirs: { shared: { holds: "a's" } } }),
+        p("b", { dataDirs: { shared: { holds: "b's" } } }),
+      ]),
+    "SCHEMA_KEY_CLAIMED",
+    /data directory 'shared' is claimed by 'a' and 'b'/,
+  );
+  const r = new Registry([dirs({ vault: { holds: "keys", keys: true }, notes: { holds: "n" } })]);
+  assert.deepEqual(r.dataDirs, [
+    { name: "vault", plugin: "x", holds: "keys", keys: true },
+    { name: "notes", plugin: "x", holds: "n", keys: false },
+  ]);
+});

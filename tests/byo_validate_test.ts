@@ -111,7 +111,7 @@ Deno.test("byo-certs validate - each failure gets its precise error, and nothing
     assert.equal(upload.status, 400);
     assert.equal(upload.body.ok, false);
     assert.equal(upload.body.code, "key-mismatch");
-    assert.equal(await Deno.stat(d.paths.byoCerts).then(() => true, () => false), false);
+    assert.equal(await Deno.stat(d.paths.plugin("byo-certs")).then(() => true, () => false), false);
   } finally {
     await d.stop();
     await Deno.remove(dir, { recursive: true });

@@ -55,7 +55,7 @@ Deno.test({
     });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.ok(!JSON.stringify(put.body).includes(named.secret));
-    const file = join(d.paths.certs, "letsencrypt", "credentials", "le.ini");
+    const file = join(d.paths.plugin("certs"), "letsencrypt", "credentials", "le.ini");
     assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600);
     const got = await d.api("GET", "/api/tls-providers/le/credentials");
     assert.equal(got.status, 200);

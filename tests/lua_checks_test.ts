@@ -88,7 +88,7 @@ Deno.test("lua checks - uploads refused with luac's and HAProxy's text", async (
     // A good one is stored 0640 by hash; uploading the name again needs ?replace=true.
     const ok = await up({ name: "hello", script: HELLO, manifest: hello("hello") });
     assert.equal(ok.status, 200, ok.text);
-    const info = await Deno.stat(`${d.paths.lua}/scripts/${ok.body.hash}.lua`);
+    const info = await Deno.stat(`${d.paths.plugin("lua")}/scripts/${ok.body.hash}.lua`);
     assert.equal(info.mode! & 0o777, 0o640);
     const again = await up({ name: "hello", script: HELLO, manifest: hello("hello") });
     assert.equal(again.status, 409, again.text);

@@ -127,7 +127,7 @@ Deno.test("lua runtime - replacing a script under traffic fails no request; the 
     // The cfg loads the new bytes, and the replaced file is gone.
     const cfg = await Deno.readTextFile(d.paths.cfg);
     assert.ok(cfg.includes(`${v2.body.hash}.lua`));
-    const files = [...Deno.readDirSync(`${d.paths.lua}/scripts`)].map((e) => e.name);
+    const files = [...Deno.readDirSync(`${d.paths.plugin("lua")}/scripts`)].map((e) => e.name);
     assert.deepEqual(files, [`${v2.body.hash}.lua`]);
   } finally {
     await d.stop();

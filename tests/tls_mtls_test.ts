@@ -85,8 +85,11 @@ Deno.test("mtls - client certs of the uploaded CA pass, none is refused, a revok
       pem: clientCa.cert,
     });
     assert.equal(traversal.status, 400);
-    assert.equal((await Deno.stat(d.paths.trustedCas)).mode! & 0o777, 0o700);
-    assert.equal((await Deno.stat(`${d.paths.trustedCas}/clients.pem`)).mode! & 0o777, 0o600);
+    assert.equal((await Deno.stat(d.paths.plugin("trusted-cas"))).mode! & 0o777, 0o700);
+    assert.equal(
+      (await Deno.stat(`${d.paths.plugin("trusted-cas")}/clients.pem`)).mode! & 0o777,
+      0o600,
+    );
 
     const inUse = await d.api("DELETE", "/api/trusted-cas/clients");
     assert.equal(inUse.status, 409);

@@ -86,8 +86,8 @@ Deno.test("byo-certs - files are 0600 in 0700 directories; path-traversal names 
   const d = await startTestDaemon({ plugins: tlsPlugins() });
   try {
     await upload(d, "internal-app", a.cert, a.key);
-    const certDir = join(d.paths.byoCerts, "internal-app");
-    assert.equal((await Deno.stat(d.paths.byoCerts)).mode! & 0o777, 0o700);
+    const certDir = join(d.paths.plugin("byo-certs"), "internal-app");
+    assert.equal((await Deno.stat(d.paths.plugin("byo-certs"))).mode! & 0o777, 0o700);
     assert.equal((await Deno.stat(certDir)).mode! & 0o777, 0o700);
     for (const f of ["fullchain.pem", "privkey.pem", "cert.pem"]) {
       assert.equal((await Deno.stat(join(certDir, f))).mode! & 0o777, 0o600, f);
@@ -208,9 +208,13 @@ Deno.test("byo-certs - a replacement HAProxy refuses is rolled back: the old cer
     });
     assert.equal(res.status, 502, res.text);
     assert.match(res.body.output, /no-such-keyword/);
-    const onDisk = await Deno.readTextFile(join(dm.paths.byoCerts, "a", "fullchain.pem"));
+    const onDisk = await Deno.readTextFile(
+      join(dm.paths.plugin("byo-certs"), "a", "fullchain.pem"),
+    );
     assert.equal(onDisk, first.cert);
-    const versions = [...Deno.readDirSync(dm.paths.byoCerts)].filter((e) => e.isDirectory);
+    const versions = [...Deno.readDirSync(dm.paths.plugin("byo-certs"))].filter((e) =>
+      e.isDirectory
+    );
     assert.equal(versions.length, 1, "the refused version is gone");
     const served = await servedCert(https, "a.test");
     assert.equal(served.fingerprint256, new X509Certificate(first.cert).fingerprint256);
@@ -263,7 +267,7 @@ Deno.test("byo-certs - DELETE is a 409 while the state references the cert, then
     const refused = await d.api("DELETE", "/api/byo-certs/a");
     assert.equal(refused.status, 409);
     assert.match(refused.body.error, /referenced by state\.tls\.certs \(a\)/);
-    assert.ok(await Deno.stat(join(d.paths.byoCerts, "a", "privkey.pem")));
+    assert.ok(await Deno.stat(join(d.paths.plugin("byo-certs"), "a", "privkey.pem")));
 
     const plain = simpleState(http, [{ name: "a", address: app.address }]);
     assert.equal((await d.api("PUT", "/api/state", plain)).status, 200);
@@ -273,7 +277,7 @@ Deno.test("byo-certs - DELETE is a 409 while the state references the cert, then
     const gone = await d.api("DELETE", "/api/byo-certs/a");
     assert.equal(gone.status, 200, gone.text);
     assert.equal((await d.api("GET", "/api/byo-certs/a")).status, 404);
-    assert.deepEqual([...Deno.readDirSync(d.paths.byoCerts)], []);
+    assert.deepEqual([...Deno.readDirSync(d.paths.plugin("byo-certs"))], []);
     assert.equal((await d.api("DELETE", "/api/byo-certs/a")).status, 404);
   } finally {
     await d.stop();

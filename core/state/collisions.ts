@@ -88,11 +88,9 @@ function owned(paths: DataPaths): Own[] {
     dir(paths.backupDir, "patchpanel's backup directory", true),
     // HAProxy reads the files patchpanel keeps for it here, but must create nothing in them.
     dir(paths.acls, "patchpanel's ACL file directory", false),
-    dir(paths.certs, "patchpanel's certificate directory", false),
-    dir(paths.byoCerts, "patchpanel's uploaded certificate directory", false),
-    dir(paths.trustedCas, "patchpanel's trusted CA directory", false),
-    dir(paths.trustedCrls, "patchpanel's CRL directory", false),
-    dir(paths.lua, "patchpanel's Lua directory", false),
+    ...paths.pluginDirs.map((d) =>
+      dir(paths.plugin(d.name), `the ${d.plugin} plugin's directory of ${d.holds}`, false)
+    ),
   ];
 }
 

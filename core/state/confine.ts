@@ -74,9 +74,8 @@ export class Confinement {
       // The runtime apply's in-flight marker (core/apply/runtime_marker.ts).
       join(paths.dataDir, "runtime-apply.pending"),
     ].map((p) => resolve(p));
-    this.#keyDirs = [paths.tls, paths.certs, paths.byoCerts, ...extraReserved].map((p) =>
-      resolve(p)
-    );
+    const pluginKeys = paths.pluginDirs.filter((d) => d.keys).map((d) => paths.plugin(d.name));
+    this.#keyDirs = [paths.tls, ...pluginKeys, ...extraReserved].map((p) => resolve(p));
     this.#reserved = [...this.#bookkeeping, ...this.#keyDirs];
   }
 

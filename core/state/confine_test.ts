@@ -3,10 +3,22 @@ import { join } from "node:path";
 import { dataPaths } from "../paths.ts";
 import { Confinement } from "./confine.ts";
 
+/** Key directories as the certificate plugins declare them (the core names none itself). */
+const KEY_DIRS = [
+  { name: "byo-certs", plugin: "byo-certs", holds: "uploaded certificates", keys: true },
+  { name: "certs", plugin: "certbot", holds: "issued certificates", keys: true },
+];
+
 async function withDataDir(fn: (dir: string, c: Confinement) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "pp-confine-" });
   try {
-    await fn(dir, new Confinement(dataPaths(dir), [join(dir, "own", "key.pem")]));
+    await fn(
+      dir,
+      new Confinement(
+        dataPaths(dir, { pluginDirs: KEY_DIRS }),
+        [join(dir, "own", "key.pem")],
+      ),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -24,7 +24,7 @@ export const BYO_KIND: TlsProviderKind = {
   owner: "byo-certs",
   schema: ByoProvider,
   materialize: (_provider, cert, paths) => ({
-    fullchain: join(paths.byoCerts, cert.name, "fullchain.pem"),
-    privkey: join(paths.byoCerts, cert.name, "privkey.pem"),
+    fullchain: join(paths.plugin("byo-certs"), cert.name, "fullchain.pem"),
+    privkey: join(paths.plugin("byo-certs"), cert.name, "privkey.pem"),
   }),
 };

@@ -33,12 +33,13 @@ export const defaults = {} satisfies ByoCertsOptions;
 export function byoCerts(_options: ByoCertsOptions = defaults): Plugin {
   return definePlugin({
     name: "byo-certs",
+    dataDirs: { "byo-certs": { holds: "uploaded certificates and their keys", keys: true } },
     dependencies: ["tls"],
     prepare(ctx) {
       ctx.use("tls-provider-kinds")?.register(BYO_KIND);
     },
     setup(host) {
-      const store = new ByoStore(host.paths.byoCerts);
+      const store = new ByoStore(host.paths.plugin("byo-certs"));
       const uploads = new Mutex();
       byoRoutes(host, store, uploads);
       host.files(byoFileSource(store, uploads));

@@ -25,7 +25,7 @@ export interface CertbotDirs {
 
 /** The layout under the data directory's certificate directory. */
 export function certbotDirs(paths: DataPaths): CertbotDirs {
-  const root = join(paths.certs, "letsencrypt");
+  const root = join(paths.plugin("certs"), "letsencrypt");
   return {
     root,
     config: join(root, "config"),

@@ -77,6 +77,7 @@ export function certbot(_options: CertbotOptions = defaults): Plugin {
   let port = CertbotConfig.parse(undefined).challengePort;
   return definePlugin({
     name: "certbot",
+    dataDirs: { certs: { holds: "issued certificates and their keys", keys: true } },
     dependencies: ["tls"],
     events: ["cert:renewed", "cert:renew-failed", "cert:issue-failed"],
     config: { certbot: CertbotConfig },

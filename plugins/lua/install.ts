@@ -100,7 +100,7 @@ export async function checkUpload(ctx: InstallContext, up: Upload): Promise<Chec
   const verdict = await checkScript(manifest, up.script, {
     luac: ctx.luac,
     haproxy: host.haproxy.binary,
-    stagingRoot: `${host.paths.lua}/staging`,
+    stagingRoot: `${host.paths.plugin("lua")}/staging`,
   });
   if (!verdict.ok) fail(verdict.error, verdict.output);
   const bytes = new TextEncoder().encode(up.script);

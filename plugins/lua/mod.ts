@@ -41,12 +41,13 @@ export function lua(options: LuaOptions = defaults): Plugin {
   let store: LuaStore | undefined;
   return definePlugin({
     name: "lua",
+    dataDirs: { lua: { holds: "Lua scripts" } },
     schema: { lua: LuaStateSchema },
     fieldRoles: LUA_FIELD_ROLES,
     checks: [luaCheck(() => store)],
     // The installed manifests must be known when start-up validates state.json, before setup.
     prepare(ctx) {
-      store = new LuaStore(ctx.paths.lua);
+      store = new LuaStore(ctx.paths.plugin("lua"));
       store.loadSync();
       ctx.provide("lua-names", { namesFor: (state) => registeredNames(state, store) });
     },

@@ -43,7 +43,7 @@ export class LuaStore {
   readonly scripts: string;
   #plugins = new Map<string, Installed>();
 
-  /** A store rooted at `dir` (`paths.lua`); call {@link load} before use. */
+  /** A store rooted at `dir` (`paths.plugin("lua")`); call {@link load} before use. */
   constructor(dir: string) {
     this.#dir = dir;
     this.#index = join(dir, "plugins.json");

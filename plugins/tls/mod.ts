@@ -54,6 +54,7 @@ export function tls(options: TlsOptions = {}): Plugin {
   const kinds = new ProviderKindRegistry();
   return definePlugin({
     name: "tls",
+    dataDirs: { "haproxy-tls": { holds: "crt-lists" } },
     // Named before plugin namespaces; declared, it is this plugin's alone.
     events: ["cert:expiring"],
     schema: { tls: tlsStateSchema(kinds).default(TLS_DEFAULT) },

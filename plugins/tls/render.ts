@@ -26,7 +26,7 @@ import { CIPHER_PROFILES } from "./ciphers.ts";
 
 /** Where the generated crt-lists and PEM bundles live. */
 export function tlsRenderDir(paths: DataPaths): string {
-  return join(paths.dataDir, "haproxy-tls");
+  return paths.plugin("haproxy-tls");
 }
 
 /** The crt-list file of one bind. */
@@ -41,12 +41,12 @@ export function bundlePath(paths: DataPaths, certId: string): string {
 
 /** A trusted CA bundle's file, as the trusted-cas plugin stores it. */
 export function trustedCaPath(paths: DataPaths, name: string): string {
-  return join(paths.trustedCas, `${name}.pem`);
+  return join(paths.plugin("trusted-cas"), `${name}.pem`);
 }
 
 /** A CRL's file, as the trusted-cas plugin stores it. */
 export function trustedCrlPath(paths: DataPaths, name: string): string {
-  return join(paths.trustedCrls, `${name}.pem`);
+  return join(paths.plugin("trusted-crls"), `${name}.pem`);
 }
 
 /** The certificate ids of a bind, the default first. */

@@ -20,8 +20,8 @@ kinds.register({
   owner: "test",
   schema: z.object({ id: z.string(), kind: z.literal("byo") }).strict(),
   materialize: (_p, cert, paths) => ({
-    fullchain: join(paths.byoCerts, cert.name, "fullchain.pem"),
-    privkey: join(paths.byoCerts, cert.name, "privkey.pem"),
+    fullchain: join(paths.plugin("byo-certs"), cert.name, "fullchain.pem"),
+    privkey: join(paths.plugin("byo-certs"), cert.name, "privkey.pem"),
   }),
 });
 const renderTls = tlsRenderHook(kinds);

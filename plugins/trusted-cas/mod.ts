@@ -34,6 +34,10 @@ export const defaults = {} satisfies TrustedCasOptions;
 export function trustedCas(_options: TrustedCasOptions = defaults): Plugin {
   return definePlugin({
     name: "trusted-cas",
+    dataDirs: {
+      "trusted-cas": { holds: "trusted CA bundles" },
+      "trusted-crls": { holds: "certificate revocation lists" },
+    },
     schema: {
       trustedCas: z.array(TrustedCa).default([]),
       trustedCrls: z.array(TrustedCrl).default([]),
@@ -41,8 +45,8 @@ export function trustedCas(_options: TrustedCasOptions = defaults): Plugin {
     fieldRoles: TRUST_FIELD_ROLES,
     checks: [trustChecks],
     setup(host) {
-      const caStore = new PemStore(host.paths.trustedCas);
-      const crlStore = new PemStore(host.paths.trustedCrls);
+      const caStore = new PemStore(host.paths.plugin("trusted-cas"));
+      const crlStore = new PemStore(host.paths.plugin("trusted-crls"));
       host.files(trustFileSource({
         kind: "trusted-ca",
         stateKey: "trustedCas",
