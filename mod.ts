@@ -66,6 +66,7 @@ export type {
   RenderWarning,
   Section,
   SectionKind,
+  SectionSlot,
 } from "./core/render/model.ts";
 export type { RenderContext } from "./core/render/haproxy.ts";
 export {
@@ -113,9 +114,11 @@ export { z } from "./core/zod.ts";
 export type { ZodSchema } from "./core/plugin.ts";
 export type {
   AclModel,
+  BackendExtensions,
   BackendModel,
   BindExtensions,
   BindModel,
+  FrontendExtensions,
   FrontendModel,
   HaproxyModel,
   ServerExtensions,

@@ -293,7 +293,8 @@ export interface Plugin {
   /** Top-level state keys this plugin owns, each with a schema that has a default. */
   schema?: Record<string, ZodSchema>;
   /**
-   * Fields this plugin adds to the core's entities, by entity (`bind`, `server`): field
+   * Fields this plugin adds to the core's entities, by entity (`frontend`, `bind`, `backend`,
+   * `server`): field
    * name → schema, which must accept absence (`.optional()`), since a bind or server
    * without the field stays valid. A field is claimed once, by one plugin, and never one
    * of the core's own; its type joins `BindModel` / `ServerModel` by declaration merging:
@@ -308,7 +309,9 @@ export interface Plugin {
    * `haproxy.frontends.*.binds.*.ratelimit`; the tls plugin's bind and server `tls` are
    * declared this way.
    */
-  entityFields?: Partial<Record<"bind" | "server", Record<string, ZodSchema>>>;
+  entityFields?: Partial<
+    Record<"frontend" | "bind" | "backend" | "server", Record<string, ZodSchema>>
+  >;
   /**
    * Who may change what under this plugin's state keys: dotted path
    * patterns (`*` for an array item or map key), each with the least role a

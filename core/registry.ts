@@ -38,7 +38,9 @@ import {
 
 /** Where each extensible entity sits in the state, as a field-role path prefix. */
 const ENTITY_PATHS: Readonly<Record<ExtensibleEntity, string>> = {
+  frontend: "haproxy.frontends.*",
   bind: "haproxy.frontends.*.binds.*",
+  backend: "haproxy.backends.*",
   server: "haproxy.backends.*.servers.*",
 };
 

@@ -166,3 +166,64 @@ Deno.test("extensions - without the plugin, its server field is an unknown key a
     await app.close();
   }
 });
+
+/**
+ * A frontend field placed at a named slot: `banner` answers `/banner` from
+ * HAProxy itself, inserted before the frontend's own rules.
+ */
+const banner = definePlugin({
+  name: "banner",
+  entityFields: {
+    frontend: { banner: z.string().regex(/^[A-Za-z0-9 ]{1,64}$/).optional() },
+  },
+  fieldRoles: [{ path: "haproxy.frontends.*.banner", role: "operator" }],
+  setup(host) {
+    host.render((model, state) => {
+      for (const fe of state.haproxy.frontends) {
+        const text = (fe as { banner?: string }).banner;
+        const section = model.section("frontend", fe.id);
+        if (text === undefined || !section) continue;
+        model.insert(section, "before-rules", [{
+          keyword: "http-request",
+          args: [
+            "return",
+            "status",
+            "200",
+            "content-type",
+            "text/plain",
+            "string",
+            `"${text}"`,
+            "if",
+            "{ path /banner }",
+          ],
+          entity: { kind: "frontend", id: fe.id },
+        }]);
+      }
+    });
+  },
+});
+
+Deno.test("extensions - a frontend field rendered at a named slot answers through HAProxy", async () => {
+  const app = startBackend("app");
+  const http = freePort();
+  const d = await startTestDaemon({
+    plugins: [banner],
+    state: simpleState(http, [{ name: "s1", address: app.address }]),
+  });
+  try {
+    const state = (await d.api("GET", "/api/state")).body;
+    state.haproxy.frontends[0].banner = "hello from the edge";
+    const res = await d.api("PUT", "/api/state", state);
+    assert.equal(res.status, 200, res.text);
+    const got = await fetch(`http://127.0.0.1:${http}/banner`);
+    assert.deepEqual([got.status, await got.text()], [200, "hello from the edge"]);
+    assert.equal((await through(http)).body, "app");
+    assert.equal(
+      (await d.api("GET", "/api/state")).body.haproxy.frontends[0].banner,
+      "hello from the edge",
+    );
+  } finally {
+    await d.stop();
+    await app.close();
+  }
+});

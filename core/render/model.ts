@@ -80,6 +80,46 @@ export interface RenderWarning {
 }
 
 /**
+ * Named places inside a proxy section where a plugin's lines go, in the
+ * order HAProxy evaluates a section's rules:
+ *
+ * - `after-binds`: right after the section's last `bind` (bind-level options, `tcp-request
+ *   connection` rules that must run before any other);
+ * - `before-rules`: before the first `http-request`, `http-response`, `use_backend` or
+ *   `default_backend` (a redirect or header every later rule sees, as tls's HTTPS redirect);
+ * - `before-routing`: after the section's rules, before its first `use_backend`,
+ *   `default_backend` or `use-server` (a rule that must see the rewritten request);
+ * - `end`: after everything.
+ *
+ * Each slot falls back to the next when its anchor is missing, so lines always land in the
+ * section; several inserts at one slot keep their call order.
+ */
+export type SectionSlot = "after-binds" | "before-rules" | "before-routing" | "end";
+
+const RULES = new Set(["http-request", "http-response", "use_backend", "default_backend"]);
+const ROUTING = new Set(["use_backend", "default_backend", "use-server"]);
+
+/** The index a slot stands for in `directives` (see {@link SectionSlot}). */
+function slotIndex(directives: Directive[], slot: SectionSlot): number {
+  const first = (keys: Set<string>) => {
+    const i = directives.findIndex((d) => keys.has(d.keyword));
+    return i < 0 ? directives.length : i;
+  };
+  switch (slot) {
+    case "after-binds": {
+      const last = directives.findLastIndex((d) => d.keyword === "bind");
+      return last < 0 ? first(RULES) : last + 1;
+    }
+    case "before-rules":
+      return first(RULES);
+    case "before-routing":
+      return first(ROUTING);
+    case "end":
+      return directives.length;
+  }
+}
+
+/**
  * The mutable model render hooks build. Sections keep insertion order within
  * their kind; kinds print in {@link SECTION_ORDER}.
  */
@@ -90,6 +130,8 @@ export class ConfigModel {
   readonly files: GeneratedFile[] = [];
   /** Non-fatal observations, returned with the apply result. */
   readonly warnings: RenderWarning[] = [];
+  /** Per section, the last line inserted at each slot (so later inserts follow it). */
+  readonly #placed = new WeakMap<Section, Map<SectionSlot, Directive>>();
 
   /** Adds a section and returns it, so callers can keep appending to it. */
   add(section: Section): Section {
@@ -111,6 +153,24 @@ export class ConfigModel {
       }
     }
     return out;
+  }
+
+  /**
+   * Inserts `lines` into `section` at a named slot (see {@link SectionSlot}): the way a
+   * plugin places its lines without knowing how the core orders a section. Lines already
+   * inserted at the same slot stay before them.
+   */
+  insert(section: Section, slot: SectionSlot, lines: Directive[]): void {
+    if (lines.length === 0) return;
+    const placed = this.#placed.get(section) ?? new Map<SectionSlot, Directive>();
+    this.#placed.set(section, placed);
+    let at = slotIndex(section.directives, slot);
+    // After what earlier inserts put at this slot, so several plugins keep their call order.
+    const last = placed.get(slot);
+    const after = last ? section.directives.indexOf(last) : -1;
+    if (after >= at) at = after + 1;
+    section.directives.splice(at, 0, ...lines);
+    placed.set(slot, lines[lines.length - 1]);
   }
 
   /** Registers a generated file; a second file with the same path replaces the first. */

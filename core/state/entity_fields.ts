@@ -1,6 +1,6 @@
 /**
- * Entity extension slots: fields plugins add to a core entity (a bind, a
- * server) rather than as a top-level state key. The tls plugin's `tls` on a
+ * Entity extension slots: fields plugins add to a core entity (a frontend,
+ * a bind, a backend, a server) rather than as a top-level state key. The tls plugin's `tls` on a
  * bind is one: it belongs beside the bind's address, and the core schema no
  * longer has to carry a shape only one plugin renders.
  *
@@ -22,14 +22,16 @@ import {
 import type { ExtensionOwner } from "./extension_owners.ts";
 
 /** The core entities a plugin may add fields to. */
-export type ExtensibleEntity = "bind" | "server";
+export type ExtensibleEntity = "frontend" | "bind" | "backend" | "server";
 
 /** Fields per entity: field name → its schema, which must accept absence. */
 export type EntityFields = Partial<Record<ExtensibleEntity, Record<string, z.ZodType>>>;
 
 /** The core keys of each entity, which no plugin may take. */
 export const CORE_ENTITY_KEYS: Readonly<Record<ExtensibleEntity, ReadonlySet<string>>> = {
+  frontend: new Set(Object.keys(Frontend.shape)),
   bind: new Set(Object.keys(Bind.shape)),
+  backend: new Set(Object.keys(Backend.shape)),
   server: new Set(Object.keys(Server.shape)),
 };
 
@@ -55,8 +57,8 @@ function unloaded(owner: ExtensionOwner): z.ZodType {
 }
 
 /**
- * The frontend and backend schemas with `fields` added to their binds and
- * servers, and `missing` (built-in plugins' fields whose plugin is not
+ * The frontend and backend schemas with `fields` added to them, their binds
+ * and their servers, and `missing` (built-in plugins' fields whose plugin is not
  * loaded) refused with a message naming the plugin. With neither, the core's
  * own schemas are returned as they are.
  */
@@ -70,14 +72,19 @@ export function entitySchemas(
     ),
     ...fields[entity],
   });
-  const bind = shape("bind");
-  const server = shape("server");
-  const frontend = Object.keys(bind).length === 0
-    ? Frontend
-    : Frontend.extend({ binds: z.array(Bind.extend(bind)).min(1) });
-  const backend = Object.keys(server).length === 0
-    ? Backend
-    : Backend.extend({ servers: z.array(Server.extend(server)).default([]) });
+  const [frontendFields, bind, backendFields, server] = (
+    ["frontend", "bind", "backend", "server"] as const
+  ).map(shape);
+  const plain = (...shapes: Record<string, z.ZodType>[]) =>
+    shapes.every((x) => Object.keys(x).length === 0);
+  const frontend = plain(frontendFields, bind) ? Frontend : Frontend.extend({
+    ...frontendFields,
+    binds: z.array(Object.keys(bind).length ? Bind.extend(bind) : Bind).min(1),
+  });
+  const backend = plain(backendFields, server) ? Backend : Backend.extend({
+    ...backendFields,
+    servers: z.array(Object.keys(server).length ? Server.extend(server) : Server).default([]),
+  });
   return {
     frontend: frontend as unknown as z.ZodType<FrontendModel>,
     backend: backend as unknown as z.ZodType<BackendModel>,

@@ -479,13 +479,19 @@ export type HaproxyModel =
  *
  * @internal
  */
-export type FrontendModel = Omit<z.output<typeof Frontend>, "binds"> & { binds: BindModel[] };
+export type FrontendModel =
+  & Omit<z.output<typeof Frontend>, "binds">
+  & { binds: BindModel[] }
+  & FrontendExtensions;
 /**
  * A parsed backend, its servers with the fields loaded plugins add.
  *
  * @internal
  */
-export type BackendModel = Omit<z.output<typeof Backend>, "servers"> & { servers: ServerModel[] };
+export type BackendModel =
+  & Omit<z.output<typeof Backend>, "servers">
+  & { servers: ServerModel[] }
+  & BackendExtensions;
 /**
  * A parsed server: the core's fields and those plugins declare in {@link ServerExtensions}.
  *
@@ -522,6 +528,14 @@ export interface BindExtensions {}
 /** Fields plugins add to a server, as {@link BindExtensions} does for a bind. */
 // deno-lint-ignore no-empty-interface
 export interface ServerExtensions {}
+
+/** Fields plugins add to a frontend, as {@link BindExtensions} does for a bind. */
+// deno-lint-ignore no-empty-interface
+export interface FrontendExtensions {}
+
+/** Fields plugins add to a backend, as {@link BindExtensions} does for a bind. */
+// deno-lint-ignore no-empty-interface
+export interface BackendExtensions {}
 /**
  * One parsed entry of the state's `maps`, inferred from the {@link StateMap} schema.
  *

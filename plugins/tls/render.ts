@@ -183,8 +183,6 @@ function replaceServerSsl(dir: Directive, tlsArgs: string[]): void {
   dir.args.push(...tlsArgs);
 }
 
-const REWRITE_POINT = new Set(["http-request", "http-response", "use_backend", "default_backend"]);
-
 function addRedirectAndHsts(model: ConfigModel, fe: FrontendModel): void {
   const section = model.section("frontend", fe.id);
   if (!section) return;
@@ -212,7 +210,5 @@ function addRedirectAndHsts(model: ConfigModel, fe: FrontendModel): void {
       });
     }
   });
-  if (!added.length) return;
-  const at = section.directives.findIndex((d) => REWRITE_POINT.has(d.keyword));
-  section.directives.splice(at < 0 ? section.directives.length : at, 0, ...added);
+  model.insert(section, "before-rules", added);
 }
