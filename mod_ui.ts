@@ -48,6 +48,7 @@ export type {
   PageDefinition,
   PageHandler,
   PageResult,
+  PostedFile,
 } from "./core/pages.ts";
 export type { Principal, Role } from "./core/plugin.ts";
 export { html } from "./ui/html.ts";

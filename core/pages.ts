@@ -60,6 +60,16 @@ export interface ApiReply<T = unknown> {
   text: string;
 }
 
+/** A file posted with a multipart form (`<input type="file">`), as its bytes. */
+export interface PostedFile {
+  /** The file name the browser sent (not a path to trust). */
+  name: string;
+  /** The media type the browser claimed, e.g. `text/html`; empty when it sent none. */
+  type: string;
+  /** The file's bytes, as uploaded. */
+  bytes: Uint8Array;
+}
+
 /** What a page's `render` and `action` receive. */
 export interface PageContext {
   /** The browser's request. */
@@ -72,11 +82,19 @@ export interface PageContext {
   principal: Principal | null;
   /** The audit actor string of the caller. */
   actor: string;
-  /** The posted form for an action, null for a GET. */
+  /** The posted form's text fields for an action, null for a GET. */
   form: URLSearchParams | null;
+  /**
+   * The files of a multipart form post, by field name (empty for an urlencoded post or a GET),
+   * so an upload form can hand the bytes to the API without JavaScript.
+   */
+  files?: ReadonlyMap<string, PostedFile>;
   /** The CSRF token to embed in forms (empty when the guard issues none). */
   csrf: string;
-  /** Calls the REST API in-process with the caller's credentials; never throws on a status. */
+  /**
+   * Calls the REST API in-process with the caller's credentials; never throws on a status.
+   * A string or `Uint8Array` body is sent as it is (give its `content-type`), anything else as JSON.
+   */
   api<T = unknown>(
     method: string,
     path: string,
@@ -115,7 +133,7 @@ export interface PageDefinition {
   nav?: NavEntry;
   /** Renders the page for a GET. */
   render: PageHandler;
-  /** Handles a form post to the same path (x-www-form-urlencoded). */
+  /** Handles a form post to the same path (x-www-form-urlencoded, or multipart with files). */
   action?: PageHandler;
   /** The role the form post needs, when higher than viewing (e.g. view: viewer, edit: operator). */
   actionRole?: Role;

@@ -4,7 +4,8 @@
  * (and a confirmed action through the server's confirmation page),
  * screenshots of every page in both themes (tests/artifacts/ui/), and the
  * JavaScript weight of the dashboard. Plugin pages (ACLs, runtime console,
- * certificates, BYO uploads, trusted CAs) are covered alongside the core's.
+ * maps, resolvers, protocol errors, certificates, BYO uploads, trusted CAs)
+ * are covered alongside the core's.
  *
  * @module
  */
@@ -35,7 +36,10 @@ interface Setup {
   close(): Promise<void>;
 }
 
-/** Adds an inline and a file-backed ACL (both used, both routing to app) so the ACL page has content. */
+/**
+ * Adds an inline and a file-backed ACL (both used, both routing to app) so the ACL page has
+ * content, and an unused map for the map pages.
+ */
 function withAcls(state: Record<string, unknown>): Record<string, unknown> {
   const s = state as { haproxy: { frontends: Record<string, unknown>[] }; acls: unknown[] };
   s.haproxy.frontends[0].useBackends = [
@@ -46,6 +50,11 @@ function withAcls(state: Record<string, unknown>): Record<string, unknown> {
     { name: "is_beta", criterion: "hdr(x-beta)", flags: ["-i"], values: ["yes", "on"] },
     { name: "blocked_ips", criterion: "src", file: true, values: ["127.0.0.9"] },
   ];
+  // A map no rule uses (HAProxy does not load it), so the map pages have content.
+  (state as { maps?: unknown[] }).maps = [{
+    name: "hosts",
+    entries: [{ key: "app.test", value: "app" }],
+  }];
   return state;
 }
 
@@ -235,6 +244,11 @@ const PAGES: [name: string, path: string, heading: RegExp][] = [
   ["global", "/settings/global", /Global settings/],
   ["acl-definitions", "/acls/defined", /ACL definitions/],
   ["frontend-rules", "/frontends/fe-main/rules", /Rules of frontend fe-main/],
+  ["maps", "/maps", /Maps/],
+  ["map", "/maps/hosts", /Map hosts/],
+  ["error-pages", "/error-pages", /Error pages/],
+  ["resolvers", "/resolvers", /DNS resolvers/],
+  ["protocol-errors", "/protocol-errors", /Protocol errors/],
 ];
 
 Deno.test("ui without javascript - every page reads, a confirmed drain and ACL removal work", async () => {

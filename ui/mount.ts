@@ -11,10 +11,10 @@
  */
 import { renderToString } from "preact-render-to-string";
 import type { Registry } from "../core/registry.ts";
-import type { ApiReply, PageContext, PageRecord, PageResult } from "../core/pages.ts";
+import type { ApiReply, PageContext, PageRecord, PageResult, PostedFile } from "../core/pages.ts";
 import type { RequestContext } from "../core/plugin.ts";
 import { HttpError } from "../core/errors.ts";
-import { readTextCapped } from "../core/http/body.ts";
+import { readBytesCapped, readTextCapped } from "../core/http/body.ts";
 import { html, type VNode } from "./html.ts";
 import { Layout } from "./layout.ts";
 import { buildNav } from "./nav.ts";
@@ -64,15 +64,47 @@ export function mountPages(registry: Registry, dispatch: Dispatch): void {
   }
 }
 
-async function readForm(req: Request): Promise<URLSearchParams> {
+/** A page's form post: its text fields, and its files when it is multipart. */
+interface PostedForm {
+  form: URLSearchParams;
+  files: Map<string, PostedFile>;
+}
+
+/** Reads an urlencoded or multipart form post (the only bodies a page takes). */
+export async function readForm(req: Request): Promise<PostedForm> {
   const type = req.headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded")) {
+  const files = new Map<string, PostedFile>();
+  if (type.startsWith("application/x-www-form-urlencoded")) {
+    const text = req.bodyUsed ? "" : await readTextCapped(req, MAX_FORM_BYTES);
+    return { form: new URLSearchParams(text), files };
+  }
+  if (!type.startsWith("multipart/form-data")) {
     throw new HttpError("BadRequest", "console pages accept form posts only", {
-      error: "console pages accept application/x-www-form-urlencoded posts only",
+      error: "console pages accept application/x-www-form-urlencoded or multipart/form-data " +
+        "posts only",
     });
   }
-  const text = req.bodyUsed ? "" : await readTextCapped(req, MAX_FORM_BYTES);
-  return new URLSearchParams(text);
+  const bytes = req.bodyUsed ? new Uint8Array() : await readBytesCapped(req, MAX_FORM_BYTES);
+  let data: FormData;
+  try {
+    data = await new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": type },
+    }).formData();
+  } catch {
+    throw new HttpError("BadRequest", "the multipart form post could not be parsed");
+  }
+  const form = new URLSearchParams();
+  for (const [name, value] of data) {
+    if (typeof value === "string") form.append(name, value);
+    else {
+      files.set(name, {
+        name: value.name,
+        type: value.type,
+        bytes: new Uint8Array(await value.arrayBuffer()),
+      });
+    }
+  }
+  return { form, files };
 }
 
 /** Builds the in-process API caller for one page request. */
@@ -93,8 +125,11 @@ export function apiCaller(ctx: RequestContext, dispatch: Dispatch): PageContext[
       if (v && !h.has(name)) h.set(name, v);
     }
     h.set("accept", "application/json");
-    let payload: string | undefined;
-    if (body !== undefined) {
+    let payload: string | Uint8Array<ArrayBuffer> | undefined;
+    if (body instanceof Uint8Array) {
+      payload = body as Uint8Array<ArrayBuffer>;
+      if (!h.has("content-type")) h.set("content-type", "application/octet-stream");
+    } else if (body !== undefined) {
       payload = typeof body === "string" ? body : JSON.stringify(body);
       if (!h.has("content-type")) h.set("content-type", "application/json");
     }
@@ -138,9 +173,10 @@ async function servePage(
   page: PageRecord,
   rctx: RequestContext,
   dispatch: Dispatch,
-  form: URLSearchParams | null,
+  posted: PostedForm | null,
 ): Promise<Response> {
   const api = apiCaller(rctx, dispatch);
+  const form = posted?.form ?? null;
   const ctx: PageContext = {
     req: rctx.req,
     url: rctx.url,
@@ -148,6 +184,7 @@ async function servePage(
     principal: rctx.principal,
     actor: rctx.actor,
     form,
+    files: posted?.files ?? new Map(),
     csrf: await csrfToken(rctx, api),
     api,
   };

@@ -18,6 +18,7 @@ import { systemPages } from "./pages/system.ts";
 import { pendingPages } from "./pages/pending.ts";
 import { accountPages } from "./pages/account.ts";
 import { settingsPages } from "./pages/settings.ts";
+import { errorPagePages } from "./pages/error_pages.ts";
 
 /** The console's core pages. */
 export function uiPlugin(): Plugin {
@@ -38,6 +39,7 @@ export function uiPlugin(): Plugin {
           ...pendingPages(),
           ...accountPages(),
           ...settingsPages(),
+          ...errorPagePages(),
         ]
       ) host.page(page);
     },

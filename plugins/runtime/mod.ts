@@ -10,8 +10,9 @@
  * apply pipeline dumps `show servers state` just before each reload. Other
  * runtime changes (frontend disable, maxconn, inline ACL entries) last until
  * the next reload or restart; entries of a file-backed ACL are persisted.
- * Its console pages (`pages.ts`): ACLs with their live entries, and the
- * Runtime API console for admins.
+ * Its console pages: ACLs with their live entries and the Runtime API
+ * console for admins (`pages.ts`), maps with their entries (`map_pages.ts`),
+ * DNS resolvers' counters and captured protocol errors (`diagnostic_pages.ts`).
  *
  * @example
  * ```ts
@@ -27,6 +28,8 @@ import { aclRoutes } from "./acls.ts";
 import { mapRoutes } from "./maps.ts";
 import { consoleRoutes } from "./console.ts";
 import { runtimePages } from "./pages.ts";
+import { mapPages } from "./map_pages.ts";
+import { diagnosticPages } from "./diagnostic_pages.ts";
 import { serverRoutes } from "./servers.ts";
 import { tableRoutes } from "./tables.ts";
 import { errorRoutes } from "./errors.ts";
@@ -60,7 +63,7 @@ export function runtime(options: Partial<RuntimeOptions> = {}): Plugin {
       errorRoutes(host, api);
       resolverRoutes(host, api);
       consoleRoutes(host, api, opts.consoleMaxLength);
-      for (const page of runtimePages()) host.page(page);
+      for (const page of [...runtimePages(), ...mapPages(), ...diagnosticPages()]) host.page(page);
     },
   });
 }

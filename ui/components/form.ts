@@ -49,7 +49,10 @@ export function errorsFor(errors: FieldErrors | undefined, name: string): string
   return errors?.[name] ?? [];
 }
 
-/** A POST form to the current page (or `action`), carrying the CSRF token. */
+/**
+ * A POST form to the current page (or `action`), carrying the CSRF token;
+ * `enctype="multipart/form-data"` for a form with a file input.
+ */
 export function Form(props: {
   action?: string;
   children: ComponentChildren;
@@ -57,10 +60,11 @@ export function Form(props: {
   confirm?: string;
   id?: string;
   label?: string;
+  enctype?: "multipart/form-data";
 }): VNode {
   const { csrf } = useUi();
   return html`
-    <form method="post" action=${props.action ?? ""} class=${props.class}
+    <form method="post" action=${props.action ?? ""} class=${props.class} enctype=${props.enctype}
       id=${props.id} aria-label=${props.label} data-confirm=${props.confirm}>
         <input type="hidden" name=${CSRF_FIELD} value=${csrf} />
         ${props.children}
