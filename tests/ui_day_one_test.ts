@@ -146,6 +146,9 @@ Deno.test("ui day one - backend with two checked servers, host routes, HTTPS wit
     // 3. A frontend: HTTP and HTTPS addresses, redirect, routes by host.
     c.step = "frontend with host routes + HTTPS + redirect";
     await page.goto(`${d.url}/frontends/new`);
+    // The address fields suggest this host's own addresses (GET /api/system/interfaces).
+    assert.equal(await page.getAttribute("#f-binds-0-address", "list"), "bind-addresses");
+    assert.equal(await page.locator("#bind-addresses option[value='127.0.0.1:']").count(), 1);
     await page.fill("#f-id", "web");
     await page.fill("#f-binds-0-address", `127.0.0.1:${httpPort}`);
     await page.fill("#f-binds-1-address", `127.0.0.1:${httpsPort}`);

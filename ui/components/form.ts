@@ -114,6 +114,8 @@ export function Field(
     autocomplete?: string;
     min?: number;
     max?: number;
+    /** The id of a `<datalist>` of suggestions (the host's addresses for a bind). */
+    list?: string;
   },
 ): VNode {
   const id = fieldId(props.name);
@@ -123,7 +125,7 @@ export function Field(
       <${FieldLabel} id=${id} label=${props.label} hint=${props.hint} />
       <input id=${id} name=${props.name} type=${props.type ?? "text"} value=${props.value ?? ""}
         required=${props.required} autocomplete=${props.autocomplete} min=${props.min} max=${props
-          .max}
+          .max} list=${props.list}
         aria-invalid=${errors.length ? "true" : undefined}
         aria-describedby=${errors.length ? `${id}-err` : undefined} />
       <${FieldError} id=${`${id}-err`} errors=${errors} />

@@ -25,6 +25,7 @@ import {
 } from "../edit_flow.ts";
 import { DeleteButton, type Deleter, deleteStep } from "../delete_flow.ts";
 import { intField } from "./form_values.ts";
+import { AddressOptions, BIND_ADDRESSES, hostAddresses } from "../components/address_picker.ts";
 import {
   applyRoutes,
   isRouteAcl,
@@ -62,6 +63,8 @@ interface FrontendExtras {
   routes: Route[];
   other: Entity[];
   routeBlank: number;
+  /** The host's addresses, suggested for each bind (address_picker.ts). */
+  addresses: string[];
 }
 
 function FrontendForm(props: FormView<Entity> & FrontendExtras): VNode {
@@ -91,13 +94,14 @@ function FrontendForm(props: FormView<Entity> & FrontendExtras): VNode {
               errors=${errors} />
           </div>
           <h2>Listening addresses</h2>
+          <${AddressOptions} addresses=${props.addresses} />
           ${binds.map((b, i) =>
             html`
               <fieldset>
                 <legend>${i < existing.length ? `Address ${i + 1}` : "Add an address"}</legend>
                 <${Field} name=${`binds.${i}.address`} label="Address"
                   hint="host:port, e.g. 127.0.0.1:8080" value=${b.address as string}
-                  errors=${errors} />
+                  errors=${errors} list=${props.addresses.length ? BIND_ADDRESSES : undefined} />
                 <${BindTlsFields} i=${i} tls=${b.tls as Entity | undefined}
                   choices=${props.choices} errors=${errors} />
               </fieldset>
@@ -116,7 +120,7 @@ function FrontendForm(props: FormView<Entity> & FrontendExtras): VNode {
   `;
 }
 
-function editor(state: StateDoc | undefined): EntityEditor<Entity> {
+function editor(state: StateDoc | undefined, addresses: string[] = []): EntityEditor<Entity> {
   const backends = state?.haproxy.backends.map((b) => String(b.id)) ?? [];
   const choices = tlsChoices(state);
   let acls: Entity[] = state?.acls ?? [];
@@ -124,7 +128,7 @@ function editor(state: StateDoc | undefined): EntityEditor<Entity> {
   let posted: { routes: Route[]; other: Entity[] } | null = null;
   const extras = (e: Entity, routeBlank: number): FrontendExtras => {
     const { routes, other } = posted ?? routesOf(e, acls);
-    return { backends, choices, routes, other, routeBlank };
+    return { backends, choices, routes, other, routeBlank, addresses };
   };
   return {
     kind: "frontend",
@@ -178,8 +182,8 @@ const frontendDeleter: Deleter = {
 };
 
 async function editorFor(ctx: PageContext): Promise<EntityEditor<Entity>> {
-  const loaded = await loadState(ctx);
-  return editor("error" in loaded ? undefined : loaded.state);
+  const [loaded, addresses] = await Promise.all([loadState(ctx), hostAddresses(ctx)]);
+  return editor("error" in loaded ? undefined : loaded.state, addresses);
 }
 
 async function list(ctx: PageContext): Promise<PageResult> {
@@ -270,7 +274,7 @@ export function frontendPages(): PageDefinition[] {
             <code>${ctx.params.id}</code>.</div>`,
           );
         }
-        const ed = editor(loaded.state);
+        const ed = editor(loaded.state, await hostAddresses(ctx));
         return {
           kind: "page",
           status: 200,
