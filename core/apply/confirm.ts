@@ -273,7 +273,6 @@ export class ConfirmWindows {
       return;
     }
     if (this.#now() >= w.endsAt) {
-      await this.#end(w, "kept", "the window ended with no guard tripped; the change is kept");
       this.deps.audit.record({
         actor: "system",
         category: "state",
@@ -282,6 +281,7 @@ export class ConfirmWindows {
         details: { window: w.id, baseline: w.baseline, live: w.live, verdicts: w.verdicts },
         outcome: "success",
       });
+      await this.#end(w, "kept", "the window ended with no guard tripped; the change is kept");
       return;
     }
     await this.deps.windows.save(this.#file);
@@ -311,11 +311,7 @@ export class ConfirmWindows {
     }
     const ok = error === null;
     w.restoredSnapshot = restored;
-    const ended = await this.#end(
-      w,
-      ok ? status : "rollback-failed",
-      ok ? why : `${why}; the rollback failed: ${error}`,
-    );
+    // Audited before the window reads as ended, so whoever sees it ended finds the entry.
     this.deps.audit.record({
       actor,
       category: "state",
@@ -332,6 +328,11 @@ export class ConfirmWindows {
       },
       outcome: ok ? "success" : "failure",
     });
+    const ended = await this.#end(
+      w,
+      ok ? status : "rollback-failed",
+      ok ? why : `${why}; the rollback failed: ${error}`,
+    );
     await this.deps.emit({
       actor,
       windowId: w.id,
