@@ -1,8 +1,8 @@
 /**
- * Frontends: the list, and the edit form (name, mode, listening addresses
- * with their TLS, routes by host and path, default backend, HTTP→HTTPS
- * redirect and HSTS, maxconn) through the plan → apply flow; delete through
- * the same review.
+ * Frontends: the list, each one's traffic charts, and the edit form (name,
+ * mode, listening addresses with their TLS, routes by host and path,
+ * default backend, HTTP→HTTPS redirect and HSTS, maxconn) through the
+ * plan → apply flow; delete through the same review.
  *
  * @module
  */
@@ -25,6 +25,7 @@ import {
 } from "../edit_flow.ts";
 import { DeleteButton, type Deleter, deleteStep } from "../delete_flow.ts";
 import { intField } from "./form_values.ts";
+import { proxyTraffic } from "./proxy_traffic.ts";
 import {
   applyRoutes,
   isRouteAcl,
@@ -271,12 +272,13 @@ export function frontendPages(): PageDefinition[] {
           );
         }
         const ed = editor(loaded.state);
+        const traffic = await proxyTraffic(ctx, "frontend", String(f.id));
         return {
           kind: "page",
           status: 200,
           title: `Frontend ${f.id}`,
           body: html`
-            ${ed.view({
+            ${traffic}${ed.view({
               entity: f,
               isNew: false,
               errors: {},
