@@ -243,3 +243,25 @@ Deno.test("ui live numbers - traffic and a drain that empties show on the backen
     await b.close();
   }
 });
+
+Deno.test("ui live numbers - without the stats plugin the backend page says why it has no charts", async () => {
+  const a = holdingBackend("a");
+  const fe = freePort();
+  const d = await startTestDaemon({
+    plugins: defaultPlugins().filter((p) => p.name !== "stats"),
+    state: simpleState(fe, [{ name: "a", address: a.address }]),
+  });
+  try {
+    const { cookie } = await d.login();
+    for (const path of ["/backends/app", "/frontends/fe-main"]) {
+      const res = await fetch(`${d.url}${path}`, { headers: { cookie } });
+      const text = await res.text();
+      assert.equal(res.status, 200, path);
+      assert.match(text, /Traffic charts need the statistics plugin/, path);
+      assert.doesNotMatch(text, /data-island="proxy-charts"/, `${path}: no island to follow`);
+    }
+  } finally {
+    await d.stop();
+    await a.close();
+  }
+});

@@ -65,7 +65,9 @@ Deno.test("stats - one proxy's history keeps only its points; unknown names 404,
     const part = await history(`/api/stats/history/frontend/fe-main?since=${since}`);
     assert.ok(part.length >= 1 && part.every((e) => e.at > since), "since is honoured");
 
-    assert.equal((await d.api("GET", "/api/stats/history/backend/nope")).status, 404);
+    const nope = await d.api("GET", "/api/stats/history/backend/nope");
+    assert.equal(nope.status, 404);
+    assert.deepEqual([nope.body.kind, nope.body.name], ["backend", "nope"], "the 404 says what");
     assert.equal(
       (await d.api("GET", "/api/stats/history/frontend/app")).status,
       404,

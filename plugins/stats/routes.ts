@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { badRequest, haproxyRefused, notFound, unavailable } from "../../core/errors.ts";
+import { badRequest, haproxyRefused, HttpError, unavailable } from "../../core/errors.ts";
 import { isName } from "../../core/state/names.ts";
 import type { PluginHost } from "../../core/plugin.ts";
 import { CONTENT_TYPE, Exposition } from "./exposition.ts";
@@ -95,7 +95,9 @@ export function registerRoutes(host: PluginHost, deps: StatsRouteDeps): void {
     const since = sinceParam(url);
     const all = sampler.history.since(null, Date.now());
     if (!hasProxy(all, kind, name)) {
-      throw notFound(`the statistics history has no ${kind} named ${name}`);
+      // Named in the body, so a caller tells "no such proxy yet" from "no stats plugin".
+      const message = `the statistics history has no ${kind} named ${name}`;
+      throw new HttpError("NotFound", message, { error: message, kind, name });
     }
     const entries = since === null ? all : sampler.history.since(since, Date.now());
     return {

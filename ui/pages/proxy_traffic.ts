@@ -20,8 +20,10 @@ export async function proxyTraffic(
   name: string,
 ): Promise<VNode> {
   const path = `/api/stats/history/${kind}/${encodeURIComponent(name)}`;
-  const r = await ctx.api<{ samples: HistoryPoint[] }>("GET", path);
-  if (!r.ok && r.status !== 404) {
+  const r = await ctx.api<{ samples: HistoryPoint[]; kind?: string }>("GET", path);
+  // The route's own 404 names the proxy (not sampled yet); any other failure means no plugin.
+  const unseen = r.status === 404 && r.body?.kind === kind;
+  if (!r.ok && !unseen) {
     return html`<p class="muted panel">Traffic charts need the statistics plugin, which is not
       answering (HTTP ${r.status}).</p>`;
   }
