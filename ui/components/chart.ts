@@ -89,6 +89,8 @@ export function LineChart(props: { title: string; data: ChartData; id?: string }
   const summary = series.map((s, i) =>
     `${s.label}: ${last[i] === null ? "no data" : `${fmt(last[i]!)} ${unit}`}`
   ).join("; ");
+  // Drawn last to first, so where lines overlap (all at 0) the first one (2xx, not 5xx) shows.
+  const drawn = series.map((s, i) => ({ s, i })).reverse();
   return html`
     <figure class="panel" id=${props.id}>
       <figcaption><strong>${props.title}</strong> <span class="muted">${summary}</span></figcaption>
@@ -103,7 +105,7 @@ export function LineChart(props: { title: string; data: ChartData; id?: string }
               <text x=${W - PAD.r - 30} y=${H - 4}>${clock(times[times.length - 1])}</text>
             `
             : html`<text x=${W / 2 - 30} y=${H / 2}>no data yet</text>`}
-          ${series.map((s, i) =>
+          ${drawn.map(({ s, i }) =>
             html`
               <path class=${seriesClass(s, i)} d=${seriesPath(times, s.values, max)} fill="none"
                 stroke-width="2" data-series=${s.label} />
