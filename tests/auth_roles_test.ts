@@ -123,12 +123,14 @@ Deno.test("role matrix - every registered route enforces its declared role for e
     // Sanity: the matrix really covers the auth plugin's and the core's routes.
     assert.ok(routes.some((r) => r.path === "/api/state" && r.method === "PUT"));
     assert.ok(routes.some((r) => r.path === "/api/users" && r.method === "POST"));
-    // Commit-confirmed windows: pending is viewer, confirm and cancel need the applying role.
+    // Commit-confirmed windows: pending is viewer, confirm and cancel need the applying role;
+    // a proxy's own statistics history (the frontend and backend pages' charts) reads as viewer.
     for (
       const [method, path, role] of [
         ["GET", "/api/state/pending", "viewer"],
         ["POST", "/api/state/confirm", "operator"],
         ["POST", "/api/state/cancel", "operator"],
+        ["GET", "/api/stats/history/:kind/:name", "viewer"],
       ]
     ) {
       const r = routes.find((x) => x.path === path && x.method === method);

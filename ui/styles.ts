@@ -113,6 +113,7 @@ details>summary{cursor:pointer;margin:.4rem 0}
 justify-content:center;font-size:.7rem;color:#fff}
 .cell.up{background:var(--ok)}.cell.down{background:var(--bad)}.cell.drain{background:var(--warn)}
 .cell.maint,.cell.unknown{background:var(--muted)}
+.hc{display:inline-flex;align-items:center;gap:.3rem;font-size:.85rem;margin-right:.6rem}
 .chart{width:100%;height:auto;display:block}
 .chart .axis{stroke:var(--line)}
 .chart text{fill:var(--muted);font-size:13px}

@@ -1,5 +1,6 @@
 /**
- * The stats plugin's HTTP surface: `/api/stats`, its history, the slowest
+ * The stats plugin's HTTP surface: `/api/stats`, its history (whole, or one
+ * frontend's or backend's), the slowest
  * backends, HTTP code classes, sessions by client, the SSE stream, and the
  * Prometheus `/metrics` endpoint. Every `/api/stats*` route answers 503
  * `{error}` while the sampler is not running, has no sample yet, or its
@@ -7,11 +8,13 @@
  *
  * @module
  */
-import { badRequest, haproxyRefused, unavailable } from "../../core/errors.ts";
+import { badRequest, haproxyRefused, HttpError, unavailable } from "../../core/errors.ts";
+import { isName } from "../../core/state/names.ts";
 import type { PluginHost } from "../../core/plugin.ts";
 import { CONTENT_TYPE, Exposition } from "./exposition.ts";
 import { addOwnMetrics, type ApplyMetrics } from "./own_metrics.ts";
 import { addInfoMetrics, addStatMetrics } from "./promex.ts";
+import { hasProxy, isProxyKind, proxyEntries } from "./proxy_history.ts";
 import { httpCodes, slowestBackends } from "./queries.ts";
 import type { Sample, Sampler } from "./sampler.ts";
 import { topClients } from "./sessions.ts";
@@ -30,6 +33,15 @@ export interface StatsRouteDeps {
 }
 
 const READ = { role: "viewer", tier: "read" } as const;
+
+/** The `since` query parameter (epoch ms), or null when absent; a 400 when malformed. */
+function sinceParam(url: URL): number | null {
+  const raw = url.searchParams.get("since");
+  if (raw !== null && !/^-?\d{1,16}$/.test(raw)) {
+    throw badRequest("since must be an integer (epoch milliseconds)");
+  }
+  return raw === null ? null : Number(raw);
+}
 
 /** Registers every stats route on the host. */
 export function registerRoutes(host: PluginHost, deps: StatsRouteDeps): void {
@@ -65,15 +77,35 @@ export function registerRoutes(host: PluginHost, deps: StatsRouteDeps): void {
     summary: "the rolling history, optionally since an epoch ms",
   }, ({ url }) => {
     running();
-    const raw = url.searchParams.get("since");
-    if (raw !== null && !/^-?\d{1,16}$/.test(raw)) {
-      throw badRequest("since must be an integer (epoch milliseconds)");
-    }
-    const since = raw === null ? null : Number(raw);
     return {
       intervalMs: deps.intervalMs,
       historyMs: deps.historyMs,
-      samples: sampler.history.since(since, Date.now()),
+      samples: sampler.history.since(sinceParam(url), Date.now()),
+    };
+  });
+
+  host.route("GET", "/api/stats/history/:kind/:name", {
+    ...READ,
+    summary: "one frontend's or backend's history (kind frontend|backend), optionally since",
+  }, ({ url, params }) => {
+    running();
+    const { kind, name } = params;
+    if (!isProxyKind(kind)) throw badRequest("kind must be frontend or backend");
+    if (!isName(name)) throw badRequest(`${kind} name is not a valid HAProxy name`);
+    const since = sinceParam(url);
+    const all = sampler.history.since(null, Date.now());
+    if (!hasProxy(all, kind, name)) {
+      // Named in the body, so a caller tells "no such proxy yet" from "no stats plugin".
+      const message = `the statistics history has no ${kind} named ${name}`;
+      throw new HttpError("NotFound", message, { error: message, kind, name });
+    }
+    const entries = since === null ? all : sampler.history.since(since, Date.now());
+    return {
+      intervalMs: deps.intervalMs,
+      historyMs: deps.historyMs,
+      kind,
+      name,
+      samples: proxyEntries(entries, kind, name),
     };
   });
 

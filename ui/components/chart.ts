@@ -6,11 +6,28 @@
  */
 import { html, type VNode } from "../html.ts";
 
+/**
+ * What a line means, which picks its colour: `ok` green (2xx), `warn` amber
+ * (4xx), `bad` red (5xx), `accent` for a plain quantity. Meaning rather than
+ * position, so a 5xx line is red on every chart whatever its order.
+ */
+export type Tone = "accent" | "ok" | "warn" | "bad";
+
+/** The stylesheet's stroke/background class of each tone (`.chart .s0` ... `.s3`). */
+export const TONE_CLASS: Record<Tone, string> = { accent: "s0", ok: "s1", warn: "s2", bad: "s3" };
+
 /** One line of a chart. */
 export interface Series {
   label: string;
   /** Values aligned with the chart's timestamps; null is a gap. */
   values: (number | null)[];
+  /** Its colour by meaning; without one, lines take the palette in order. */
+  tone?: Tone;
+}
+
+/** The colour class of the `i`th series of a chart. */
+export function seriesClass(s: Series, i: number): string {
+  return s.tone ? TONE_CLASS[s.tone] : `s${i % 4}`;
 }
 
 /** A chart's data. */
@@ -72,6 +89,8 @@ export function LineChart(props: { title: string; data: ChartData; id?: string }
   const summary = series.map((s, i) =>
     `${s.label}: ${last[i] === null ? "no data" : `${fmt(last[i]!)} ${unit}`}`
   ).join("; ");
+  // Drawn last to first, so where lines overlap (all at 0) the first one (2xx, not 5xx) shows.
+  const drawn = series.map((s, i) => ({ s, i })).reverse();
   return html`
     <figure class="panel" id=${props.id}>
       <figcaption><strong>${props.title}</strong> <span class="muted">${summary}</span></figcaption>
@@ -86,15 +105,16 @@ export function LineChart(props: { title: string; data: ChartData; id?: string }
               <text x=${W - PAD.r - 30} y=${H - 4}>${clock(times[times.length - 1])}</text>
             `
             : html`<text x=${W / 2 - 30} y=${H / 2}>no data yet</text>`}
-          ${series.map((s, i) =>
+          ${drawn.map(({ s, i }) =>
             html`
-              <path class=${`s${i % 4}`} d=${seriesPath(times, s.values, max)} fill="none"
-                stroke-width="2" />
+              <path class=${seriesClass(s, i)} d=${seriesPath(times, s.values, max)} fill="none"
+                stroke-width="2" data-series=${s.label} />
             `
           )}
         </svg>
       <ul class="legend">${series.map((s, i) =>
-        html`<li><i class=${`s${i % 4}`}></i>${s.label}</li>`
+        html`<li data-series=${s.label} data-last=${last[i] === null ? "" : String(last[i])}><i
+          class=${seriesClass(s, i)}></i>${s.label}</li>`
       )}</ul>
     </figure>
   `;

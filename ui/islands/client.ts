@@ -1,9 +1,10 @@
 /**
  * The browser entry of the island bundle (built by `scripts/build-ui.ts`).
  * Pages work without it; with it, elements marked `data-island` come alive:
- * live charts over SSE, the JSON editor's syntax check and formatting, copy
- * buttons, confirm dialogs for `data-confirm` forms, toasts that fade, and
- * the pending window's countdown.
+ * live charts over SSE (the dashboard's, each frontend's and backend's),
+ * the backend page's server numbers, the JSON editor's syntax check and
+ * formatting, copy buttons, confirm dialogs for `data-confirm` forms, toasts
+ * that fade, and the pending window's countdown.
  * Script errors are reported to the audit log (report.ts).
  *
  * @module
@@ -17,6 +18,7 @@ import { LogTail } from "./log_tail.ts";
 import { enhanceConfirms } from "./confirm.ts";
 import { reportErrors } from "./report.ts";
 import { liveServers } from "./live_servers.ts";
+import { proxyCharts } from "./live_proxy.ts";
 import { countdown } from "./countdown.ts";
 
 function mount(el: HTMLElement): void {
@@ -43,6 +45,9 @@ function mount(el: HTMLElement): void {
       break;
     case "live-servers":
       liveServers(el);
+      break;
+    case "proxy-charts":
+      proxyCharts(el);
       break;
     case "countdown":
       countdown(el);

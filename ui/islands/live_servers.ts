@@ -1,13 +1,15 @@
 /**
  * The backend page's live server numbers: on every sample of
- * `/api/stats/stream` (SSE) it asks `/api/haproxy/servers` again and
- * rewrites the cells the server rendered (same texts, from backend_live.ts),
- * so the numbers of a drain can be watched as they fall. Without
- * JavaScript the page shows the numbers of its own load.
+ * `/api/stats/stream` (SSE, the page's one stream: stream.ts) it asks
+ * `/api/haproxy/servers` again and rewrites the cells the server rendered
+ * (same texts, from backend_live.ts), so the numbers of a drain can be
+ * watched as they fall. Without JavaScript the page shows the numbers of
+ * its own load.
  *
  * @module
  */
 import { liveCells, type LiveServer, stateOf } from "../pages/backend_live.ts";
+import { follow } from "./stream.ts";
 
 /** Rewrites the live cells of every server row under `el` from one servers listing. */
 export function applyLive(el: HTMLElement, backend: string, servers: LiveServer[]): void {
@@ -50,9 +52,12 @@ export function liveServers(el: HTMLElement): void {
       busy = false;
     }
   };
-  const source = new EventSource("/api/stats/stream");
-  source.addEventListener("sample", () => void refresh());
-  source.addEventListener("error", () => {
-    if (status) status.textContent = "Live updates reconnecting…";
+  follow({
+    entry: (e) => {
+      if (e.kind === "sample") void refresh();
+    },
+    error: () => {
+      if (status) status.textContent = "Live updates reconnecting…";
+    },
   });
 }

@@ -92,9 +92,9 @@ export function chartsFrom(points: HistoryPoint[]): DashboardCharts {
       times,
       unit: "%",
       series: [
-        { label: "2xx", values: c2 },
-        { label: "4xx", values: c4 },
-        { label: "5xx", values: c5 },
+        { label: "2xx", values: c2, tone: "ok" },
+        { label: "4xx", values: c4, tone: "warn" },
+        { label: "5xx", values: c5, tone: "bad" },
       ],
     },
     latency: { times, unit: "ms", series: [{ label: "avg response time", values: rt }] },

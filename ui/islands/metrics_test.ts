@@ -34,4 +34,6 @@ Deno.test("chartsFrom - rates and shares come from deltas; gaps and resets break
   assert.deepEqual(c.codes.series[0].values, [null, 75, null, null, 50]);
   assert.deepEqual(c.codes.series[2].values, [null, 25, null, null, 50]);
   assert.deepEqual(c.latency.series[0].values, [12, 12, null, 12, 12]);
+  // Colour by meaning: 2xx green, 4xx amber, 5xx red (not by position in the palette).
+  assert.deepEqual(c.codes.series.map((s) => s.tone), ["ok", "warn", "bad"]);
 });

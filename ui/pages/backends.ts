@@ -1,8 +1,9 @@
 /**
  * Backends and their servers: the list with live server health, the edit
  * form (through the plan → apply flow), delete (through the same review),
- * the live per-server numbers, and the runtime server actions (ready,
- * drain, maint, weight) that go to the admin socket after a confirmation.
+ * the live per-server numbers, the backend's traffic charts, and the
+ * runtime server actions (ready, drain, maint, weight) that go to the
+ * admin socket after a confirmation.
  *
  * @module
  */
@@ -31,6 +32,7 @@ import {
   liveServers,
   StateBadge,
 } from "./backend_live.ts";
+import { proxyTraffic } from "./proxy_traffic.ts";
 import { redirect } from "../respond.ts";
 import { describeError } from "../components/errors.ts";
 
@@ -176,7 +178,10 @@ async function backendPage(ctx: PageContext): Promise<PageResult> {
       `,
     );
   }
-  const live = await liveServers(ctx);
+  const [live, traffic] = await Promise.all([
+    liveServers(ctx),
+    proxyTraffic(ctx, "backend", String(b.id)),
+  ]);
   return {
     kind: "page",
     status: 200,
@@ -184,6 +189,7 @@ async function backendPage(ctx: PageContext): Promise<PageResult> {
     body: html`
       <${ServersAtRuntime} backend=${String(b.id)} servers=${b.servers as Entity[]}
         live=${live} />
+      ${traffic}
       <h2>Configuration</h2>
       <${BackendForm} entity=${b} isNew=${false} errors=${{}} problem=${null}
         highlighted=${false} cas=${trustedCaNames(loaded.state)} />

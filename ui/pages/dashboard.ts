@@ -1,8 +1,9 @@
 /**
  * The dashboard: live charts (request rate, sessions, response classes,
  * response time) from the stats plugin's history and stream, a grid of
- * server health by backend, and the certificates that expire soon. Each
- * part degrades to a plain note when the plugin behind it is absent.
+ * server health by backend (each cell labelled with its server and state),
+ * and the certificates that expire soon. Each part degrades to a plain note
+ * when the plugin behind it is absent.
  *
  * @module
  */
@@ -24,6 +25,15 @@ interface Cert {
 
 /** Certificates expiring within this many days are listed. */
 export const EXPIRING_DAYS = 30;
+
+/** The mark inside each health cell (its colour and the label beside it say the same). */
+const HEALTH_MARK: Record<string, string> = {
+  up: "✓",
+  down: "✕",
+  drain: "D",
+  maint: "M",
+  unknown: "?",
+};
 
 function healthClass(l: LiveServer | undefined): string {
   if (!l) return "unknown";
@@ -71,12 +81,10 @@ async function health(ctx: PageContext): Promise<VNode> {
         servers.map((s) => {
           const cls = healthClass(live.get(`${b.id}/${s.name}`));
           return html`
-            <span role="listitem" class=${`cell ${cls}`} title=${`${s.name}: ${cls}`}
-              aria-label=${`${s.name}: ${cls}`}>${cls === "up"
-                ? "✓"
-                : cls === "down"
-                ? "✕"
-                : cls[0].toUpperCase()}</span>
+            <span role="listitem" class="hc" data-server=${s.name} data-health=${cls}
+              title=${`${s.name}: ${cls}`}><span class=${`cell ${cls}`} aria-hidden="true">${HEALTH_MARK[
+                cls
+              ]}</span>${s.name} <span class="muted">${cls}</span></span>
           `;
         })
       }

@@ -1,8 +1,8 @@
 /**
- * Frontends: the list, and the edit form (name, mode, listening addresses
- * with their TLS, routes by host and path, default backend, HTTP→HTTPS
- * redirect and HSTS, maxconn) through the plan → apply flow; delete through
- * the same review.
+ * Frontends: the list, each one's traffic charts, and the edit form (name,
+ * mode, listening addresses with their TLS, routes by host and path,
+ * default backend, HTTP→HTTPS redirect and HSTS, maxconn) through the
+ * plan → apply flow; delete through the same review.
  *
  * @module
  */
@@ -26,6 +26,7 @@ import {
 import { DeleteButton, type Deleter, deleteStep } from "../delete_flow.ts";
 import { intField } from "./form_values.ts";
 import { AddressOptions, BIND_ADDRESSES, hostAddresses } from "../components/address_picker.ts";
+import { proxyTraffic } from "./proxy_traffic.ts";
 import {
   applyRoutes,
   isRouteAcl,
@@ -274,13 +275,17 @@ export function frontendPages(): PageDefinition[] {
             <code>${ctx.params.id}</code>.</div>`,
           );
         }
-        const ed = editor(loaded.state, await hostAddresses(ctx));
+        const [addresses, traffic] = await Promise.all([
+          hostAddresses(ctx),
+          proxyTraffic(ctx, "frontend", String(f.id)),
+        ]);
+        const ed = editor(loaded.state, addresses);
         return {
           kind: "page",
           status: 200,
           title: `Frontend ${f.id}`,
           body: html`
-            ${ed.view({
+            ${traffic}${ed.view({
               entity: f,
               isNew: false,
               errors: {},
