@@ -77,17 +77,11 @@ export interface PipelineDeps {
 }
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
-export interface PlanResult {
-  ok: boolean;
-  diff: string;
-  hints: Hint[];
-  output: string;
-  warnings: Rendered["warnings"];
-}
-
 // Declared with the other apply shapes, so the plugin contract needs no implementation file.
-export type { AdoptResult } from "./types.ts";
-import type { AdoptResult } from "./types.ts";
+export type { AdoptResult, PlanResult } from "./types.ts";
+import type { AdoptResult, PlanResult } from "./types.ts";
+import { CheckMemo } from "./check_memo.ts";
+import type { CheckResult } from "../haproxy/check.ts";
 
 /**
  * Owns every change to the running configuration.
@@ -100,6 +94,8 @@ import type { AdoptResult } from "./types.ts";
 export class ApplyPipeline {
   #mutex = new Mutex();
   #support: RuntimeSupport | null = null;
+  /** Candidates `haproxy -c` just accepted (a plan's, a peer's prepare), by content. */
+  readonly #checked = new CheckMemo();
   /**
    * The refusals applies a plugin starts pass under the lock ({@link applyGated},
    * {@link exclusiveApply}): the commit-confirmed window installs its 409 here.
@@ -181,6 +177,8 @@ export class ApplyPipeline {
     await this.gates.ready();
     return await this.#exclusive(() => {
       this.gates.admit();
+      // The plugin changes files the render reads but a check's key may not cover.
+      this.#checked.clear();
       return fn((input, opts) => {
         input = this.#restoreSecrets(input);
         this.#authorize("apply", input, opts);
@@ -204,7 +202,7 @@ export class ApplyPipeline {
       const scratch = `${this.deps.paths.cfg}.plan`;
       try {
         await Deno.writeTextFile(scratch, rendered.text);
-        const check = await this.deps.haproxy.check(scratch);
+        const check = await this.#check(scratch, await this.#checkKey(state, rendered));
         const { createTwoFilesPatch } = await import("diff");
         return {
           ok: check.ok,
@@ -373,6 +371,7 @@ export class ApplyPipeline {
     // reads the new bytes on a reload, so neither the no-op nor the runtime path may serve.
     const filesDigest = await this.#filesDigest(state);
     const filesCurrent = !this.deps.files || filesDigest === this.#loadedFiles;
+    const checkKey = await this.#checkKey(state, rendered, filesDigest);
     if (live === rendered.text && filesCurrent) {
       const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
@@ -382,7 +381,7 @@ export class ApplyPipeline {
     let runtimeFallback: string | undefined;
     if (!filesCurrent) runtimeFallback = "a file the state references changed";
     else if (live !== null) {
-      const quick = await this.#runtime(state, rendered, live, opts, clock, started);
+      const quick = await this.#runtime(state, rendered, live, opts, clock, started, checkKey);
       if (quick.kind === "applied") return quick.result;
       runtimeFallback = quick.reason;
     }
@@ -398,13 +397,13 @@ export class ApplyPipeline {
     let reload: ReloadResult;
     try {
       // Spawn the check first: prepareSwap serializes the state synchronously before it yields.
-      const checking = haproxy.check(paths.cfgCandidate);
+      const checking = this.#check(paths.cfgCandidate, checkKey);
       const readying = prepareSwap(this.deps, state, { actor: opts.actor, reason: opts.reason }, {
         live,
         next: rendered.text,
       });
       const check = await checking;
-      clock.lap("check");
+      clock.lap(check.cached ? "check-memo" : "check");
       const prepared = await readying;
       clock.lap("ready");
       if (!check.ok || !prepared.ok) {
@@ -529,6 +528,7 @@ export class ApplyPipeline {
     opts: ApplyOptions,
     clock: StageClock,
     started: number,
+    checkKey: string,
   ): Promise<RuntimeOutcome> {
     this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
     if (!this.#support) {
@@ -543,6 +543,7 @@ export class ApplyPipeline {
       started,
       support: this.#support,
       drainMs: this.deps.runtimeDrainMs,
+      check: (path) => this.#check(path, checkKey),
     });
   }
 
@@ -594,7 +595,30 @@ export class ApplyPipeline {
    * HAProxy must not cut through an apply). Waits and refuses like an apply.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#exclusive(fn);
+    return this.#exclusive(() => {
+      this.#checked.clear();
+      return fn();
+    });
+  }
+
+  /**
+   * `haproxy -c` of a candidate, or the pass of the same candidate a moment
+   * ago (check_memo.ts); a pass is remembered for the next one.
+   */
+  async #check(path: string, key: string): Promise<CheckResult> {
+    if (this.#checked.passed(key)) return { ok: true, output: "", cached: true };
+    const check = await this.deps.haproxy.check(path);
+    if (check.ok) this.#checked.remember(key);
+    return check;
+  }
+
+  /** The check memo's key for a rendered candidate of `state`. */
+  async #checkKey(state: State, rendered: Rendered, filesDigest?: string): Promise<string> {
+    return CheckMemo.key(
+      rendered.text,
+      rendered.files,
+      filesDigest ?? await this.#filesDigest(state),
+    );
   }
 
   /**

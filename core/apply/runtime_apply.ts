@@ -26,6 +26,7 @@
  *
  * @module
  */
+import type { CheckResult } from "../haproxy/check.ts";
 import type { State } from "../state/schema.ts";
 import type { Rendered } from "../render/render.ts";
 import type { AuditLog } from "../store/audit.ts";
@@ -74,6 +75,8 @@ export interface RuntimeApplyInput {
   support: RuntimeSupport;
   /** How long a deletion waits for sessions to end. */
   drainMs?: number;
+  /** `haproxy -c` of the candidate (the pipeline's, which may know it passed already). */
+  check: (path: string) => Promise<CheckResult>;
 }
 
 /** Applied without a reload, or why the reload path must run. */
@@ -118,7 +121,7 @@ export async function runtimeApply(
   await Deno.writeTextFile(paths.cfgCandidate, rendered.text);
   const checkStart = performance.now();
   let checkMs = 0;
-  const checking = haproxy.check(paths.cfgCandidate).then((c) => {
+  const checking = input.check(paths.cfgCandidate).then((c) => {
     checkMs = performance.now() - checkStart;
     return c;
   });
@@ -150,7 +153,7 @@ export async function runtimeApply(
   // backends only (recordServerState), so staging dumps nothing.
   const preparing = prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, null);
   const [check, prepared] = await Promise.all([checking, preparing]);
-  clock.lap("check");
+  clock.lap(check.cached ? "check-memo" : "check");
   const discard = async (reason: string) => {
     if (prepared.ok) await prepared.value.discard();
     return back(reason);

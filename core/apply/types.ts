@@ -55,6 +55,7 @@ export interface ApplyResult {
 }
 
 export type { Hint } from "../haproxy/hints.ts";
+import type { Hint } from "../haproxy/hints.ts";
 
 /** What `ApplyPipeline.adoptRuntime` returns: the persisted state, its ETag and snapshot. */
 export interface AdoptResult {
@@ -64,4 +65,17 @@ export interface AdoptResult {
   etag: string;
   /** The snapshot recorded for it, so the adoption can be rolled back. */
   snapshotId: string;
+}
+
+/**
+ * What a plan answers (`POST /api/state/plan`, `host.plan`): whether
+ * `haproxy -c` accepts the candidate, the cfg diff against the live file,
+ * the hints and HAProxy's output, and the render's warnings.
+ */
+export interface PlanResult {
+  ok: boolean;
+  diff: string;
+  hints: Hint[];
+  output: string;
+  warnings: RenderWarning[];
 }

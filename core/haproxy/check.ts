@@ -17,6 +17,8 @@ export interface CheckResult {
   output: string;
   /** True when the binary did not finish in time and was stopped (ok is false). */
   timedOut?: boolean;
+  /** True when the same candidate passed a moment ago and HAProxy was not run again. */
+  cached?: boolean;
 }
 
 async function run(binary: string, args: string[], timeoutMs?: number): Promise<CheckResult> {
