@@ -43,6 +43,7 @@ import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
 import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
 import type { StateFiles } from "../state_files.ts";
+import { type StateChanges, stateChanges } from "../state/changes.ts";
 
 /** The core's own render, named when it (not a plugin's hook) throws. */
 const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
@@ -273,6 +274,7 @@ export class ApplyPipeline {
         target: snap.id,
         details: { reason: opts.reason },
         outcome: "success",
+        changes: stateChanges(current, state, { secrets: this.deps.secrets }),
       });
       await this.deps.events.emit("apply:succeeded", {
         actor: opts.actor,
@@ -319,6 +321,8 @@ export class ApplyPipeline {
     const started = performance.now();
     const clock = new StageClock();
     const { store, haproxy, paths, audit } = this.deps;
+    // What this apply changes, for its audit entry, failed or not (known once validated).
+    let changes: StateChanges | null = null;
     const fail = async (stage: ApplyFailedStage, error: HttpError) => {
       // A plugin's render hook or check that threw: the entry and the event name it.
       const plugin = error instanceof PluginError ? { plugin: error.plugin } : {};
@@ -329,6 +333,7 @@ export class ApplyPipeline {
         target: null,
         details: { reason: opts.reason, stage, error: error.message, ...plugin },
         outcome: "failure",
+        changes,
       });
       await this.deps.events.emit("apply:failed", {
         actor: opts.actor,
@@ -357,6 +362,7 @@ export class ApplyPipeline {
     } catch (e) {
       throw await fail("validate", e as HttpError);
     }
+    changes = stateChanges(store.current(), state, { secrets: this.deps.secrets });
     clock.lap("validate");
 
     // Render and check a candidate beside the live file.
@@ -382,7 +388,7 @@ export class ApplyPipeline {
     let runtimeFallback: string | undefined;
     if (!filesCurrent) runtimeFallback = "a file the state references changed";
     else if (live !== null) {
-      const quick = await this.#runtime(state, rendered, live, opts, clock, started);
+      const quick = await this.#runtime(state, rendered, live, opts, clock, started, changes);
       if (quick.kind === "applied") return quick.result;
       runtimeFallback = quick.reason;
     }
@@ -490,6 +496,7 @@ export class ApplyPipeline {
         runtimeFallback,
       },
       outcome: "success",
+      changes,
     });
     clock.lap("persist");
     await this.deps.events.emit("apply:succeeded", {
@@ -529,6 +536,7 @@ export class ApplyPipeline {
     opts: ApplyOptions,
     clock: StageClock,
     started: number,
+    changes: StateChanges,
   ): Promise<RuntimeOutcome> {
     this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
     if (!this.#support) {
@@ -543,6 +551,7 @@ export class ApplyPipeline {
       started,
       support: this.#support,
       drainMs: this.deps.runtimeDrainMs,
+      changes,
     });
   }
 
