@@ -2,13 +2,15 @@
 /**
  * A state apply's audit entry says what it changed, against a real daemon
  * and HAProxy: a PUT changing one server's weight (the runtime path), a PUT
- * that needs a reload, a restore, and an apply HAProxy refuses each name
+ * that needs a reload, a restore, an apply HAProxy refuses and a runtime
+ * ACL entry the runtime plugin writes back (adopt-runtime) each name
  * their entity and field with the old and new values in `GET /api/audit`.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { freePort, simpleState, startBackend, startTestDaemon } from "./support/daemon.ts";
+import { runtime } from "../plugins/runtime/mod.ts";
 
 async function lastStateEntry(d: { api: (m: string, p: string) => Promise<any> }): Promise<any> {
   const audit = await d.api("GET", "/api/audit?category=state&limit=1");
@@ -83,5 +85,27 @@ Deno.test("audit changes - PUT, reload, restore and a refused apply name entity,
     await d.stop();
     await a.close();
     await b.close();
+  }
+});
+
+Deno.test("audit changes - a runtime ACL entry written back to the state names the ACL's values", async () => {
+  const app = startBackend("app");
+  const fe = freePort();
+  const state: any = simpleState(fe, [{ name: "a", address: app.address }]);
+  state.haproxy.frontends[0].useBackends = [{ backend: "app", cond: "if vip" }];
+  state.acls = [{ name: "vip", criterion: "hdr(x-vip)", file: true, values: [] }];
+  const d = await startTestDaemon({ plugins: [runtime()], state });
+  try {
+    const added = await d.api("POST", "/api/runtime/acls/vip/entries", { value: "gold" });
+    assert.equal(added.status, 200, added.text);
+    assert.equal(added.body.persisted, true);
+    const adopted = await lastStateEntry(d);
+    assert.equal(adopted.action, "adopt-runtime");
+    assert.deepEqual(adopted.changes, [
+      { op: "change", entity: "acl vip", field: "values", from: "[]", to: '["gold"]' },
+    ]);
+  } finally {
+    await d.stop();
+    await app.close();
   }
 });

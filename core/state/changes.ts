@@ -66,7 +66,18 @@ export const MAX_CHANGES = 50;
 /** Characters of a value an entry keeps: enough for a weight or an address, not a page body. */
 export const MAX_VALUE_CHARS = 120;
 
+/** Characters kept of an entity's or a field's name. */
+const MAX_NAME_CHARS = 200;
+
 type Obj = Record<string, unknown>;
+
+/** `text` cut to `max` characters and marked with an ellipsis, never inside a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  const end = code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+}
 
 function isObject(v: unknown): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -82,8 +93,14 @@ class Collector {
   ) {}
 
   push(c: StateChange): void {
-    if (this.changes.length < this.max) this.changes.push(c);
-    else this.omitted++;
+    if (this.changes.length >= this.max) {
+      this.omitted++;
+      return;
+    }
+    // Names come from the state's ids; a plugin's unbounded key must not make the entry big.
+    c.entity = cut(c.entity, MAX_NAME_CHARS);
+    if (c.field !== undefined) c.field = cut(c.field, MAX_NAME_CHARS);
+    this.changes.push(c);
   }
 
   /** `value` at `path` as an entry may show it: secrets masked, long text cut. */
@@ -92,8 +109,10 @@ class Collector {
     if (typeof masked === "number" || typeof masked === "boolean" || masked === null) {
       return masked;
     }
-    const text = typeof masked === "string" ? masked : JSON.stringify(masked) ?? "null";
-    return text.length > this.maxValue ? `${text.slice(0, this.maxValue)}…` : text;
+    return cut(
+      typeof masked === "string" ? masked : JSON.stringify(masked) ?? "null",
+      this.maxValue,
+    );
   }
 
   #mask(value: unknown, path: Path): unknown {

@@ -139,6 +139,9 @@ Deno.test("changes - bounded: the first items kept, the rest counted; long value
   long.errorPages[0].body = "x".repeat(10_000);
   const cut = stateChanges(base(), long, { maxValue: 20 }).changes[0];
   assert.equal(cut.to, `${"x".repeat(20)}…`);
+  const emoji = base();
+  emoji.errorPages[0].body = `${"x".repeat(19)}😀😀`;
+  assert.equal(stateChanges(base(), emoji, { maxValue: 20 }).changes[0].to, `${"x".repeat(19)}…`);
 });
 
 Deno.test("changes - a secret is never copied, alone or inside a changed object", () => {
