@@ -34,7 +34,11 @@ export interface StateChange {
   op: "add" | "remove" | "change";
   /** What changed, by the state's ids: `backend web-pool`, `server web-pool/web-1`, `global`. */
   entity: string;
-  /** The field within the entity, dotted (`weight`, `healthCheck.interval`); absent: the entity. */
+  /**
+   * The field within the entity, dotted (`weight`, `healthCheck.interval`); absent: the entity.
+   * Ending in `[]` (`values[]`): one item added to or removed from a list too long to show
+   * whole, such as an ACL's values.
+   */
   field?: string;
   /** The old value (absent for an add); objects and arrays as cut-short JSON. */
   from?: ChangeValue;
@@ -181,6 +185,7 @@ function walk(c: Collector, a: unknown, b: unknown, path: Path, place: Place): v
   if (Array.isArray(a) && Array.isArray(b)) {
     const keys = collectionAt(path, a, b);
     if (keys) return walkCollection(c, a, b, path, place, keys);
+    if (walkItems(c, a, b, path, place)) return;
   }
   const field = fieldOf(place);
   if (a === undefined) c.push({ op: "add", entity: place.entity, ...field, to: c.shown(b, path) });
@@ -195,6 +200,35 @@ function walk(c: Collector, a: unknown, b: unknown, path: Path, place: Place): v
       to: c.shown(b, path),
     });
   }
+}
+
+function isPrimitive(v: unknown): v is string | number | boolean | null {
+  return v === null || ["string", "number", "boolean"].includes(typeof v);
+}
+
+/**
+ * A list of distinct words or numbers (ACL values, options) too long to show whole: each item
+ * added or removed is one change of `<field>[]`, so a big ACL's new entry is not cut off.
+ * False when the lists are short, hold objects or repeats, or differ only in order.
+ */
+function walkItems(c: Collector, a: unknown[], b: unknown[], path: Path, place: Place): boolean {
+  if (!a.every(isPrimitive) || !b.every(isPrimitive)) return false;
+  const long = (l: unknown[]) => JSON.stringify(l).length > c.maxValue;
+  if (!long(a) && !long(b)) return false;
+  const old = new Set(a);
+  const next = new Set(b);
+  if (old.size !== a.length || next.size !== b.length) return false;
+  const removed = a.map((v, i) => [v, i] as const).filter(([v]) => !next.has(v));
+  const added = b.map((v, i) => [v, i] as const).filter(([v]) => !old.has(v));
+  if (!removed.length && !added.length) return false;
+  const field = `${place.field.join(".")}[]`;
+  for (const [v, i] of removed) {
+    c.push({ op: "remove", entity: place.entity, field, from: c.shown(v, [...path, i]) });
+  }
+  for (const [v, i] of added) {
+    c.push({ op: "add", entity: place.entity, field, to: c.shown(v, [...path, i]) });
+  }
+  return true;
 }
 
 /** Items paired by key: the removed ones first, then the new document's order. */

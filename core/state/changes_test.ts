@@ -144,6 +144,23 @@ Deno.test("changes - bounded: the first items kept, the rest counted; long value
   assert.equal(stateChanges(base(), emoji, { maxValue: 20 }).changes[0].to, `${"x".repeat(19)}…`);
 });
 
+Deno.test("changes - a long list of words changes item by item, a short one whole", () => {
+  const before = base();
+  before.acls[0].values = Array.from({ length: 100 }, (_, i) => `v${i}`);
+  const after = structuredClone(before);
+  after.acls[0].values = [...before.acls[0].values.slice(1), "gold"];
+  assert.deepEqual(stateChanges(before, after).changes, [
+    { op: "remove", entity: "acl is_beta", field: "values[]", from: "v0" },
+    { op: "add", entity: "acl is_beta", field: "values[]", to: "gold" },
+  ]);
+  // Only reordered: one change of the whole list, cut.
+  const shuffled = structuredClone(before);
+  shuffled.acls[0].values.reverse();
+  const [whole] = stateChanges(before, shuffled).changes;
+  assert.equal(whole.field, "values");
+  assert.match(String(whole.to), /^\["v99","v98",.*…$/);
+});
+
 Deno.test("changes - a secret is never copied, alone or inside a changed object", () => {
   const secrets = new SecretRedactor(["notifications.channels.*.config.secret"]);
   const channel = (secret: string, url: string) => ({ id: "ops", config: { url, secret } });

@@ -27,6 +27,11 @@ export function changeText(c: StateChange): string {
   if (c.field === undefined && c.op !== "change") {
     return `${c.entity} ${c.op === "add" ? "added" : "removed"}`;
   }
+  // `values[]`: one item of a long list, added or removed.
+  if (c.field?.endsWith("[]") && c.op !== "change") {
+    const list = `${c.entity}: ${c.field.slice(0, -2)}`;
+    return c.op === "add" ? `${list} + ${shown(c.to)}` : `${list} − ${shown(c.from)}`;
+  }
   const what = c.field === undefined ? `${c.entity}:` : `${c.entity}: ${c.field}`;
   // A secret's value is masked in the entry already; say that it changed, not the marker.
   if (c.from === REDACTED || c.to === REDACTED) return `${what} changed (secret, not shown)`;
