@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-explicit-any
 /**
  * A state apply's audit entry says what it changed, against a real daemon
- * and HAProxy: a PUT changing one server's weight (the runtime path), a PUT
+ * and HAProxy: a PUT changing one server's weight (the runtime path), a PATCH, a PUT
  * that needs a reload, a restore, an apply HAProxy refuses and a runtime
  * ACL entry the runtime plugin writes back (adopt-runtime) each name
  * their entity and field with the old and new values in `GET /api/audit`.
@@ -18,7 +18,7 @@ async function lastStateEntry(d: { api: (m: string, p: string) => Promise<any> }
   return audit.body.entries[0];
 }
 
-Deno.test("audit changes - PUT, reload, restore and a refused apply name entity, field, from and to", async () => {
+Deno.test("audit changes - PUT, PATCH, reload, restore and a refused apply name entity, field, from and to", async () => {
   const [a, b] = [startBackend("a"), startBackend("b")];
   const fe = freePort();
   const servers = (weightA: number) => [
@@ -41,8 +41,18 @@ Deno.test("audit changes - PUT, reload, restore and a refused apply name entity,
     ]);
     assert.equal(weighted.changesOmitted, 0);
 
+    // The same through PATCH: server b's weight.
+    const patch = await d.api("PATCH", "/api/state", [
+      { op: "replace", path: "/haproxy/backends/0/servers/1/weight", value: 30 },
+    ], { "content-type": "application/json-patch+json" });
+    assert.equal(patch.status, 200, patch.text);
+    assert.deepEqual((await lastStateEntry(d)).changes, [
+      { op: "change", entity: "server app/b", field: "weight", from: 10, to: 30 },
+    ]);
+
     // A change that needs a reload: a timeout and a new frontend option.
     const slower: any = simpleState(fe, servers(20));
+    slower.haproxy.backends[0].servers[1].weight = 30;
     slower.haproxy.defaults.timeouts.client = "20s";
     slower.haproxy.frontends[0].maxconn = 500;
     const reload = await d.api("PUT", "/api/state", slower);
@@ -65,6 +75,7 @@ Deno.test("audit changes - PUT, reload, restore and a refused apply name entity,
         ["defaults", "timeouts.client", "20s", "10s"],
         ["frontend fe-main", "maxconn", 500, undefined],
         ["server app/a", "weight", 20, 10],
+        ["server app/b", "weight", 30, 10],
       ],
     );
 
