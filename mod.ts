@@ -144,6 +144,7 @@ export type {
   AuditOutcome,
   AuditQuery,
 } from "./core/store/audit.ts";
+export type { ChangeValue, StateChange, StateChanges } from "./core/state/changes.ts";
 export type { Logger } from "./core/log.ts";
 export type { GeoLookup, GeoRecord, Providers } from "./core/providers.ts";
 export type { LuaNames } from "./core/providers.ts";

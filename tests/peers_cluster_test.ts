@@ -99,6 +99,11 @@ Deno.test("peers - a PUT on A converges B and C; drift; sync-now repairs a local
     // only its own applies).
     const stateB = await b.api("GET", "/api/audit?category=state&limit=20");
     assert.ok(stateB.text.includes("peer:from-a"), stateB.text);
+    // Its entry for the second push says what the push changed (entries are newest first).
+    const pushed = stateB.body.entries.find((e: any) => e.actor === "peer:from-a" && e.target);
+    assert.deepEqual(pushed?.changes, [
+      { op: "change", entity: "server app/w", field: "address", from: v1.address, to: v2.address },
+    ], stateB.text);
 
     // A local edit on B: drift on A, then sync-now repairs it.
     const local = await b.api(

@@ -43,6 +43,7 @@ margin-bottom:1rem;overflow-x:auto}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.8rem;color:var(--muted);font-weight:600}
+ul.changes{margin:0;padding-left:1rem;min-width:16rem}a.snapshot{white-space:nowrap}
 caption{text-align:left;font-weight:600;padding:.25rem 0 .5rem}
 code,pre,textarea.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem}
 pre{background:var(--code);padding:.75rem;border-radius:6px;overflow-x:auto;margin:0}

@@ -43,6 +43,7 @@ import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
 import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
 import type { StateFiles } from "../state_files.ts";
+import { type StateChanges, stateChanges } from "../state/changes.ts";
 
 /** The core's own render, named when it (not a plugin's hook) throws. */
 const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
@@ -271,6 +272,7 @@ export class ApplyPipeline {
         target: snap.id,
         details: { reason: opts.reason },
         outcome: "success",
+        changes: stateChanges(current, state, { secrets: this.deps.secrets }),
       });
       await this.deps.events.emit("apply:succeeded", {
         actor: opts.actor,
@@ -317,6 +319,8 @@ export class ApplyPipeline {
     const started = performance.now();
     const clock = new StageClock();
     const { store, haproxy, paths, audit } = this.deps;
+    // What this apply changes, for its audit entry, failed or not (known once validated).
+    let changes: StateChanges | null = null;
     const fail = async (stage: ApplyFailedStage, error: HttpError) => {
       // A plugin's render hook or check that threw: the entry and the event name it.
       const plugin = error instanceof PluginError ? { plugin: error.plugin } : {};
@@ -327,6 +331,7 @@ export class ApplyPipeline {
         target: null,
         details: { reason: opts.reason, stage, error: error.message, ...plugin },
         outcome: "failure",
+        changes,
       });
       await this.deps.events.emit("apply:failed", {
         actor: opts.actor,
@@ -355,6 +360,7 @@ export class ApplyPipeline {
     } catch (e) {
       throw await fail("validate", e as HttpError);
     }
+    changes = stateChanges(store.current(), state, { secrets: this.deps.secrets });
     clock.lap("validate");
 
     // Render and check a candidate beside the live file.
@@ -381,7 +387,10 @@ export class ApplyPipeline {
     let runtimeFallback: string | undefined;
     if (!filesCurrent) runtimeFallback = "a file the state references changed";
     else if (live !== null) {
-      const quick = await this.#runtime(state, rendered, live, opts, clock, started, checkKey);
+      const quick = await this.#runtime(state, rendered, live, opts, clock, started, {
+        checkKey,
+        changes,
+      });
       if (quick.kind === "applied") return quick.result;
       runtimeFallback = quick.reason;
     }
@@ -489,6 +498,7 @@ export class ApplyPipeline {
         runtimeFallback,
       },
       outcome: "success",
+      changes,
     });
     clock.lap("persist");
     await this.deps.events.emit("apply:succeeded", {
@@ -528,7 +538,7 @@ export class ApplyPipeline {
     opts: ApplyOptions,
     clock: StageClock,
     started: number,
-    checkKey: string,
+    extra: { checkKey: string; changes: StateChanges },
   ): Promise<RuntimeOutcome> {
     this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
     if (!this.#support) {
@@ -543,7 +553,8 @@ export class ApplyPipeline {
       started,
       support: this.#support,
       drainMs: this.deps.runtimeDrainMs,
-      check: (path) => this.#check(path, checkKey),
+      check: (path) => this.#check(path, extra.checkKey),
+      changes: extra.changes,
     });
   }
 

@@ -54,6 +54,7 @@ import { planSteps, type RunningView, type RuntimeStep } from "./runtime_plan.ts
 import { RuntimeRun } from "./runtime_exec.ts";
 import { clearRuntimeApply, markRuntimeApply } from "./runtime_marker.ts";
 import type { RuntimeSupport } from "./runtime_support.ts";
+import type { StateChanges } from "../state/changes.ts";
 
 /** What a runtime apply touches: the swap's dependencies plus audit, events and logs. */
 export interface RuntimeApplyDeps extends SwapDeps {
@@ -77,6 +78,8 @@ export interface RuntimeApplyInput {
   drainMs?: number;
   /** `haproxy -c` of the candidate (the pipeline's, which may know it passed already). */
   check: (path: string) => Promise<CheckResult>;
+  /** What the apply changes in the state, for its audit entry (changes.ts). */
+  changes?: StateChanges;
 }
 
 /** Applied without a reload, or why the reload path must run. */
@@ -200,6 +203,7 @@ export async function runtimeApply(
       commandsMs: Math.round(commandsMs),
     },
     outcome: "success",
+    changes: input.changes,
   });
   clock.lap("persist");
   await deps.events.emit("apply:succeeded", {

@@ -101,6 +101,16 @@ export class SecretRedactor {
     return copy;
   }
 
+  /**
+   * Whether `path` (array indexes as numbers) is a declared secret's place:
+   * the audit log's change list (changes.ts) asks it before copying a value.
+   */
+  isSecretPath(path: readonly (string | number)[]): boolean {
+    return this.#patterns.some((p) =>
+      p.length === path.length && p.every((s, i) => s === "*" || s === String(path[i]))
+    );
+  }
+
   /** Only the secret paths are walked: a PUT of a big state pays nothing for this. */
   #hasMarker(doc: unknown): boolean {
     let found = false;

@@ -18,6 +18,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { mustMigrate } from "./db.ts";
+import type { StateChange, StateChanges } from "../state/changes.ts";
 
 /**
  * Whether the audited action took effect; failures are audited too.
@@ -44,6 +45,13 @@ export interface AuditEntry {
   details: Record<string, unknown> | null;
   /** Whether the action took effect. */
   outcome: AuditOutcome;
+  /**
+   * For a state apply: what it changed (or, failed, tried to), entity and
+   * field (core/state/changes.ts); absent on entries that record none.
+   */
+  changes?: StateChange[];
+  /** How many more changes the apply made than `changes` lists; present with it. */
+  changesOmitted?: number;
 }
 
 /** What a caller supplies to {@link AuditLog.record}; `ts` defaults to now. */
@@ -62,6 +70,8 @@ export interface AuditInput {
   outcome: AuditOutcome;
   /** Override the timestamp (imports, tests); any `Date`-parsable value. */
   ts?: string | Date;
+  /** A state apply's changes, already bounded and with secrets masked (stateChanges). */
+  changes?: StateChanges | null;
 }
 
 /** A page query for {@link AuditLog.list}. */
@@ -111,6 +121,8 @@ const STEPS = [
   CREATE INDEX audit_log_ts ON audit_log (ts);
   CREATE INDEX audit_log_category ON audit_log (category, id);
   CREATE INDEX audit_log_actor ON audit_log (actor, id);`,
+  // A state apply's change list, `{changes, omitted}` as JSON; null on other entries.
+  `ALTER TABLE audit_log ADD COLUMN changes TEXT;`,
 ];
 
 interface Row {
@@ -122,10 +134,11 @@ interface Row {
   target: string | null;
   details: string | null;
   outcome: AuditOutcome;
+  changes: string | null;
 }
 
 function toEntry(row: Row): AuditEntry {
-  return {
+  const entry: AuditEntry = {
     id: Number(row.id),
     ts: row.ts,
     actor: row.actor,
@@ -135,6 +148,12 @@ function toEntry(row: Row): AuditEntry {
     details: row.details === null ? null : JSON.parse(row.details),
     outcome: row.outcome,
   };
+  if (row.changes !== null) {
+    const { changes, omitted } = JSON.parse(row.changes) as StateChanges;
+    entry.changes = changes;
+    entry.changesOmitted = omitted;
+  }
+  return entry;
 }
 
 /**
@@ -158,10 +177,11 @@ export class AuditLog {
   record(e: AuditInput): AuditEntry {
     const ts = new Date(e.ts ?? Date.now()).toISOString();
     const details = e.details == null ? null : JSON.stringify(e.details);
+    const changes = e.changes == null ? null : JSON.stringify(e.changes);
     const row = this.#db.prepare(
-      `INSERT INTO audit_log (ts, actor, category, action, target, details, outcome)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-    ).get(ts, e.actor, e.category, e.action, e.target ?? null, details, e.outcome) as
+      `INSERT INTO audit_log (ts, actor, category, action, target, details, outcome, changes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    ).get(ts, e.actor, e.category, e.action, e.target ?? null, details, e.outcome, changes) as
       | Row
       | undefined;
     if (!row) throw new Error("audit insert returned no row");

@@ -151,3 +151,31 @@ Deno.test("AuditLog - a database from before 'unchanged' keeps its rows and acce
   ]);
   assert.ok(added.id > 1, "ids keep growing after the rebuild");
 });
+
+Deno.test("AuditLog - a state apply's changes come back as changes and changesOmitted; others have none", () => {
+  const audit = new AuditLog(openDatabase(":memory:"));
+  const change = {
+    op: "change" as const,
+    entity: "server web/s1",
+    field: "weight",
+    from: 10,
+    to: 20,
+  };
+  const recorded = audit.record({
+    actor: "a",
+    category: "state",
+    action: "apply",
+    outcome: "success",
+    changes: { changes: [change], omitted: 3 },
+  });
+  assert.deepEqual(recorded.changes, [change]);
+  assert.equal(recorded.changesOmitted, 3);
+  audit.record({ actor: "a", category: "auth", action: "login", outcome: "success" });
+  const [login, apply] = audit.list({ limit: 10 });
+  assert.ok(
+    !("changes" in login) && !("changesOmitted" in login),
+    "no fields where none were recorded",
+  );
+  assert.deepEqual(apply.changes, [change]);
+  assert.equal(apply.changesOmitted, 3);
+});

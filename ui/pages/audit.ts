@@ -1,6 +1,7 @@
 /**
  * The audit log: filter by category and actor (a plain GET form), newest
- * first, paginated by the id cursor the API offers (`before`).
+ * first, paginated by the id cursor the API offers (`before`). A state
+ * apply's row lists what it changed; snapshot ids link to their page.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { html } from "../html.ts";
 import { Table } from "../components/table.ts";
 import { ErrorBox } from "../components/errors.ts";
 import type { AuditEntry } from "../../core/store/audit.ts";
+import { ChangeList, SnapshotLinks } from "./audit_changes.ts";
 
 /** An audit row as `GET /api/audit` returns it. */
 type Entry = AuditEntry;
@@ -52,7 +54,10 @@ async function render(ctx: PageContext): Promise<PageResult> {
           { label: "Actor", cell: (e: Entry) => e.actor },
           { label: "Category", cell: (e: Entry) => e.category },
           { label: "Action", cell: (e: Entry) => e.action },
-          { label: "Target", cell: (e: Entry) => e.target ?? "" },
+          {
+            label: "Target",
+            cell: (e: Entry) => e.target ? html`<${SnapshotLinks} text=${e.target} />` : "",
+          },
           {
             label: "Outcome",
             cell: (e: Entry) =>
@@ -61,8 +66,16 @@ async function render(ctx: PageContext): Promise<PageResult> {
               }>${e.outcome}</span>`,
           },
           {
+            label: "Changes",
+            cell: (e: Entry) =>
+              html`<${ChangeList} changes=${e.changes} omitted=${e.changesOmitted} />`,
+          },
+          {
             label: "Details",
-            cell: (e: Entry) => e.details ? html`<code>${JSON.stringify(e.details)}</code>` : "",
+            cell: (e: Entry) =>
+              e.details
+                ? html`<code><${SnapshotLinks} text=${JSON.stringify(e.details)} /></code>`
+                : "",
           },
         ]} />
       <nav class="pager" aria-label="Pages">

@@ -34,9 +34,12 @@ export function stateDiff(from: unknown, to: unknown, fromLabel: string, toLabel
   );
 }
 
-function href(id: string): string {
+/** The page of snapshot `id` (the audit page links the ids its entries name here). */
+export function snapshotHref(id: string): string {
   return `/snapshots/${encodeURIComponent(id)}`;
 }
+
+const href = snapshotHref;
 
 async function list(ctx: PageContext): Promise<PageResult> {
   const r = await ctx.api<{ snapshots: SnapshotMeta[] }>("GET", "/api/snapshots?limit=200");
