@@ -20,7 +20,6 @@ import type { State } from "../state/schema.ts";
 import type { StateStore } from "../state/store.ts";
 import type { Rendered } from "../render/render.ts";
 import type { HaproxyClient, ReloadResult } from "../haproxy/client.ts";
-import { parseHints } from "../haproxy/hints.ts";
 import type { AuditLog } from "../store/audit.ts";
 import type { SnapshotStore } from "../store/snapshots.ts";
 import type { ApplyFailedStage, EventBus } from "../events.ts";
@@ -28,16 +27,16 @@ import { PluginError, type PluginFailureSite } from "../plugin_error.ts";
 import type { DataPaths } from "../paths.ts";
 import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
-import { type FileUndo, writeGenerated } from "./files.ts";
-import { prepareSwap, type ReadySwap, saveServerState, swapBack, swapIn } from "./swap.ts";
-import { verifyServers } from "./verify.ts";
+import { writeGenerated } from "./files.ts";
 import { unchangedApply } from "./unchanged.ts";
 import { Mutex } from "./mutex.ts";
 import { ApplyGates } from "./gate.ts";
 import { refuseDuringBackup, withApplyLock } from "../backup.ts";
-import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
+import type { ApplyOptions, ApplyResult } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
 import { runtimeApply, type RuntimeOutcome } from "./runtime_apply.ts";
+import { reloadApply } from "./reload_apply.ts";
+import { adoptRendered, planCandidate } from "./plan_adopt.ts";
 import { detectSupport, type RuntimeSupport } from "./runtime_support.ts";
 import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
 import type { SecretRedactor } from "../state/redact.ts";
@@ -198,31 +197,8 @@ export class ApplyPipeline {
       this.#authorize("plan", input, { ...opts, reason: null });
       const state = this.validate(input);
       const rendered = this.deps.render(state);
-      const live = (await readTextOrNull(this.deps.paths.cfg)) ?? "";
-      const undo = await writeGenerated(rendered.files);
-      const scratch = `${this.deps.paths.cfg}.plan`;
-      try {
-        await Deno.writeTextFile(scratch, rendered.text);
-        const check = await this.#check(scratch, await this.#checkKey(state, rendered));
-        const { createTwoFilesPatch } = await import("diff");
-        return {
-          ok: check.ok,
-          diff: createTwoFilesPatch(
-            "haproxy.cfg",
-            "haproxy.cfg",
-            live,
-            rendered.text,
-            "live",
-            "candidate",
-          ),
-          hints: this.#hints(check.output, scratch, rendered),
-          output: check.output,
-          warnings: rendered.warnings,
-        };
-      } finally {
-        await Deno.remove(scratch).catch(() => {});
-        await undo.restore();
-      }
+      const key = await this.#checkKey(state, rendered);
+      return planCandidate(this.deps.paths, rendered, (path) => this.#check(path, key));
     });
   }
 
@@ -243,45 +219,12 @@ export class ApplyPipeline {
     opts: ApplyOptions,
   ): Promise<AdoptResult> {
     return this.#exclusive(async () => {
-      const { store, paths, audit } = this.deps;
-      const current = store.current();
+      const current = this.deps.store.current();
       if (current === null) throw new HttpError("NotInitialized", "state not initialized");
       const next = change(structuredClone(current));
       this.#authorize("adopt-runtime", next, opts);
       const state = this.validate(next);
-      const rendered = this.deps.render(state);
-      if (rendered.text !== await readTextOrNull(paths.cfg)) {
-        throw new HttpError(
-          "Conflict",
-          "this change alters haproxy.cfg; apply it through PUT /api/state",
-        );
-      }
-      const files = await writeGenerated(rendered.files);
-      try {
-        await run();
-      } catch (error) {
-        await files.restore();
-        throw error;
-      }
-      await store.save(state);
-      const snap = this.deps.snapshots.write(state, { actor: opts.actor, reason: opts.reason });
-      audit.record({
-        actor: opts.actor,
-        category: "state",
-        action: "adopt-runtime",
-        target: snap.id,
-        details: { reason: opts.reason },
-        outcome: "success",
-        changes: stateChanges(current, state, { secrets: this.deps.secrets }),
-      });
-      await this.deps.events.emit("apply:succeeded", {
-        actor: opts.actor,
-        reason: opts.reason,
-        snapshotId: snap.id,
-        state,
-        durationMs: 0,
-      });
-      return { state, etag: store.etag(), snapshotId: snap.id };
+      return await adoptRendered(this.deps, current, state, run, opts);
     });
   }
 
@@ -318,7 +261,7 @@ export class ApplyPipeline {
   async #apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
     const started = performance.now();
     const clock = new StageClock();
-    const { store, haproxy, paths, audit } = this.deps;
+    const { store, paths, audit } = this.deps;
     // What this apply changes, for its audit entry, failed or not (known once validated).
     let changes: StateChanges | null = null;
     const fail = async (stage: ApplyFailedStage, error: HttpError) => {
@@ -394,130 +337,22 @@ export class ApplyPipeline {
       if (quick.kind === "applied") return quick.result;
       runtimeFallback = quick.reason;
     }
-    const files = await writeGenerated(rendered.files);
-    await Deno.writeTextFile(paths.cfgCandidate, rendered.text);
-    clock.lap("write");
-
-    // haproxy -c runs in its own process; meanwhile do all that can precede the reload.
-    // From the server-state dump until the new worker runs, runtime changes sent through
-    // patchpanel wait (RuntimeFence), so the reload cannot forget one.
-    const reopen = haproxy.fence.close();
-    let ready: ReadySwap;
-    let reload: ReloadResult;
-    try {
-      // Spawn the check first: prepareSwap serializes the state synchronously before it yields.
-      const checking = this.#check(paths.cfgCandidate, checkKey);
-      const readying = prepareSwap(this.deps, state, { actor: opts.actor, reason: opts.reason }, {
-        live,
-        next: rendered.text,
-      });
-      const check = await checking;
-      clock.lap(check.cached ? "check-memo" : "check");
-      const prepared = await readying;
-      clock.lap("ready");
-      if (!check.ok || !prepared.ok) {
-        if (prepared.ok) await prepared.value.discard();
-        await Deno.remove(paths.cfgCandidate).catch(() => {});
-        await files.restore();
-        if (check.ok && !prepared.ok) {
-          // A disk error while staging is ours (500), but still a failed apply to audit.
-          this.deps.log.error("staging the apply failed", { error: String(prepared.error) });
-          throw await fail("check", new HttpError("InternalError", "could not stage the apply"));
-        }
-        // A check that ran out of time did not judge the config: say so, not "rejected".
-        const error = check.timedOut
-          ? "haproxy -c did not finish in time (haproxy.checkTimeoutMs); nothing was changed"
-          : "haproxy -c rejected the rendered config";
-        throw await fail(
-          "check",
-          new HttpError("HaproxyRejected", error, {
-            error,
-            output: check.output,
-            hints: check.timedOut ? [] : this.#hints(check.output, paths.cfgCandidate, rendered),
-          }),
-        );
-      }
-      ready = prepared.value;
-      let durable: Promise<void>;
-      try {
-        ({ durable } = await swapIn(paths));
-      } catch (error) {
-        await ready.discard();
-        await Deno.remove(paths.cfgCandidate).catch(() => {});
-        await files.restore();
-        throw error;
-      }
-      clock.lap("swap");
-      // Until this reload is known to have loaded them, the files HAProxy runs are unknown.
-      this.#loadedFiles = null;
-      reload = await haproxy.reload();
-      await durable;
-      clock.lap("reload");
-      if (!reload.ok) {
-        await ready.discard();
-        throw await fail(
-          "reload",
-          await this.#rollBack(reload, ready, files, rendered, opts, { live, next: rendered.text }),
-        );
-      }
-      // The new worker runs: does it run what the state says?
-      const verdict = await verifyServers(haproxy, reload.workerPid, rendered.text, ready.carried);
-      clock.lap("verify");
-      if (!verdict.ok) {
-        await ready.discard();
-        const failed = { ok: false as const, message: verdict.message, output: verdict.output };
-        const error = await this.#rollBack(failed, ready, files, rendered, opts, {
-          live,
-          next: rendered.text,
-          workerPid: reload.workerPid,
-        });
-        throw await fail(
-          "verify",
-          new HttpError("ReloadFailed", verdict.message, {
-            ...error.body,
-            error: `${verdict.message}; rolled back`,
-            mismatches: verdict.mismatches,
-          }),
-        );
-      }
-    } finally {
-      reopen();
-    }
-
-    this.#loadedFiles = filesDigest;
-    const snap = await ready.commit();
-    audit.record({
-      actor: opts.actor,
-      category: "state",
-      action: "apply",
-      target: snap.id,
-      details: {
-        reason: opts.reason,
-        workerPid: reload.workerPid,
-        applied: "reload",
-        runtimeFallback,
-      },
-      outcome: "success",
+    return reloadApply(this.deps, {
+      state,
+      rendered,
+      live,
+      opts,
+      clock,
+      started,
       changes,
+      runtimeFallback,
+      filesDigest,
+      check: (path) => this.#check(path, checkKey),
+      fail,
+      loadedFiles: (digest) => {
+        this.#loadedFiles = digest;
+      },
     });
-    clock.lap("persist");
-    await this.deps.events.emit("apply:succeeded", {
-      actor: opts.actor,
-      reason: opts.reason,
-      snapshotId: snap.id,
-      state,
-      durationMs: performance.now() - started,
-    });
-    clock.lap("events");
-    return {
-      state,
-      etag: store.etag(),
-      snapshotId: snap.id,
-      warnings: rendered.warnings,
-      workerPid: reload.workerPid,
-      timings: clock.stages,
-      outcome: "reload",
-    };
   }
 
   /**
@@ -555,49 +390,6 @@ export class ApplyPipeline {
       drainMs: this.deps.runtimeDrainMs,
       check: (path) => this.#check(path, extra.checkKey),
       changes: extra.changes,
-    });
-  }
-
-  /**
-   * The new config did not load: the old worker still serves, so put the old
-   * cfg and generated files back and reload onto them, so the next reload
-   * (a supervisor restart, another apply) does not meet the broken file.
-   */
-  async #rollBack(
-    reload: { ok: false; message: string; output: string },
-    ready: ReadySwap,
-    files: FileUndo,
-    rendered: Rendered,
-    opts: ApplyOptions,
-    carry: { live: string | null; next: string; workerPid?: number },
-  ): Promise<HttpError> {
-    const { paths, haproxy, audit } = this.deps;
-    const output = reload.output || reload.message;
-    await swapBack(paths, ready.hadLive);
-    await files.restore();
-    // The dump on disk was filtered for the refused cfg. Carry the runtime state of the
-    // worker that runs now (the old one, or the new one a verification refused) onto the
-    // old cfg instead.
-    const pid = carry.workerPid;
-    await saveServerState(
-      this.deps,
-      pid === undefined ? carry.live : carry.next,
-      carry.live ?? "",
-      pid === undefined ? undefined : (c) => haproxy.master(`@!${pid} ${c}`),
-    ).catch(() => {});
-    const back = await haproxy.reload();
-    audit.record({
-      actor: opts.actor,
-      category: "state",
-      action: "rollback",
-      target: null,
-      details: { reason: opts.reason, reloadError: reload.message, restoredReloadOk: back.ok },
-      outcome: back.ok ? "success" : "failure",
-    });
-    return new HttpError("ReloadFailed", "HAProxy failed to load the new config; rolled back", {
-      error: "HAProxy failed to load the new config; rolled back",
-      output,
-      hints: this.#hints(output, paths.cfg, rendered),
     });
   }
 
@@ -669,17 +461,5 @@ export class ApplyPipeline {
     }
     const req = { role: opts.role, actor: opts.actor, action, reason: opts.reason };
     this.deps.guard.check(req, store.current(), input);
-  }
-
-  #hints(output: string, cfgPath: string, rendered: Rendered): Hint[] {
-    // The contract's envelope names an entity `{kind, name}`; the issue and our model say
-    // `{kind, id}`. Hints carry both, so clients written against either read it.
-    const named = (e: { kind: string; id: string } | null) => e && { ...e, name: e.id };
-    return parseHints(output, cfgPath, (line) => named(rendered.lines[line] ?? null), (proxy) => {
-      for (const e of rendered.lines) {
-        if (e && (e.kind === "frontend" || e.kind === "backend") && e.id === proxy) return named(e);
-      }
-      return null;
-    });
   }
 }
