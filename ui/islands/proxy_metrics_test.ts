@@ -6,7 +6,8 @@ import { renderToString } from "preact-render-to-string";
 import { html } from "../html.ts";
 import { ProxyChartGrid } from "./proxy_charts.ts";
 
-function point(at: number, req: number | null, stot: number, codes: number[], scur: number) {
+/** One proxy row of a sample (its time is the sample's). */
+function point(req: number | null, stot: number, codes: number[], scur: number) {
   return {
     name: "be",
     kind: "backend" as const,
@@ -24,8 +25,8 @@ function sample(at: number, req: number, codes: number[], scur: number): History
     at,
     totals: { currentConnections: scur },
     proxies: [
-      { ...point(at, 999, 999, [999, 999, 999], 99), kind: "frontend", name: "be" },
-      point(at, req, req, codes, scur),
+      { ...point(999, 999, [999, 999, 999], 99), kind: "frontend", name: "be" },
+      point(req, req, codes, scur),
     ],
   };
 }
@@ -64,7 +65,7 @@ Deno.test("proxyChartsFrom - a TCP proxy charts sessions per second", () => {
     kind: "sample",
     at,
     totals: { currentConnections: 0 },
-    proxies: [point(at, null, stot, [0, 0, 0], 0)],
+    proxies: [point(null, stot, [0, 0, 0], 0)],
   });
   const c = proxyChartsFrom([tcp(0, 0), tcp(1000, 4)], "backend", "be");
   assert.equal(c.requests.unit, "sess/s");
