@@ -216,7 +216,7 @@ async function rssThousand(): Promise<{ idle: number; after: number }> {
     await new Promise((r) => setTimeout(r, 1000));
     const idle = await d.rssMiB();
     const fe = freePort();
-    for (let i = 0; i < 30; i++) await putState(d, bigState(fe, 1000, 10, (i % 2) + 1));
+    for (let i = 0; i < 30; i++) await putState(d, bigState(fe, 1000, 10, i + 1));
     return { idle, after: await d.rssMiB() };
   } finally {
     await d.stop();
