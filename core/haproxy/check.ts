@@ -19,6 +19,8 @@ export interface CheckResult {
   timedOut?: boolean;
   /** True when the same candidate passed a moment ago and HAProxy was not run again. */
   cached?: boolean;
+  /** True when the candidate provably passes (check_proof.ts) and HAProxy was not run. */
+  proven?: boolean;
 }
 
 async function run(binary: string, args: string[], timeoutMs?: number): Promise<CheckResult> {

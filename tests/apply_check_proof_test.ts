@@ -1,0 +1,66 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * A runtime apply that changes only weights and `disabled` flags spares
+ * `haproxy -c` (check_proof.ts: the candidate passes exactly when the live
+ * cfg did), and what it writes still passes the real check and reloads into
+ * the same running state; a change the proof does not cover (an address)
+ * is checked.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { freePort, startTestDaemon } from "./support/daemon.ts";
+import { appState, runningRow, serveNamed } from "./support/live.ts";
+import { assertReloadAgrees } from "./support/runtime.ts";
+import { checkConfig } from "../core/haproxy/check.ts";
+
+const stages = (res: { headers: Headers }) =>
+  (res.headers.get("server-timing") ?? "").split(",").map((s) => s.trim().split(";")[0]);
+
+Deno.test("check proof - weights and drains apply without haproxy -c, and the cfg written passes it", async () => {
+  const [a, b, c] = [serveNamed("a"), serveNamed("b"), serveNamed("c")];
+  const fe = freePort();
+  const servers = [
+    { name: "a", address: a.address, weight: 10, check: false },
+    { name: "b", address: b.address, weight: 10, check: false },
+  ];
+  const d = await startTestDaemon({ state: appState(fe, servers) });
+  try {
+    // A weight, then a drain (disabled), each alone and together.
+    for (
+      const next of [
+        [{ ...servers[0], weight: 33 }, servers[1]],
+        [{ ...servers[0], weight: 33 }, { ...servers[1], disabled: true }],
+        [{ ...servers[0], weight: 0 }, { ...servers[1], weight: 256, disabled: false }],
+      ]
+    ) {
+      const before = await d.api("GET", "/api/state");
+      const put = await d.api("PUT", "/api/state", appState(fe, next));
+      assert.equal(put.status, 200, put.text);
+      assert.equal(put.headers.get("patchpanel-apply"), "runtime");
+      assert.ok(stages(put).includes("check-proven"), put.headers.get("server-timing")!);
+      assert.ok(!stages(put).includes("check"));
+      assert.notDeepEqual(before.body, put.body);
+      const row = await runningRow(d, "app", "a");
+      assert.equal(Number(row.srv_uweight), next[0].weight);
+      // The proof's claim, against the real HAProxy: the cfg on disk passes haproxy -c.
+      const real = await checkConfig("haproxy", d.paths.cfg);
+      assert.ok(real.ok, real.output);
+    }
+    await assertReloadAgrees(d, "app");
+
+    // An address is not covered: it is checked for real (a state never checked before).
+    const moved = await d.api(
+      "PUT",
+      "/api/state",
+      appState(fe, [{ ...servers[0], address: c.address, weight: 7 }, servers[1]]),
+    );
+    assert.equal(moved.status, 200, moved.text);
+    assert.equal(moved.headers.get("patchpanel-apply"), "runtime");
+    assert.ok(stages(moved).includes("check"), moved.headers.get("server-timing")!);
+    assert.equal((await runningRow(d, "app", "a")).srv_port, c.address.split(":")[1]);
+  } finally {
+    await d.stop();
+    for (const s of [a, b, c]) await s.close();
+  }
+});
