@@ -197,8 +197,11 @@ export class ApplyPipeline {
       this.#authorize("plan", input, { ...opts, reason: null });
       const state = this.validate(input);
       const rendered = this.deps.render(state);
-      const key = await this.#checkKey(state, rendered);
-      return planCandidate(this.deps.paths, rendered, (path) => this.#check(path, key));
+      return planCandidate(
+        this.deps.paths,
+        rendered,
+        (path) => this.#check(path, () => this.#checkKey(state, rendered)),
+      );
     });
   }
 
@@ -320,7 +323,8 @@ export class ApplyPipeline {
     // reads the new bytes on a reload, so neither the no-op nor the runtime path may serve.
     const filesDigest = await this.#filesDigest(state);
     const filesCurrent = !this.deps.files || filesDigest === this.#loadedFiles;
-    const checkKey = await this.#checkKey(state, rendered, filesDigest);
+    // Hashed only when a check is about to run (a proven or unchanged apply needs none).
+    const checkKey = () => this.#checkKey(state, rendered, filesDigest);
     if (live === rendered.text && filesCurrent) {
       const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
@@ -373,7 +377,7 @@ export class ApplyPipeline {
     opts: ApplyOptions,
     clock: StageClock,
     started: number,
-    extra: { checkKey: string; changes: StateChanges },
+    extra: { checkKey: () => Promise<string>; changes: StateChanges },
   ): Promise<RuntimeOutcome> {
     this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
     if (!this.#support) {
@@ -408,7 +412,8 @@ export class ApplyPipeline {
    * `haproxy -c` of a candidate, or the pass of the same candidate a moment
    * ago (check_memo.ts); a pass is remembered for the next one.
    */
-  async #check(path: string, key: string): Promise<CheckResult> {
+  async #check(path: string, keyOf: () => Promise<string>): Promise<CheckResult> {
+    const key = await keyOf();
     if (this.#checked.passed(key)) return { ok: true, output: "", cached: true };
     const check = await this.deps.haproxy.check(path);
     if (check.ok) this.#checked.remember(key);
