@@ -74,7 +74,7 @@ export class Registry {
   readonly configFragments: Record<string, z.ZodType> = {};
   /** The data-directory subdirectories plugins own (`dataDirs`), for `dataPaths`. */
   readonly dataDirs: PluginDataDir[] = [];
-  /** Fields plugins add to binds and servers (`entityFields`), composed by entity_fields.ts. */
+  /** Fields plugins add to frontends, binds, backends and servers (`entityFields`). */
   readonly entityFields: EntityFields = {};
   readonly configOwners: Record<string, string> = {};
   /** Who may change which state paths: the core's rules, then each plugin's (`fieldRoles`). */
@@ -329,7 +329,7 @@ function claimDataDirs(p: Plugin, taken: readonly PluginDataDir[]): PluginDataDi
 /**
  * Takes a plugin's entity fields into `into`: each on an extensible entity,
  * never a core key or another plugin's, and with a schema that accepts
- * absence (a bind or server without the field must stay valid).
+ * absence (an entity without the field must stay valid).
  */
 function claimEntityFields(p: Plugin, into: EntityFields, owner: Map<string, string>): void {
   for (const [entity, fields] of Object.entries(p.entityFields ?? {})) {

@@ -1,8 +1,8 @@
 /**
  * Entity extension slots: fields plugins add to a core entity (a frontend,
- * a bind, a backend, a server) rather than as a top-level state key. The tls plugin's `tls` on a
- * bind is one: it belongs beside the bind's address, and the core schema no
- * longer has to carry a shape only one plugin renders.
+ * a bind, a backend, a server) rather than as a top-level state key. The
+ * tls plugin's `tls` on a bind is one: it belongs beside the bind's address,
+ * and the core schema no longer has to carry a shape only one plugin renders.
  *
  * The composed entities stay strict, so a field no loaded plugin declares is
  * refused; for the built-in plugins' fields the refusal names the plugin to
