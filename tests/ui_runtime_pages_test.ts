@@ -158,6 +158,42 @@ Deno.test("ui runtime pages - a map entry set through the form routes traffic; r
     assert.deepEqual(kept, [{ key: "old", value: "be-1" }]);
     assert.equal(await reloads(d), before, "map changes need no reload");
 
+    // A new map from the form (a change of the state's maps): a malformed line is refused at
+    // its field, a good one is added with its entries and written to its file.
+    await page.goto(`${d.url}/maps`);
+    await page.fill("#f-name", "extra");
+    await page.fill("#f-entries", "a.test be-1\nb.test");
+    const [badLine] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.click("button:has-text('Add the map')"),
+    ]);
+    assert.equal(badLine.status(), 400);
+    assert.match(await page.locator("#f-entries-err").innerText(), /line 2: write 'key value'/);
+    await page.fill("#f-entries", "a.test be-1\nb.test be-0");
+    await page.click("button:has-text('Add the map')");
+    assert.match(await toast(page), /Added map extra with 2 entries/);
+    const maps = (await d.api("GET", "/api/state")).body.maps;
+    assert.deepEqual(maps.find((m: any) => m.name === "extra")?.entries, [
+      { key: "a.test", value: "be-1" },
+      { key: "b.test", value: "be-0" },
+    ]);
+    assert.match(await Deno.readTextFile(`${d.paths.maps}/extra.map`), /^b\.test be-0$/m);
+    // A map a rule uses cannot be deleted (the 422 names the rule); an unused one can.
+    await page.goto(`${d.url}/maps/routes`);
+    await page.click("button:has-text('Delete map routes')");
+    await page.click("button:has-text('Yes, do it')");
+    assert.match(
+      await toast(page),
+      /Delete map routes failed: haproxy\.frontends\.0\.useBackends\.0\.backend: .*'@routes'/,
+    );
+    assert.ok((await d.api("GET", "/api/state")).body.maps.some((m: any) => m.name === "routes"));
+    assert.equal(await route("old"), "be-1");
+    await page.goto(`${d.url}/maps/extra`);
+    await page.click("button:has-text('Delete map extra')");
+    await page.click("button:has-text('Yes, do it')");
+    assert.match(await toast(page), /Deleted map extra/);
+    assert.ok(!(await d.api("GET", "/api/state")).body.maps.some((m: any) => m.name === "extra"));
+
     // Resolvers: the declared section, its user, and HAProxy's counters for the name server.
     assert.ok(
       await waitFor(async () => {
@@ -263,15 +299,21 @@ Deno.test("ui error pages - upload with a file input, listed; delete refused wit
     const back = await d.api("GET", "/api/error-pages/503");
     assert.equal(back.text, PAGE, "the bytes arrived as uploaded");
 
-    // The state uses it (and HAProxy serves it); delete is then refused with the API's message.
-    const put = await d.api(
-      "PUT",
-      "/api/state",
-      deadBackendState(fe, dead, [{ code: 503, upload: true }]),
+    // Served from the console: the upload joins the state for every proxy, and HAProxy sends
+    // it for the dead backend's 503. Delete is then refused with the API's message.
+    assert.notEqual((await through(fe)).body, BODY);
+    await page.click("button:has-text('Serve 503')");
+    assert.match(
+      await page.locator("#confirm-q").innerText(),
+      /Serve the uploaded error page 503 for every proxy\?/,
     );
-    assert.equal(put.status, 200, put.text);
+    await page.click("button:has-text('Yes, do it')");
+    assert.match(await toast(page), /HAProxy now sends the uploaded page 503 for every proxy/);
+    assert.deepEqual((await d.api("GET", "/api/state")).body.errorPages, [
+      { code: 503, upload: true },
+    ]);
     assert.ok(await waitFor(async () => (await through(fe)).body === BODY, 10_000));
-    await page.goto(`${d.url}/error-pages`);
+    assert.equal(await page.locator("button:has-text('Serve 503')").count(), 0);
     assert.match(
       await page.locator("#error-pages").innerText(),
       /503\s+uploaded file.*every proxy \(defaults\): the upload/s,
@@ -304,9 +346,15 @@ Deno.test("ui error pages - upload with a file input, listed; delete refused wit
     assert.equal(await viewer.locator("#error-pages button").count(), 0);
     assert.match(await viewer.locator("#error-pages-readonly").innerText(), /operators and admins/);
 
-    // Out of the state, the same delete goes through (with JavaScript: the confirm dialog).
-    const unused = await d.api("PUT", "/api/state", deadBackendState(fe, dead, []));
-    assert.equal(unused.status, 200, unused.text);
+    // Taken out of the state from the console (no JavaScript: the confirmation page), HAProxy
+    // sends its own 503 again; the same delete then goes through (with JavaScript: the dialog).
+    await page.goto(`${d.url}/error-pages`);
+    await page.click("button:has-text('Stop serving 503')");
+    assert.match(await page.locator("#confirm-q").innerText(), /Stop serving error page 503/);
+    await page.click("button:has-text('Yes, do it')");
+    assert.match(await toast(page), /Error page 503 is no longer in the state/);
+    assert.deepEqual((await d.api("GET", "/api/state")).body.errorPages, []);
+    assert.ok(await waitFor(async () => (await through(fe)).body !== BODY, 10_000));
     const js = await signedIn(browser, d.url);
     await js.goto(`${d.url}/error-pages`);
     await js.click("button:has-text('Delete 503')");

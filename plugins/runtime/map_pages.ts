@@ -4,6 +4,8 @@
  * form to add or set an entry and a button to remove one. A change goes to
  * HAProxy at once and is written to the map file and the state (snapshot,
  * no reload) by the same API a curl user calls (`/api/runtime/maps/...`).
+ * A new map, or deleting one, is a change of the state's maps (a JSON
+ * Patch, applied like any change; a map a rule still uses cannot go).
  * Viewers see everything; the forms are offered to operators and admins
  * only, the roles the entry routes take.
  *
@@ -19,6 +21,8 @@ import {
   Form,
   html,
   isConfirmed,
+  type Issue,
+  issuesByField,
   type PageContext,
   type PageDefinition,
   type PageResult,
@@ -26,6 +30,7 @@ import {
   type Principal,
   redirect,
   Table,
+  TextArea,
   type VNode,
 } from "../../mod_ui.ts";
 
@@ -84,13 +89,17 @@ function mapHref(name: string): string {
   return `/maps/${encodeURIComponent(name)}`;
 }
 
-async function listView(ctx: PageContext): Promise<PageResult> {
+async function listView(
+  ctx: PageContext,
+  form: NewMapInput = { errors: {} },
+): Promise<VNode> {
   const r = await ctx.api<{ maps: MapSummary[] }>("GET", "/api/runtime/maps");
   if (!r.ok) return html`<${ErrorBox} reply=${r} />`;
+  const empty = "No maps yet: add one below (or in the state's maps) and use it with map(@name).";
   return html`
     <div class="panel">
       <${Table} caption="Maps of the state" id="maps" rows=${r.body.maps}
-        empty="No maps yet: add one to the state's maps (Raw state) and use it with map(@name)."
+        empty=${empty}
         columns=${[
           {
             label: "Name",
@@ -108,7 +117,115 @@ async function listView(ctx: PageContext): Promise<PageResult> {
         ]} />
     </div>
     <p class="muted">${PERSISTED}</p>
+    ${mayChangeMaps(ctx.principal) ? html`<${NewMapForm} ...${form} />` : null}
   `;
+}
+
+/** What the new-map form was posted with, and its errors, to draw it again. */
+interface NewMapInput {
+  errors: FieldErrors;
+  name?: string;
+  entries?: string;
+}
+
+function NewMapForm(props: NewMapInput): VNode {
+  return html`
+    <section class="panel" aria-labelledby="new-map-h">
+      <h2 id="new-map-h">New map</h2>
+      <p class="muted">Added to the state's maps and applied; rules use it as
+        ${" "}<code>map(@name)</code> (e.g. <code>%[req.hdr(host),lower,map(@hosts,web)]</code> as
+        a dynamic backend).</p>
+      <${Form} label="New map" id="new-map-form">
+        <input type="hidden" name="_step" value="new" />
+        <${Field} name="name" label="Name" value=${props.name} errors=${props.errors}
+          required=${true} />
+        <${TextArea} name="entries" label="Entries" value=${props.entries}
+          errors=${props.errors} rows=${4} hint="one 'key value' per line; may be empty" />
+        <button type="submit" class="primary">Add the map</button>
+        <//>
+        </section>
+  `;
+}
+
+/** `key value` lines as map entries; a line without both is an error at the field. */
+export function parseEntryLines(text: string): { key: string; value: string }[] | string {
+  const out: { key: string; value: string }[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    const [key, ...rest] = line.split(/\s+/);
+    if (rest.length !== 1) return `line ${i + 1}: write 'key value' (two words)`;
+    out.push({ key, value: rest[0] });
+  }
+  return out;
+}
+
+/** A JSON Patch of the state, through the same pipeline as `PATCH /api/state`. */
+function patchState(ctx: PageContext, ops: unknown[]) {
+  return ctx.api<{ snapshotId?: string }>("PATCH", "/api/state", JSON.stringify(ops), {
+    "content-type": "application/json-patch+json",
+  });
+}
+
+async function newMap(ctx: PageContext): Promise<PageResult> {
+  const name = (ctx.form!.get("name") ?? "").trim();
+  const text = ctx.form!.get("entries") ?? "";
+  const again = async (status: number, errors: FieldErrors) =>
+    pageWithStatus(status, await listView(ctx, { errors, name, entries: text }));
+  const entries = parseEntryLines(text);
+  if (typeof entries === "string") return again(400, { entries: [entries] });
+  const r = await patchState(ctx, [{ op: "add", path: "/maps/-", value: { name, entries } }]);
+  if (!r.ok) {
+    // A 422 names the new map's fields (/maps/<n>/name, …/entries/<i>/key): shown at the form.
+    const issues = (r.body as { issues?: Issue[] } | null)?.issues ?? [];
+    const at = issues.find((i) => i.path?.[0] === "maps")?.path?.[1];
+    const errors = at === undefined ? {} : issuesByField(issues, ["maps", at]);
+    if (errors.name || Object.keys(errors).some((k) => k.startsWith("entries"))) {
+      const entryErrors = Object.entries(errors).filter(([k]) => k.startsWith("entries"))
+        .flatMap(([k, v]) => v.map((m) => `${k.replace(/^entries\.?/, "entry ")}: ${m}`));
+      return again(r.status, {
+        ...(errors.name ? { name: errors.name } : {}),
+        ...(entryErrors.length ? { entries: entryErrors } : {}),
+      });
+    }
+    return again(r.status, { name: [describeError(r)] });
+  }
+  return redirect(mapHref(name), {
+    kind: "ok",
+    message: `Added map ${name} with ${entries.length} entries; rules use it as map(@${name}).`,
+  });
+}
+
+async function deleteMap(ctx: PageContext): Promise<PageResult> {
+  const name = ctx.params.name;
+  const here = mapHref(name);
+  const what = `Delete map ${name}`;
+  if (!isConfirmed(ctx.form)) {
+    return html`
+      <${ConfirmPage} question=${`${what}?`} danger=${true} cancel=${here}
+        fields=${{ _step: "delete-map" }}
+        detail=${html`<p>It leaves the state and its file; a rule that still uses
+        ${" "}<code>map(@${name})</code> makes this a refusal (422) naming the rule.</p>`} />
+    `;
+  }
+  const state = await ctx.api<{ maps?: { name: string }[] }>("GET", "/api/state");
+  if (!state.ok) return html`<${ErrorBox} reply=${state} />`;
+  const i = (state.body.maps ?? []).findIndex((m) => m.name === name);
+  if (i < 0) return redirect("/maps", { kind: "bad", message: `There is no map ${name}.` });
+  const r = await patchState(ctx, [
+    { op: "test", path: `/maps/${i}/name`, value: name },
+    { op: "remove", path: `/maps/${i}` },
+  ]);
+  if (!r.ok) {
+    // A 422 says which rule still uses the map: name it, not only "did not validate".
+    const issues = (r.body as { issues?: Issue[] } | null)?.issues ?? [];
+    const why = issues.length
+      ? issues.slice(0, 3).map((i) => `${(i.path ?? []).join(".")}: ${i.message}`).join("; ")
+      : describeError(r);
+    return redirect(here, { kind: "bad", message: `${what} failed: ${why}` });
+  }
+  return redirect("/maps", { kind: "ok", message: `Deleted map ${name}.` });
 }
 
 function EntryForm(
@@ -167,6 +284,13 @@ async function mapView(
         `
         : html`<p class="muted" id="map-readonly">Your role (${ctx.principal?.role ?? "none"})
             can view map entries; operators and admins change them.</p>`}
+      ${canChange
+        ? html`
+          <${ConfirmForm} danger=${true} label=${`Delete map ${m.name}`}
+            question=${`Delete map ${m.name}? It leaves the state and its file.`}
+            fields=${{ _step: "delete-map" }} />
+        `
+        : null}
     </section>
     <p><a href="/maps">All maps</a></p>
   `;
@@ -178,6 +302,7 @@ async function mapAction(ctx: PageContext): Promise<PageResult> {
   const name = ctx.params.name;
   const here = mapHref(name);
   const path = `/api/runtime/maps/${encodeURIComponent(name)}/entries`;
+  if (form.get("_step") === "delete-map") return deleteMap(ctx);
   if (form.get("_step") === "delete") {
     const key = form.get("key") ?? "";
     const what = `Delete ${key} from map ${name}`;
@@ -219,8 +344,10 @@ export function mapPages(): PageDefinition[] {
       path: "/maps",
       title: "Maps",
       role: "viewer",
+      actionRole: "operator",
       nav: { group: "Configuration", order: 35 },
-      render: listView,
+      render: (ctx) => listView(ctx),
+      action: newMap,
     },
     {
       path: "/maps/:name",

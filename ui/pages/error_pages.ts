@@ -3,8 +3,10 @@
  * joined with `state.errorPages`: code, content type, size, and every place
  * the state uses each one), an upload form (a file input in a multipart
  * form; the handler posts its bytes to `POST /api/error-pages/{code}`, the
- * same call as curl's `--data-binary`), and delete, whose 409 while the
- * state still uses the page is shown with the API's own message. Viewers
+ * same call as curl's `--data-binary`), serving an upload for every proxy
+ * or taking a page out of the state (a JSON Patch of errorPages, applied
+ * like any change), and delete, whose 409 while the state still uses the
+ * page is shown with the API's own message. Viewers
  * see the list; the upload form and delete buttons are offered to the
  * roles the routes take (operator, admin).
  *
@@ -113,9 +115,10 @@ function UploadForm(props: { errors: FieldErrors; code?: string }): VNode {
     <section class="panel" aria-labelledby="upload-h">
       <h2 id="upload-h">Upload an error page</h2>
       <p class="muted">A whole HTTP response (status line, headers, blank line, body; at most
-        32 KiB), as HAProxy sends it. It is used once the state's errorPages list
-        ${" "}<code>{"code": …, "upload": true}</code>; a page the state uses cannot be
-        replaced.</p>
+        32 KiB), as HAProxy sends it. It is used once the state lists it (<em>Serve</em>, or
+        ${" "}<code>{"code": …, "upload": true}</code> in errorPages, with
+        ${" "}<code>frontends</code>/<code>backends</code> to scope it); a page the state uses
+        cannot be replaced.</p>
       <${Form} label="Upload an error page" id="upload-form" enctype="multipart/form-data">
         <input type="hidden" name="_step" value="upload" />
         <div class="row">
@@ -175,13 +178,30 @@ async function listView(
             ? [{
               label: "",
               cell: (r: PageRow) =>
-                r.uploaded
-                  ? html`
-                    <${ConfirmForm} small=${true} danger=${true} label=${`Delete ${r.code}`}
-                      question=${`Delete the uploaded error page ${r.code}?`}
-                      fields=${{ _step: "delete", code: String(r.code) }} />
-                  `
-                  : null,
+                html`
+                  ${r.uploaded && !r.uses.some((u) => u.endsWith("the upload"))
+                    ? html`
+                      <${ConfirmForm} small=${true} label=${`Serve ${r.code}`}
+                        question=${`Serve the uploaded error page ${r.code} for every proxy?`}
+                        fields=${{ _step: "serve", code: String(r.code) }} />
+                    `
+                    : null}
+                  ${r.uses.length
+                    ? html`
+                      <${ConfirmForm} small=${true} danger=${true}
+                        label=${`Stop serving ${r.code}`}
+                        question=${`Stop serving error page ${r.code} (take it out of the state)?`}
+                        fields=${{ _step: "unserve", code: String(r.code) }} />
+                    `
+                    : null}
+                  ${r.uploaded
+                    ? html`
+                      <${ConfirmForm} small=${true} danger=${true} label=${`Delete ${r.code}`}
+                        question=${`Delete the uploaded error page ${r.code}?`}
+                        fields=${{ _step: "delete", code: String(r.code) }} />
+                    `
+                    : null}
+                `,
             }]
             : []),
         ]} />
@@ -248,6 +268,58 @@ async function remove(ctx: PageContext): Promise<PageResult> {
   });
 }
 
+/** Applies a JSON Patch to the state through the same pipeline as `PATCH /api/state`. */
+function patchState(ctx: PageContext, ops: unknown[]) {
+  return ctx.api<{ snapshotId?: string }>("PATCH", "/api/state", JSON.stringify(ops), {
+    "content-type": "application/json-patch+json",
+  });
+}
+
+/**
+ * Serve: the upload joins the state's errorPages for every proxy (an `errorfile` in
+ * defaults); unserve: every errorPages entry for the code leaves the state. Both are applies
+ * (HAProxy reloads), confirmed first, refused in the API's words.
+ */
+async function serveOrUnserve(ctx: PageContext, serve: boolean): Promise<PageResult> {
+  const code = Number(ctx.form!.get("code"));
+  const step = serve ? "serve" : "unserve";
+  const what = serve
+    ? `Serve the uploaded error page ${code} for every proxy`
+    : `Stop serving error page ${code}`;
+  if (!isConfirmed(ctx.form)) {
+    return html`
+      <${ConfirmPage} question=${`${what}?`} danger=${!serve} cancel="/error-pages"
+        fields=${{ _step: step, code: String(code) }}
+        detail=${html`<p>This changes the state's errorPages and applies it: HAProxy reloads
+        with the new ${"errorfile"} lines, and a snapshot is recorded.</p>`} />
+    `;
+  }
+  let ops: unknown[];
+  if (serve) ops = [{ op: "add", path: "/errorPages/-", value: { code, upload: true } }];
+  else {
+    const state = await ctx.api<{ errorPages?: StatePage[] }>("GET", "/api/state");
+    if (!state.ok) return html`<${ErrorBox} reply=${state} />`;
+    // Highest index first, each guarded: a change landing meanwhile makes the patch a 409.
+    ops = (state.body.errorPages ?? []).flatMap((p, i) => p.code === code ? [i] : []).reverse()
+      .flatMap((i) => [
+        { op: "test", path: `/errorPages/${i}/code`, value: code },
+        { op: "remove", path: `/errorPages/${i}` },
+      ]);
+  }
+  const r = await patchState(ctx, ops);
+  if (!r.ok) {
+    const problem = html`<${ErrorBox} reply=${r} title=${`${what}: not applied`} />`;
+    return pageWithStatus(r.status, await listView(ctx, { problem }));
+  }
+  const snap = r.body.snapshotId ? ` (snapshot ${r.body.snapshotId})` : "";
+  return redirect("/error-pages", {
+    kind: "ok",
+    message: serve
+      ? `HAProxy now sends the uploaded page ${code} for every proxy${snap}.`
+      : `Error page ${code} is no longer in the state; HAProxy sends its own${snap}.`,
+  });
+}
+
 /** The error pages page. */
 export function errorPagePages(): PageDefinition[] {
   return [{
@@ -257,6 +329,11 @@ export function errorPagePages(): PageDefinition[] {
     actionRole: "operator",
     nav: { group: "Configuration", order: 40 },
     render: (ctx) => listView(ctx),
-    action: (ctx) => ctx.form?.get("_step") === "delete" ? remove(ctx) : upload(ctx),
+    action: (ctx) => {
+      const step = ctx.form?.get("_step");
+      if (step === "delete") return remove(ctx);
+      if (step === "serve" || step === "unserve") return serveOrUnserve(ctx, step === "serve");
+      return upload(ctx);
+    },
   }];
 }
