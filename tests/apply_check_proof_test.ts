@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * A runtime apply that changes only weights and `disabled` flags spares
  * `haproxy -c` (check_proof.ts: the candidate passes exactly when the live

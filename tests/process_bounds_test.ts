@@ -59,8 +59,15 @@ Deno.test("bounds - a change that waits past apply.lockWaitMs is refused and nev
   const wrapper = await slowCheckWrapper();
   const backend = startBackend("b1");
   const fe = freePort();
-  const state = (weight: number) =>
-    simpleState(fe, [{ name: "s1", address: backend.address, weight }]);
+  // maxconn changes with the weight: a weight alone is applied without haproxy -c (its result
+  // is proven, core/apply/check_proof.ts), and these applies must run the (slow) check.
+  const state = (weight: number) => {
+    const s = simpleState(fe, [{ name: "s1", address: backend.address, weight }]) as {
+      haproxy: { backends: { servers: Record<string, unknown>[] }[] };
+    };
+    s.haproxy.backends[0].servers[0].maxconn = 100 + weight;
+    return s;
+  };
   const d = await startTestDaemon({
     config: {
       haproxy: { mode: "embedded", binary: wrapper.binary, checkTimeoutMs: 4000 },

@@ -42,6 +42,13 @@ function stillPending(p: Promise<unknown>, ms: number): Promise<boolean> {
   ]);
 }
 
+/** `state` with its first server's `maxconn` set (a change the runtime path checks). */
+function withMaxconn(state: Record<string, unknown>, maxconn: number): Record<string, unknown> {
+  const s = state as { haproxy: { backends: { servers: Record<string, unknown>[] }[] } };
+  s.haproxy.backends[0].servers[0].maxconn = maxconn;
+  return state;
+}
+
 Deno.test("reload lock - a reload during an apply waits for it (route and host)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pp-reload-lock-" });
   const backend = startBackend("one");
@@ -65,7 +72,8 @@ Deno.test("reload lock - a reload during an apply waits for it (route and host)"
     const apply = d.api(
       "PUT",
       "/api/state",
-      simpleState(fe, [{ name: "one", address: backend.address, weight: 9 }]),
+      // Not a weight alone, whose check is proven and skipped: this apply must run haproxy -c.
+      withMaxconn(simpleState(fe, [{ name: "one", address: backend.address, weight: 9 }]), 9),
     ).then((r) => {
       finished.push("apply");
       return r;

@@ -197,7 +197,7 @@ export class ApplyPipeline {
       this.#authorize("plan", input, { ...opts, reason: null });
       const state = this.validate(input);
       const rendered = this.deps.render(state);
-      return planCandidate(
+      return await planCandidate(
         this.deps.paths,
         rendered,
         (path) => this.#check(path, () => this.#checkKey(state, rendered)),
