@@ -72,11 +72,14 @@ export const coreConfigShape = {
   }),
   /**
    * The apply lock: a change that waits longer than `lockWaitMs` for the one in flight is
-   * answered 503 with Retry-After and never applied.
+   * answered 503 with Retry-After and never applied. `proveChecks: false` runs `haproxy -c`
+   * on every runtime candidate, even when the change (weights, drains) provably passes it
+   * (core/apply/check_proof.ts).
    */
   apply: z.object({
     lockWaitMs: z.number().int().positive().default(DEFAULT_LOCK_WAIT_MS),
-  }).strict().default({ lockWaitMs: DEFAULT_LOCK_WAIT_MS }),
+    proveChecks: z.boolean().default(true),
+  }).strict().default({ lockWaitMs: DEFAULT_LOCK_WAIT_MS, proveChecks: true }),
   logging: z.object({
     auditRetentionDays: z.number().int().min(1).default(365),
     quiet: z.boolean().default(false),

@@ -115,6 +115,7 @@ export function wireCore(input: WiringInput): CoreServices {
     paths,
     log,
     lockWaitMs: input.config.apply.lockWaitMs,
+    proveChecks: input.config.apply.proveChecks,
     guard,
     secrets,
     limits: input.config.limits,

@@ -63,3 +63,23 @@ Deno.test("check proof - weights and drains apply without haproxy -c, and the cf
     for (const s of [a, b, c]) await s.close();
   }
 });
+
+Deno.test("check proof - apply.proveChecks: false runs haproxy -c on a weight change too", async () => {
+  const a = serveNamed("a");
+  const fe = freePort();
+  const servers = [{ name: "a", address: a.address, weight: 10, check: false }];
+  const d = await startTestDaemon({
+    config: { apply: { proveChecks: false } },
+    state: appState(fe, servers),
+  });
+  try {
+    const put = await d.api("PUT", "/api/state", appState(fe, [{ ...servers[0], weight: 41 }]));
+    assert.equal(put.status, 200, put.text);
+    assert.equal(put.headers.get("patchpanel-apply"), "runtime");
+    assert.ok(stages(put).includes("check"), put.headers.get("server-timing")!);
+    assert.equal(Number((await runningRow(d, "app", "a")).srv_uweight), 41);
+  } finally {
+    await d.stop();
+    await a.close();
+  }
+});

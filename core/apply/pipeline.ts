@@ -68,6 +68,8 @@ export interface PipelineDeps {
   limits?: StateLimits;
   /** How long a runtime apply's `del server` waits for sessions to end (default 10 s). */
   runtimeDrainMs?: number;
+  /** Spare `haproxy -c` where the runtime change provably passes it (config `apply.proveChecks`). */
+  proveChecks?: boolean;
   /**
    * The files states reference (the plugins' `host.files`): an apply whose
    * cfg is unchanged still reloads when one of them changed since the last
@@ -392,6 +394,7 @@ export class ApplyPipeline {
       started,
       support: this.#support,
       drainMs: this.deps.runtimeDrainMs,
+      proveChecks: this.deps.proveChecks ?? true,
       check: (path) => this.#check(path, extra.checkKey),
       changes: extra.changes,
     });

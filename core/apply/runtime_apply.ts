@@ -77,6 +77,8 @@ export interface RuntimeApplyInput {
   support: RuntimeSupport;
   /** How long a deletion waits for sessions to end. */
   drainMs?: number;
+  /** Whether a provably passing candidate (check_proof.ts) skips `haproxy -c` (default true). */
+  proveChecks?: boolean;
   /** `haproxy -c` of the candidate (the pipeline's, which may know it passed already). */
   check: (path: string) => Promise<CheckResult>;
   /** What the apply changes in the state, for its audit entry (changes.ts). */
@@ -126,7 +128,7 @@ export async function runtimeApply(
   const checkStart = performance.now();
   let checkMs = 0;
   // Weights and drains only: the candidate passes haproxy -c exactly when the live cfg did.
-  const proven = checkIsProven(changes, changedFiles.length);
+  const proven = input.proveChecks !== false && checkIsProven(changes, changedFiles.length);
   const checked = proven
     ? Promise.resolve<CheckResult>({ ok: true, output: "", proven: true })
     : input.check(paths.cfgCandidate);
