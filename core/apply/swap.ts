@@ -82,6 +82,7 @@ export async function prepareSwap(
     snapshot = deps.snapshots.stage(state, {
       ...meta,
       canonical: prepared.body,
+      digest: prepared.digest,
       json: prepared.body,
     });
   } catch (error) {

@@ -17,7 +17,12 @@ import type { State } from "./schema.ts";
  * whatever produced them, without a key-sorting serializer.
  */
 function etagOfJson(json: string): string {
-  return `"${createHash("sha256").update(json).digest("hex").slice(0, 20)}"`;
+  return etagOfDigest(createHash("sha256").update(json).digest("hex"));
+}
+
+/** The ETag of a state whose compact JSON has SHA-256 `digest` (hex). */
+function etagOfDigest(digest: string): string {
+  return `"${digest.slice(0, 20)}"`;
 }
 
 const UTF8 = new TextEncoder();
@@ -40,6 +45,8 @@ export const TEXT_KEPT_BELOW = 256 * 1024;
 export interface PreparedState {
   state: State;
   etag: string;
+  /** The SHA-256 (hex) of `body`, which the ETag and the snapshot id derive from. */
+  digest: string;
   /**
    * Compact JSON, what `GET /api/state` and the apply response send; canonical
    * for a validated state (the schema fixes its key order), so the ETag and
@@ -110,7 +117,9 @@ export class StateStore {
     // state.json holds exactly what GET /api/state sends (plus a newline): one serialization,
     // and the file's bytes are the document the ETag names. `jq . state.json` pretty-prints it.
     const body = this.serialize(state);
-    return { state, etag: etagOfJson(body), body, bytes: UTF8.encode(body + "\n") };
+    // One SHA-256 of the document serves the ETag and the snapshot id (snapshots.ts).
+    const digest = createHash("sha256").update(body).digest("hex");
+    return { state, etag: etagOfDigest(digest), digest, body, bytes: UTF8.encode(body + "\n") };
   }
 
   /** Persists and adopts a validated state (serialized now, or by {@link prepare}). */

@@ -44,6 +44,8 @@ export interface SnapshotInput {
    * key order the schema fixes). Default: `canonicalJson(state)`.
    */
   canonical?: string;
+  /** The SHA-256 (hex) of that canonical serialization, when the caller has it. */
+  digest?: string;
   /** `JSON.stringify(state)`, when the caller already has it. */
   json?: string;
 }
@@ -69,14 +71,22 @@ export const SNAPSHOT_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{
 
 /**
  * The id for `state` applied at `at`. Exported so callers can predict an id
- * (and tests can check it); the hash covers the canonical state JSON followed
- * by the ISO timestamp, so equal states at different times get different ids.
- * Pass `canonical` when the caller already has `canonicalJson(state)`.
+ * (and tests can check it); the hash covers the SHA-256 of the canonical
+ * state JSON followed by the ISO timestamp, so equal states at different
+ * times get different ids. Pass `canonical` when the caller already has
+ * `canonicalJson(state)`, and `digest` when it has that text's SHA-256 (the
+ * state store hashes it once for the ETag: a 12 MB state is not hashed twice).
  */
-export function snapshotId(state: unknown, at: Date, canonical?: string): string {
+export function snapshotId(
+  state: unknown,
+  at: Date,
+  canonical?: string,
+  digest?: string,
+): string {
   const iso = at.toISOString();
-  const hash = createHash("sha256").update(canonical ?? canonicalJson(state)).update(iso)
-    .digest("hex");
+  const content = digest ??
+    createHash("sha256").update(canonical ?? canonicalJson(state)).digest("hex");
+  const hash = createHash("sha256").update(content).update(iso).digest("hex");
   return `${iso.replaceAll(":", "-")}-${hash.slice(0, 7)}`;
 }
 
@@ -148,7 +158,7 @@ export class SnapshotStore {
    */
   stage(state: unknown, meta: SnapshotInput): StagedSnapshot {
     const at = meta.at ?? new Date();
-    const id = snapshotId(state, at, meta.canonical);
+    const id = snapshotId(state, at, meta.canonical, meta.digest);
     const ours = withTransaction(this.#db, () => {
       const inserted = this.#db.prepare(
         `INSERT INTO snapshots (id, snapshot_at, actor, reason, state) VALUES (?, ?, ?, ?, ?)

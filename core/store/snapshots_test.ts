@@ -13,11 +13,15 @@ import { SNAPSHOT_ID_PATTERN, snapshotId, SnapshotStore } from "./snapshots.ts";
 
 const STATE = { frontends: [{ name: "fe-http", bind: "127.0.0.1:8080" }], backends: [] };
 
-Deno.test("snapshotId - ISO timestamp with dashes, then 7 hex of sha256(canonical state + ts)", () => {
+Deno.test("snapshotId - ISO timestamp with dashes, then 7 hex of sha256(sha256(canonical state) + ts)", () => {
   const at = new Date("2026-05-17T12:34:56.789Z");
   const id = snapshotId(STATE, at);
-  const hash = createHash("sha256").update(canonicalJson(STATE) + at.toISOString()).digest("hex");
+  const content = createHash("sha256").update(canonicalJson(STATE)).digest("hex");
+  const hash = createHash("sha256").update(content + at.toISOString()).digest("hex");
   assert.equal(id, `2026-05-17T12-34-56.789Z-${hash.slice(0, 7)}`);
+  // A caller that hashed the canonical text already (the state store, for the ETag) gets the
+  // same id without a second pass over the document.
+  assert.equal(snapshotId(STATE, at, canonicalJson(STATE), content), id);
   assert.match(id, SNAPSHOT_ID_PATTERN);
   // Key order does not matter; the time does.
   assert.equal(snapshotId({ backends: [], frontends: STATE.frontends }, at), id);
