@@ -202,7 +202,8 @@ export class ApplyPipeline {
       return await planCandidate(
         this.deps.paths,
         rendered,
-        (path) => this.#check(path, () => this.#checkKey(state, rendered)),
+        (path) =>
+          this.#check(path, async () => this.#keyOf(rendered, await this.#filesDigest(state))),
       );
     });
   }
@@ -326,7 +327,7 @@ export class ApplyPipeline {
     const filesDigest = await this.#filesDigest(state);
     const filesCurrent = !this.deps.files || filesDigest === this.#loadedFiles;
     // Hashed only when a check is about to run (a proven or unchanged apply needs none).
-    const checkKey = () => this.#checkKey(state, rendered, filesDigest);
+    const checkKey = () => this.#keyOf(rendered, filesDigest);
     if (live === rendered.text && filesCurrent) {
       const same = await unchangedApply(this.deps, state, rendered, opts, clock);
       if (same) return same;
@@ -379,7 +380,7 @@ export class ApplyPipeline {
     opts: ApplyOptions,
     clock: StageClock,
     started: number,
-    extra: { checkKey: () => Promise<string>; changes: StateChanges },
+    extra: { checkKey: () => string; changes: StateChanges },
   ): Promise<RuntimeOutcome> {
     this.#support ??= await detectSupport((c) => this.deps.haproxy.admin(c));
     if (!this.#support) {
@@ -413,23 +414,25 @@ export class ApplyPipeline {
 
   /**
    * `haproxy -c` of a candidate, or the pass of the same candidate a moment
-   * ago (check_memo.ts); a pass is remembered for the next one.
+   * ago (check_memo.ts); a pass is remembered for the next one. With a key
+   * known synchronously (an apply's), the check is spawned before this
+   * returns, so the staging that runs after the call overlaps it.
    */
-  async #check(path: string, keyOf: () => Promise<string>): Promise<CheckResult> {
-    const key = await keyOf();
-    if (this.#checked.passed(key)) return { ok: true, output: "", cached: true };
-    const check = await this.deps.haproxy.check(path);
-    if (check.ok) this.#checked.remember(key);
-    return check;
+  #check(path: string, keyOf: () => string | Promise<string>): Promise<CheckResult> {
+    const run = (key: string): Promise<CheckResult> => {
+      if (this.#checked.passed(key)) return Promise.resolve({ ok: true, output: "", cached: true });
+      return this.deps.haproxy.check(path).then((check) => {
+        if (check.ok) this.#checked.remember(key);
+        return check;
+      });
+    };
+    const key = keyOf();
+    return typeof key === "string" ? run(key) : key.then(run);
   }
 
-  /** The check memo's key for a rendered candidate of `state`. */
-  async #checkKey(state: State, rendered: Rendered, filesDigest?: string): Promise<string> {
-    return CheckMemo.key(
-      rendered.text,
-      rendered.files,
-      filesDigest ?? await this.#filesDigest(state),
-    );
+  /** The check memo's key for a rendered candidate (its referenced files' digest known). */
+  #keyOf(rendered: Rendered, filesDigest: string): string {
+    return CheckMemo.key(rendered.text, rendered.files, filesDigest);
   }
 
   /**
