@@ -74,4 +74,4 @@ export { CONFIRM_FIELD, ConfirmForm, ConfirmPage, isConfirmed } from "./ui/compo
 export { Diff, diffHasChanges } from "./ui/components/diff.ts";
 export type { Flash } from "./ui/components/toast.ts";
 export { redirect } from "./ui/respond.ts";
-export { putState } from "./ui/edit_flow.ts";
+export { patchState, putState } from "./ui/edit_flow.ts";

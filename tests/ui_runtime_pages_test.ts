@@ -178,6 +178,8 @@ Deno.test("ui runtime pages - a map entry set through the form routes traffic; r
       { key: "b.test", value: "be-0" },
     ]);
     assert.match(await Deno.readTextFile(`${d.paths.maps}/extra.map`), /^b\.test be-0$/m);
+    const added = (await d.api("GET", "/api/audit?category=state")).body.entries[0];
+    assert.equal(added.details.reason, "ui:/maps", "the audit entry names the page");
     // A map a rule uses cannot be deleted (the 422 names the rule); an unused one can.
     await page.goto(`${d.url}/maps/routes`);
     await page.click("button:has-text('Delete map routes')");

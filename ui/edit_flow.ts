@@ -249,6 +249,24 @@ export function putState(ctx: PageContext, state: unknown, etag: string): Promis
   return ctx.api("PUT", `/api/state?${query}`, state, headers);
 }
 
+/**
+ * Applies a JSON Patch a person confirmed (a map added, an error page taken out), through
+ * `PATCH /api/state` like a CI job's: the audit entry's reason names the page, as
+ * {@link putState}'s does, and the patch is applied to whatever state is live now.
+ */
+export function patchState(
+  ctx: PageContext,
+  ops: unknown[],
+): Promise<ApiReply<{ snapshotId?: string }>> {
+  const reason = `ui:${ctx.url.pathname}`;
+  return ctx.api(
+    "PATCH",
+    `/api/state?reason=${encodeURIComponent(reason)}&allowDestructive=true`,
+    JSON.stringify(ops),
+    { "content-type": "application/json-patch+json" },
+  );
+}
+
 /** Step 2: apply the reviewed candidate; success redirects, failure re-shows the form. */
 export async function applyStep<E extends Entity>(
   ctx: PageContext,

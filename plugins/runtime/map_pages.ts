@@ -27,6 +27,7 @@ import {
   type PageDefinition,
   type PageResult,
   pageWithStatus,
+  patchState,
   type Principal,
   redirect,
   Table,
@@ -159,13 +160,6 @@ export function parseEntryLines(text: string): { key: string; value: string }[] 
     out.push({ key, value: rest[0] });
   }
   return out;
-}
-
-/** A JSON Patch of the state, through the same pipeline as `PATCH /api/state`. */
-function patchState(ctx: PageContext, ops: unknown[]) {
-  return ctx.api<{ snapshotId?: string }>("PATCH", "/api/state", JSON.stringify(ops), {
-    "content-type": "application/json-patch+json",
-  });
 }
 
 async function newMap(ctx: PageContext): Promise<PageResult> {

@@ -21,6 +21,7 @@ import { describeError, ErrorBox } from "../components/errors.ts";
 import { type FieldErrors, Form, type Issue, Select } from "../components/form.ts";
 import { ConfirmForm, ConfirmPage, isConfirmed } from "../components/confirm.ts";
 import { redirect } from "../respond.ts";
+import { patchState } from "../edit_flow.ts";
 import { allows } from "../nav.ts";
 
 /** One entry of `GET /api/error-pages`. */
@@ -265,13 +266,6 @@ async function remove(ctx: PageContext): Promise<PageResult> {
   return redirect("/error-pages", {
     kind: "ok",
     message: `Deleted the uploaded error page ${code}.`,
-  });
-}
-
-/** Applies a JSON Patch to the state through the same pipeline as `PATCH /api/state`. */
-function patchState(ctx: PageContext, ops: unknown[]) {
-  return ctx.api<{ snapshotId?: string }>("PATCH", "/api/state", JSON.stringify(ops), {
-    "content-type": "application/json-patch+json",
   });
 }
 
