@@ -298,7 +298,6 @@ const CORE_DATA_NAMES: ReadonlySet<string> = new Set([
   ...Object.values(dataPaths("/")).filter((v): v is string => typeof v === "string")
     .map((v) => v.split("/").pop() ?? "").filter((n) => n !== ""),
   "config.yaml",
-  "plugins",
 ]);
 
 /**

@@ -407,6 +407,7 @@ export class ApplyPipeline {
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return this.#exclusive(() => {
+      // A stopped and started HAProxy may be another binary (a package upgrade in between).
       this.#checked.clear();
       return fn();
     });
