@@ -14,7 +14,14 @@ import type {
   StatsSocketModel,
 } from "../state/haproxy_schema.ts";
 import { aclNamesIn } from "../state/condition.ts";
-import { ConfigModel, d, type Directive, type Entity } from "./model.ts";
+import {
+  ConfigModel,
+  d,
+  type Directive,
+  type Entity,
+  entityKey,
+  type PrintedBody,
+} from "./model.ts";
 import type { DataPaths } from "../paths.ts";
 import { renderOperatorFiles } from "./operator_files.ts";
 import { renderResolvers, serverResolverArgs } from "./resolvers.ts";
@@ -246,27 +253,27 @@ function aclDirective(acl: AclModel, ctx: RenderContext): Directive {
 }
 
 /**
- * Lines of backends already rendered, by validated backend. Only the backend
- * memo (state/backend_memo.ts) hands out frozen backends, frozen to the
- * leaves, and consecutive states share them: their lines cannot change.
+ * Backends already rendered, by validated backend. Only the backend memo
+ * (state/backend_memo.ts) hands out frozen backends, frozen to the leaves,
+ * and consecutive states share them: their lines cannot change, and the
+ * section prints their remembered text unless a hook reads it (model.ts).
  */
-const renderedBackends = new WeakMap<BackendModel, readonly Directive[]>();
+const renderedBackends = new WeakMap<BackendModel, PrintedBody>();
 
 function renderBackend(model: ConfigModel, be: BackendModel): void {
   const e: Entity = { kind: "backend", id: be.id };
-  let dirs: Directive[];
-  const frozen = Object.isFrozen(be);
-  const known = frozen ? renderedBackends.get(be) : undefined;
-  if (known) {
-    // Render hooks may change a line's arguments (TLS adds its options to server lines), so
-    // each render gets its own directives; entities are shared, nothing changes those.
-    dirs = known.map((l) => ({ keyword: l.keyword, args: l.args.slice(), entity: l.entity }));
-  } else {
-    dirs = backendDirectives(be, e);
-    // Kept as a copy taken before any hook runs.
-    if (frozen) renderedBackends.set(be, dirs.map((l) => ({ ...l, args: l.args.slice() })));
+  const header = { kind: "backend" as const, name: be.id, entity: e };
+  if (!Object.isFrozen(be)) {
+    model.add({ ...header, directives: backendDirectives(be, e) });
+    return;
   }
-  model.add({ kind: "backend", name: be.id, entity: e, directives: dirs });
+  let body = renderedBackends.get(be);
+  if (!body) {
+    const directives = backendDirectives(be, e);
+    body = { directives, entities: new Set(directives.map((l) => entityKey(l.entity ?? e))) };
+    renderedBackends.set(be, body);
+  }
+  model.addPrinted(header, body);
 }
 
 function backendDirectives(be: BackendModel, e: Entity): Directive[] {

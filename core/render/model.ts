@@ -120,6 +120,38 @@ function slotIndex(directives: Directive[], slot: SectionSlot): number {
 }
 
 /**
+ * Lines rendered before, kept as printed text: what a section made with
+ * {@link ConfigModel.addPrinted} prints while nobody has read its
+ * `directives`. The source directives are never handed out (reading them
+ * gives copies), so the text always matches them.
+ */
+export interface PrintedBody {
+  /** The lines as rendered, before any hook. */
+  readonly directives: readonly Directive[];
+  /** `kind\0id` of every entity the lines carry (so a lookup skips the section unread). */
+  readonly entities: ReadonlySet<string>;
+  /** The printed lines (indented, newline-terminated), once printed. */
+  text?: string;
+}
+
+/** Sections still printing their remembered text (their directives never read). */
+const unread = new WeakMap<Section, PrintedBody>();
+
+/** The remembered text of a section nobody has read the directives of, else null. */
+export function unreadBody(section: Section): PrintedBody | null {
+  return unread.get(section) ?? null;
+}
+
+/** The `kind\0id` key of an entity, as {@link PrintedBody.entities} holds it. */
+export function entityKey(entity: Entity): string {
+  return `${entity.kind}\0${entity.id}`;
+}
+
+function copyDirective(l: Directive): Directive {
+  return { keyword: l.keyword, args: l.args.slice(), entity: l.entity };
+}
+
+/**
  * The mutable model render hooks build. Sections keep insertion order within
  * their kind; kinds print in {@link SECTION_ORDER}.
  */
@@ -132,22 +164,68 @@ export class ConfigModel {
   readonly warnings: RenderWarning[] = [];
   /** Per section, the last line inserted at each slot (so later inserts follow it). */
   readonly #placed = new WeakMap<Section, Map<SectionSlot, Directive>>();
+  /** The first section added under each `kind\0name` (checked before use: names may change). */
+  readonly #byName = new Map<string, Section>();
 
   /** Adds a section and returns it, so callers can keep appending to it. */
   add(section: Section): Section {
     this.sections.push(section);
+    const key = `${section.kind}\0${section.name ?? ""}`;
+    if (!this.#byName.has(key)) this.#byName.set(key, section);
     return section;
+  }
+
+  /**
+   * Adds a section whose lines were rendered before (a backend the previous
+   * apply rendered from the same frozen value): it prints `body`'s text
+   * until something reads its `directives`, which then become the section's
+   * own copies of `body.directives`, mutable as any section's. A render of
+   * 100,000 servers where one changed builds and prints one backend's lines.
+   */
+  addPrinted(header: Omit<Section, "directives">, body: PrintedBody): Section {
+    const section = { ...header } as Section;
+    const own = (directives: Directive[]) => {
+      unread.delete(section);
+      Object.defineProperty(section, "directives", {
+        value: directives,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    };
+    Object.defineProperty(section, "directives", {
+      get: () => {
+        const copies = body.directives.map(copyDirective);
+        own(copies);
+        return copies;
+      },
+      set: own,
+      enumerable: true,
+      configurable: true,
+    });
+    unread.set(section, body);
+    return this.add(section);
   }
 
   /** The first section of a kind (and name), if any. */
   section(kind: SectionKind, name?: string): Section | undefined {
+    if (name !== undefined) {
+      const known = this.#byName.get(`${kind}\0${name}`);
+      // Still in the model and still so named (a hook may have renamed or removed it).
+      if (known?.kind === kind && known.name === name && this.sections.includes(known)) {
+        return known;
+      }
+    }
     return this.sections.find((s) => s.kind === kind && (name === undefined || s.name === name));
   }
 
   /** Every directive produced for an entity, for plugins that extend lines (a bind's TLS args). */
   directivesOf(entity: Entity): Directive[] {
     const out: Directive[] = [];
+    const key = entityKey(entity);
     for (const s of this.sections) {
+      const body = unread.get(s);
+      if (body && !body.entities.has(key)) continue;
       for (const d of s.directives) {
         if (d.entity?.kind === entity.kind && d.entity.id === entity.id) out.push(d);
       }

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { type ConfigModel, type Entity, type Section, SECTION_ORDER } from "./model.ts";
+import {
+  type ConfigModel,
+  type Directive,
+  type Entity,
+  type Section,
+  SECTION_ORDER,
+  unreadBody,
+} from "./model.ts";
 
 /** The printed cfg and, for each 1-based line, the entity it came from. */
 export interface Printed {
@@ -30,13 +37,27 @@ export function printConfig(model: ConfigModel): Printed {
     text += section.name ? `\n${section.kind} ${section.name}\n` : `\n${section.kind}\n`;
     lines.push(null, section.entity ?? null);
     const fallback = section.entity ?? null;
-    for (const dir of section.directives) {
-      text += "    " + dir.keyword;
-      const args = dir.args;
-      for (let i = 0; i < args.length; i++) text += " " + args[i];
-      text += "\n";
-      lines.push(dir.entity ?? fallback);
+    const body = unreadBody(section);
+    if (body) {
+      // Rendered before and read by nobody since: its text, printed once per frozen backend.
+      body.text ??= printLines(body.directives);
+      text += body.text;
+      for (const dir of body.directives) lines.push(dir.entity ?? fallback);
+      continue;
     }
+    text += printLines(section.directives);
+    for (const dir of section.directives) lines.push(dir.entity ?? fallback);
   }
   return { text, lines };
+}
+
+function printLines(directives: readonly Directive[]): string {
+  let text = "";
+  for (const dir of directives) {
+    text += "    " + dir.keyword;
+    const args = dir.args;
+    for (let i = 0; i < args.length; i++) text += " " + args[i];
+    text += "\n";
+  }
+  return text;
 }

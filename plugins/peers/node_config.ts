@@ -71,6 +71,8 @@ export class NodeConfigFile {
     const binds = this.#cached.binds;
     if (Object.keys(binds).length === 0) return;
     for (const section of model.sections) {
+      // A backend has no binds; reading its lines would only make it print them anew.
+      if (section.kind === "backend") continue;
       for (const d of section.directives) {
         if (d.keyword !== "bind" || d.entity?.kind !== "bind") continue;
         const address = binds[d.entity.id];

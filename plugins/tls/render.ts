@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { State } from "../../core/state/schema.ts";
 import type { FrontendModel } from "../../core/state/haproxy_schema.ts";
 import type { BindTlsModel } from "./entity_schema.ts";
-import type { ConfigModel, Directive, Entity } from "../../core/render/model.ts";
+import type { ConfigModel, Directive, Entity, Section } from "../../core/render/model.ts";
 import type { RenderContext } from "../../core/render/haproxy.ts";
 import type { DataPaths } from "../../core/paths.ts";
 import { certMaterial, type TlsCertModel, type TlsProviderModel } from "./schema.ts";
@@ -105,33 +105,33 @@ function renderTls(
     });
     addRedirectAndHsts(model, fe);
   }
-  let serverLines: Map<string, Directive[]> | null = null;
   for (const be of state.haproxy.backends) {
+    let serverLines: Map<string, Directive[]> | null = null;
     for (const s of be.servers) {
       if (!s.tls) continue;
       const args = ["ssl", "verify", s.tls.verify];
       if (s.tls.ca) args.push("ca-file", trustedCaPath(ctx.paths, s.tls.ca));
       if (s.tls.sni) args.push("sni", `str(${s.tls.sni})`, "check-sni", s.tls.sni);
-      serverLines ??= linesOfServers(model);
+      serverLines ??= linesOfServers(model.section("backend", be.id));
       for (const dir of serverLines.get(`${be.id}/${s.name}`) ?? []) replaceServerSsl(dir, args);
     }
   }
 }
 
 /**
- * The `server` lines by server entity id, found in one pass: looking each
- * TLS server up with `directivesOf` scans the whole model per server, which
- * took ~850 ms for 10,000 TLS servers.
+ * The `server` lines of a backend's section by server entity id, found in
+ * one pass: looking each TLS server up with `directivesOf` scans the whole
+ * model per server, which took ~850 ms for 10,000 TLS servers. Only the
+ * sections of backends with TLS servers are read, so the others print
+ * the text they were rendered to before (model.ts `addPrinted`).
  */
-function linesOfServers(model: ConfigModel): Map<string, Directive[]> {
+function linesOfServers(section: Section | undefined): Map<string, Directive[]> {
   const lines = new Map<string, Directive[]>();
-  for (const section of model.sections) {
-    for (const dir of section.directives) {
-      if (dir.keyword !== "server" || dir.entity?.kind !== "server") continue;
-      const known = lines.get(dir.entity.id);
-      if (known) known.push(dir);
-      else lines.set(dir.entity.id, [dir]);
-    }
+  for (const dir of section?.directives ?? []) {
+    if (dir.keyword !== "server" || dir.entity?.kind !== "server") continue;
+    const known = lines.get(dir.entity.id);
+    if (known) known.push(dir);
+    else lines.set(dir.entity.id, [dir]);
   }
   return lines;
 }
