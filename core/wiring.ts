@@ -19,7 +19,7 @@ import { composeStateSchema, type State, type StateCheck } from "./state/schema.
 import { BackendMemo } from "./state/backend_memo.ts";
 import { collisionCheck } from "./state/collisions.ts";
 import { StateStore } from "./state/store.ts";
-import { stateJson } from "./state/state_json.ts";
+import { stateJsonParts } from "./state/state_json.ts";
 import { type Rendered, renderState } from "./render/render.ts";
 import { ApplyPipeline } from "./apply/pipeline.ts";
 import { AuditLog } from "./store/audit.ts";
@@ -95,7 +95,10 @@ export function wireCore(input: WiringInput): CoreServices {
   const adminSocketUid = hc.mode === "attach" && Deno.uid() !== 0 ? Deno.uid() : null;
   const render = (state: State) =>
     renderState(state, { paths, runAs, adminSocketUid }, registry.renderHooks);
-  const store = new StateStore(paths.state, (state) => stateJson(state, (b) => memo.jsonOf(b)));
+  const store = new StateStore(
+    paths.state,
+    (state) => stateJsonParts(state, (b) => memo.jsonOf(b)),
+  );
   // Authorization only needs a document's defaults filled in, not the host's verdict on it: an
   // operator's change to an admin field is a 403 whether or not the host would also refuse it.
   const shape = composeStateSchema(registry.stateFragments, [], undefined, entities);

@@ -84,6 +84,7 @@ export async function prepareSwap(
       canonical: prepared.body,
       digest: prepared.digest,
       json: prepared.body,
+      parts: prepared.parts,
     });
   } catch (error) {
     await Promise.allSettled([dumped, backedUp, durable]);

@@ -18,25 +18,69 @@ import type { BackendModel } from "./haproxy_schema.ts";
 export type BackendJson = (backend: BackendModel) => string;
 
 /**
+ * A state's compact JSON in three parts: everything before the backends'
+ * texts (`head`, ending in `[`), each backend's text, and everything after
+ * them (`tail`, from the `]`). `head + backends.join(",") + tail` is the
+ * whole text. The parts let the ETag and the snapshot store work per
+ * backend: a change to one backend of 10,000 hashes and stores one.
+ */
+export interface StateJsonParts {
+  head: string;
+  /** The backends, each with its text, in document order. */
+  backends: { value: BackendModel; text: string }[];
+  tail: string;
+}
+
+/** The whole text of {@link StateJsonParts}. */
+export function joinParts(parts: StateJsonParts): string {
+  let text = parts.head;
+  for (let i = 0; i < parts.backends.length; i++) {
+    text += (i ? "," : "") + parts.backends[i].text;
+  }
+  return text + parts.tail;
+}
+
+/**
+ * Stands in for the backends while the rest is serialized. JSON text never
+ * holds a raw NUL (`JSON.stringify` escapes it), so splitting there is exact.
+ */
+const HOLE = "\u0000backends\u0000";
+
+/**
+ * {@link stateJson}'s text in parts. A document whose `haproxy.backends` is
+ * not an array has no backend parts: all of it is `head`.
+ */
+export function stateJsonParts(state: State, backendJson: BackendJson): StateJsonParts {
+  let backends: BackendModel[] | null = null;
+  const text = objectJson(
+    state as unknown as Record<string, unknown>,
+    (key, value) =>
+      key === "haproxy" && isPlainObject(value)
+        ? objectJson(value, (k, v) => {
+          if (k !== "backends" || !Array.isArray(v) || backends) return JSON.stringify(v);
+          backends = v as BackendModel[];
+          return `[${HOLE}]`;
+        })
+        : JSON.stringify(value),
+  );
+  const found = backends as BackendModel[] | null;
+  if (!found) return { head: text, backends: [], tail: "" };
+  const at = text.indexOf(HOLE);
+  return {
+    head: text.slice(0, at),
+    backends: found.map((value) => ({ value, text: backendJson(value) })),
+    tail: text.slice(at + HOLE.length),
+  };
+}
+
+/**
  * `JSON.stringify(state)`, except that `haproxy.backends` is assembled from
  * `backendJson`. Only the two outer levels are walked here; everything else
  * is `JSON.stringify`'s own output, so key order and the omission of
  * `undefined` members follow it exactly.
  */
 export function stateJson(state: State, backendJson: BackendJson): string {
-  return objectJson(
-    state as unknown as Record<string, unknown>,
-    (key, value) =>
-      key === "haproxy" && isPlainObject(value)
-        ? objectJson(
-          value,
-          (k, v) =>
-            k === "backends" && Array.isArray(v)
-              ? `[${v.map((b) => backendJson(b as BackendModel)).join(",")}]`
-              : JSON.stringify(v),
-        )
-        : JSON.stringify(value),
-  );
+  return joinParts(stateJsonParts(state, backendJson));
 }
 
 /** An object's members as `JSON.stringify` writes them, each value's text from `member`. */

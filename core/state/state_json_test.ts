@@ -1,6 +1,6 @@
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
-import { stateJson } from "./state_json.ts";
+import { joinParts, stateJson, stateJsonParts } from "./state_json.ts";
 import { BackendMemo } from "./backend_memo.ts";
 import { composeStateSchema } from "./schema.ts";
 
@@ -65,4 +65,19 @@ Deno.test("BackendMemo.jsonOf - the remembered text is the backend's JSON, acros
   assert.equal(memo.jsonOf(loose), JSON.stringify(loose));
   loose.id = "y";
   assert.equal(memo.jsonOf(loose), JSON.stringify(loose), "a mutable object is never cached");
+});
+
+Deno.test("stateJsonParts - head, one text per backend and tail make JSON.stringify's text", () => {
+  const state = core(3);
+  const parts = stateJsonParts(state, (b) => JSON.stringify(b));
+  assert.equal(parts.backends.length, 2);
+  assert.equal(parts.backends[1].value, state.haproxy.backends[1]);
+  assert.ok(parts.head.endsWith('"backends":['));
+  assert.ok(parts.tail.startsWith("]"));
+  assert.equal(joinParts(parts), JSON.stringify(state));
+  const none: any = { version: 1, haproxy: { backends: [], frontends: [] } };
+  assert.equal(joinParts(stateJsonParts(none, JSON.stringify)), JSON.stringify(none));
+  const odd: any = { version: 1, haproxy: { backends: "nope" } };
+  assert.deepEqual(stateJsonParts(odd, JSON.stringify).backends, []);
+  assert.equal(joinParts(stateJsonParts(odd, JSON.stringify)), JSON.stringify(odd));
 });

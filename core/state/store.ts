@@ -5,22 +5,19 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
 import { readTextOrNull, type StagedFile, stageFile, writeFileAtomic } from "../fsutil.ts";
 import type { State } from "./schema.ts";
+import { joinParts, type StateJsonParts, stateJsonParts } from "./state_json.ts";
+import { stateDigest } from "./state_digest.ts";
 
 /**
- * The ETag of a validated state document (quoted, as HTTP wants it) from its
- * compact JSON. Validation builds every object in the schema's key order
- * (the schema has no records and no pass-through objects; a test holds it to
- * that), so two documents that differ only in key order get the same ETag,
- * whatever produced them, without a key-sorting serializer.
+ * The ETag of a validated state document (quoted, as HTTP wants it) from the
+ * digest of its compact JSON (state_digest.ts). Validation builds every
+ * object in the schema's key order (the schema has no records and no
+ * pass-through objects; a test holds it to that), so two documents that
+ * differ only in key order get the same ETag, whatever produced them,
+ * without a key-sorting serializer.
  */
-function etagOfJson(json: string): string {
-  return etagOfDigest(createHash("sha256").update(json).digest("hex"));
-}
-
-/** The ETag of a state whose compact JSON has SHA-256 `digest` (hex). */
 function etagOfDigest(digest: string): string {
   return `"${digest.slice(0, 20)}"`;
 }
@@ -45,8 +42,10 @@ export const TEXT_KEPT_BELOW = 256 * 1024;
 export interface PreparedState {
   state: State;
   etag: string;
-  /** The SHA-256 (hex) of `body`, which the ETag and the snapshot id derive from. */
+  /** The digest of `body` (state_digest.ts), which the ETag and the snapshot id derive from. */
   digest: string;
+  /** `body` in parts, one per backend, for the snapshot store's per-backend chunks. */
+  parts: StateJsonParts;
   /**
    * Compact JSON, what `GET /api/state` and the apply response send; canonical
    * for a validated state (the schema fixes its key order), so the ETag and
@@ -85,12 +84,13 @@ export class StateStore {
   /** The compact JSON as UTF-8: the one copy every state keeps. */
   #bytes: Uint8Array<ArrayBuffer> | null = null;
   /**
-   * @param serialize the state's compact JSON; the wiring passes one that
-   * reuses the backend memo's texts, byte-identical to `JSON.stringify`.
+   * @param serialize the state's compact JSON in parts; the wiring passes one
+   * that reuses the backend memo's texts, byte-identical to `JSON.stringify`.
    */
   constructor(
     readonly path: string,
-    private serialize: (state: State) => string = JSON.stringify,
+    private serialize: (state: State) => StateJsonParts = (state) =>
+      stateJsonParts(state, JSON.stringify),
   ) {}
 
   /** Reads the file without validating it (the caller validates with the composed schema). */
@@ -106,9 +106,10 @@ export class StateStore {
 
   /** Adopts a validated state as current without writing it. */
   adopt(state: State): void {
-    const body = this.serialize(state);
+    const parts = this.serialize(state);
+    const body = joinParts(parts);
     this.#state = state;
-    this.#etag = etagOfJson(body);
+    this.#etag = etagOfDigest(stateDigest(parts));
     this.#keep(body, UTF8.encode(body));
   }
 
@@ -116,10 +117,18 @@ export class StateStore {
   prepare(state: State): PreparedState {
     // state.json holds exactly what GET /api/state sends (plus a newline): one serialization,
     // and the file's bytes are the document the ETag names. `jq . state.json` pretty-prints it.
-    const body = this.serialize(state);
-    // One SHA-256 of the document serves the ETag and the snapshot id (snapshots.ts).
-    const digest = createHash("sha256").update(body).digest("hex");
-    return { state, etag: etagOfDigest(digest), digest, body, bytes: UTF8.encode(body + "\n") };
+    const parts = this.serialize(state);
+    const body = joinParts(parts);
+    // One digest of the document serves the ETag and the snapshot id (snapshots.ts).
+    const digest = stateDigest(parts);
+    return {
+      state,
+      etag: etagOfDigest(digest),
+      digest,
+      parts,
+      body,
+      bytes: UTF8.encode(body + "\n"),
+    };
   }
 
   /** Persists and adopts a validated state (serialized now, or by {@link prepare}). */
@@ -170,7 +179,7 @@ export class StateStore {
   body(): string | null {
     if (this.#state === null) return null;
     if (this.#body !== null) return this.#body;
-    return this.#bytes ? TEXT.decode(this.#bytes) : this.serialize(this.#state);
+    return this.#bytes ? TEXT.decode(this.#bytes) : joinParts(this.serialize(this.#state));
   }
 
   /**

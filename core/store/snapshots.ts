@@ -21,6 +21,8 @@ import { createHash } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import { canonicalJson } from "./canonical.ts";
 import { mustMigrate, withTransaction } from "./db.ts";
+import { CHUNKED, SnapshotChunks } from "./snapshot_chunks.ts";
+import type { StateJsonParts } from "../state/state_json.ts";
 
 /** A snapshot without its state, as `GET /api/snapshots` lists it. */
 export interface SnapshotMeta {
@@ -48,6 +50,12 @@ export interface SnapshotInput {
   digest?: string;
   /** `JSON.stringify(state)`, when the caller already has it. */
   json?: string;
+  /**
+   * That text in parts (the state store's): the snapshot is then stored a
+   * backend at a time, sharing unchanged backends with earlier snapshots
+   * (snapshot_chunks.ts).
+   */
+  parts?: StateJsonParts;
 }
 
 /** A snapshot written but not yet visible; see {@link SnapshotStore.stage}. */
@@ -102,6 +110,10 @@ const STEPS = [
   // Snapshots written while HAProxy checks the config, until the reload is confirmed. A table
   // of their ids (not a flag column): confirming must not rewrite a row holding a whole state.
   `CREATE TABLE snapshot_pending (id TEXT PRIMARY KEY);`,
+  // A row's state is its whole text ('whole') or a manifest of per-backend chunks
+  // (snapshot_chunks.ts).
+  `ALTER TABLE snapshots ADD COLUMN layout TEXT NOT NULL DEFAULT 'whole';
+  CREATE TABLE snapshot_chunks (hash TEXT PRIMARY KEY, text TEXT NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** SQL: the snapshot row is not pending (staged by an apply whose reload is unconfirmed). */
@@ -118,9 +130,7 @@ function toMeta(row: MetaRow): SnapshotMeta {
   return { id: row.id, snapshotAt: row.snapshot_at, actor: row.actor, reason: row.reason };
 }
 
-function toSnapshot(row: (MetaRow & { state: string }) | undefined): Snapshot | null {
-  return row ? { ...toMeta(row), state: JSON.parse(row.state) } : null;
-}
+type StateRow = MetaRow & { state: string; layout: string };
 
 /**
  * Snapshots in one database (owner `core.snapshots`). State is stored as its
@@ -133,13 +143,24 @@ function toSnapshot(row: (MetaRow & { state: string }) | undefined): Snapshot | 
  */
 export class SnapshotStore {
   readonly #db: DatabaseSync;
+  readonly #chunks: SnapshotChunks;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     mustMigrate(db, "core.snapshots", STEPS);
+    this.#chunks = new SnapshotChunks(db);
     // A pending snapshot is an apply that never got a confirmed reload (the daemon died).
-    db.exec(`DELETE FROM snapshots WHERE id IN (SELECT id FROM snapshot_pending);
-      DELETE FROM snapshot_pending;`);
+    const dropped = db.prepare(
+      "DELETE FROM snapshots WHERE id IN (SELECT id FROM snapshot_pending)",
+    ).run();
+    db.exec("DELETE FROM snapshot_pending");
+    if (Number(dropped.changes) > 0) this.#chunks.sweep();
+  }
+
+  #toSnapshot(row: StateRow | undefined): Snapshot | null {
+    if (!row) return null;
+    const text = row.layout === CHUNKED ? this.#chunks.assemble(row.state) : row.state;
+    return { ...toMeta(row), state: JSON.parse(text) };
   }
 
   /**
@@ -159,21 +180,25 @@ export class SnapshotStore {
   stage(state: unknown, meta: SnapshotInput): StagedSnapshot {
     const at = meta.at ?? new Date();
     const id = snapshotId(state, at, meta.canonical, meta.digest);
+    const plan = meta.parts ? this.#chunks.plan(meta.parts) : null;
     const ours = withTransaction(this.#db, () => {
       const inserted = this.#db.prepare(
-        `INSERT INTO snapshots (id, snapshot_at, actor, reason, state) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO snapshots (id, snapshot_at, actor, reason, state, layout)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       ).run(
         id,
         at.toISOString(),
         meta.actor,
         meta.reason,
-        meta.json ?? JSON.stringify(state) ?? "null",
+        plan ? plan.manifest : meta.json ?? JSON.stringify(state) ?? "null",
+        plan ? CHUNKED : "whole",
       );
       if (Number(inserted.changes) !== 1) return false;
+      if (plan) this.#chunks.insert(plan);
       this.#db.prepare("INSERT INTO snapshot_pending (id) VALUES (?)").run(id);
       return true;
     });
+    if (ours && plan) this.#chunks.remember(plan);
     let settled = false;
     return {
       id,
@@ -211,20 +236,20 @@ export class SnapshotStore {
   /** One snapshot with its state, or `null` when the id is unknown or malformed. */
   get(id: string): Snapshot | null {
     if (!SNAPSHOT_ID_PATTERN.test(id)) return null;
-    return toSnapshot(
+    return this.#toSnapshot(
       this.#db.prepare(`SELECT * FROM snapshots WHERE id = ? AND ${VISIBLE}`).get(id) as
-        | (MetaRow & { state: string })
+        | StateRow
         | undefined,
     );
   }
 
   /** The most recent snapshot, or `null` before the first apply. */
   latest(): Snapshot | null {
-    return toSnapshot(
+    return this.#toSnapshot(
       this.#db.prepare(
         `SELECT * FROM snapshots WHERE ${VISIBLE} ORDER BY snapshot_at DESC, id DESC LIMIT 1`,
       )
-        .get() as (MetaRow & { state: string }) | undefined,
+        .get() as StateRow | undefined,
     );
   }
 
@@ -234,6 +259,7 @@ export class SnapshotStore {
       `DELETE FROM snapshots WHERE ${VISIBLE} AND id NOT IN
        (SELECT id FROM snapshots WHERE ${VISIBLE} ORDER BY snapshot_at DESC, id DESC LIMIT ?)`,
     ).run(Math.max(0, Math.trunc(keep)));
+    if (Number(result.changes) > 0) this.#chunks.sweep();
     return Number(result.changes);
   }
 }
