@@ -88,7 +88,8 @@ export async function startDaemonProcess(
       ...common,
     ],
     stdin: "null",
-    stdout: "null",
+    // BENCH_DAEMON_STDOUT=inherit shows what V8 flags such as --trace-gc print.
+    stdout: Deno.env.get("BENCH_DAEMON_STDOUT") === "inherit" ? "inherit" : "null",
     stderr: "inherit",
     env: JSON.parse(Deno.env.get("BENCH_DAEMON_ENV") ?? "{}"),
   }).spawn();
