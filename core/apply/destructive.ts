@@ -62,20 +62,18 @@ export const DEFAULT_DESTRUCTIVE_SHARE = 0.5;
 /** Counts what `next` removes from `current`. */
 export function removals(current: Topology, next: Topology): Removals {
   const nextFrontends = new Set(next.haproxy.frontends.map((f) => f.id));
-  const nextServers = new Map<string, Set<string>>();
-  for (const b of next.haproxy.backends) {
-    nextServers.set(
-      b.id,
-      new Set(b.servers.map((s) => s.name)),
-    );
-  }
+  const nextBackends = new Map<string, Topology["haproxy"]["backends"][number]>();
+  for (const b of next.haproxy.backends) if (!nextBackends.has(b.id)) nextBackends.set(b.id, b);
   let frontends = 0;
   for (const f of current.haproxy.frontends) if (!nextFrontends.has(f.id)) frontends++;
   let backends = 0;
   let servers = 0;
   for (const b of current.haproxy.backends) {
-    const kept = nextServers.get(b.id);
-    if (!kept) backends++;
+    const after = nextBackends.get(b.id);
+    // The very object (a PATCH shares what it did not touch): nothing of it is removed.
+    if (after === b) continue;
+    if (!after) backends++;
+    const kept = after ? new Set(after.servers.map((s) => s.name)) : null;
     for (const s of b.servers) if (!kept?.has(s.name)) servers++;
   }
   return { frontends, backends, servers };

@@ -134,12 +134,38 @@ export interface PrintedBody {
   text?: string;
 }
 
-/** Sections still printing their remembered text (their directives never read). */
-const unread = new WeakMap<Section, PrintedBody>();
+/**
+ * A section made by {@link ConfigModel.addPrinted}: its `directives` are
+ * copied from the remembered ones on first read (a getter on the class, so
+ * 10,000 of them cost no closures), and until then it prints their text.
+ */
+class PrintedSection implements Section {
+  #own: Directive[] | null = null;
+  constructor(
+    public kind: SectionKind,
+    public name: string | undefined,
+    public entity: Entity | undefined,
+    readonly body: PrintedBody,
+  ) {}
+
+  get directives(): Directive[] {
+    this.#own ??= this.body.directives.map(copyDirective);
+    return this.#own;
+  }
+
+  set directives(lines: Directive[]) {
+    this.#own = lines;
+  }
+
+  /** Whether nobody has read (or replaced) the lines yet. */
+  get unread(): boolean {
+    return this.#own === null;
+  }
+}
 
 /** The remembered text of a section nobody has read the directives of, else null. */
 export function unreadBody(section: Section): PrintedBody | null {
-  return unread.get(section) ?? null;
+  return section instanceof PrintedSection && section.unread ? section.body : null;
 }
 
 /** The `kind\0id` key of an entity, as {@link PrintedBody.entities} holds it. */
@@ -183,28 +209,7 @@ export class ConfigModel {
    * 100,000 servers where one changed builds and prints one backend's lines.
    */
   addPrinted(header: Omit<Section, "directives">, body: PrintedBody): Section {
-    const section = { ...header } as Section;
-    const own = (directives: Directive[]) => {
-      unread.delete(section);
-      Object.defineProperty(section, "directives", {
-        value: directives,
-        writable: true,
-        enumerable: true,
-        configurable: true,
-      });
-    };
-    Object.defineProperty(section, "directives", {
-      get: () => {
-        const copies = body.directives.map(copyDirective);
-        own(copies);
-        return copies;
-      },
-      set: own,
-      enumerable: true,
-      configurable: true,
-    });
-    unread.set(section, body);
-    return this.add(section);
+    return this.add(new PrintedSection(header.kind, header.name, header.entity, body));
   }
 
   /** The first section of a kind (and name), if any. */
@@ -224,7 +229,7 @@ export class ConfigModel {
     const out: Directive[] = [];
     const key = entityKey(entity);
     for (const s of this.sections) {
-      const body = unread.get(s);
+      const body = unreadBody(s);
       if (body && !body.entities.has(key)) continue;
       for (const d of s.directives) {
         if (d.entity?.kind === entity.kind && d.entity.id === entity.id) out.push(d);

@@ -8,6 +8,7 @@
  * @module
  */
 import type { RefIssue, State } from "./schema.ts";
+import { backendFact, serversWhere } from "./backend_facts.ts";
 
 /** Whether the host part of `host:port` is a DNS name rather than an IP literal or `*`. */
 export function isHostname(address: string): boolean {
@@ -15,6 +16,15 @@ export function isHostname(address: string): boolean {
   if (host === "*" || host.startsWith("[")) return false;
   return !/^\d{1,3}(\.\d{1,3}){3}$/.test(host);
 }
+
+/**
+ * A backend's servers that name resolvers or have a DNS name for an address
+ * (backend_facts.ts): the only ones the checks below can find fault with.
+ */
+const RESOLVING_SERVERS = serversWhere(
+  "servers that name resolvers or a DNS address",
+  (s) => s.resolvers !== undefined || isHostname(s.address),
+);
 
 /** The issues; an empty list when every reference holds. */
 export function resolverIssues(state: State): RefIssue[] {
@@ -43,7 +53,7 @@ export function resolverIssues(state: State): RefIssue[] {
   const backends = state.haproxy.backends;
   for (let bi = 0; bi < backends.length; bi++) {
     const servers = backends[bi].servers;
-    for (let si = 0; si < servers.length; si++) {
+    for (const si of backendFact(RESOLVING_SERVERS, backends[bi])) {
       const s = servers[si];
       const at = ["haproxy", "backends", bi, "servers", si];
       if (s.resolvers !== undefined && !ids.has(s.resolvers)) {

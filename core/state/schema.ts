@@ -10,6 +10,7 @@
  * @module
  */
 import { z } from "zod";
+import { type BackendFact, backendFact } from "./backend_facts.ts";
 import {
   Acl,
   type AclModel,
@@ -184,6 +185,20 @@ function errorPageIssues(state: State): RefIssue[] {
   return issues;
 }
 
+/** The indices of a backend's servers whose name an earlier server of it already has. */
+const REPEATED_SERVER_NAMES: BackendFact<readonly number[]> = {
+  name: "repeated server names",
+  compute: (backend) => {
+    const names = new Set<string>();
+    const out: number[] = [];
+    backend.servers.forEach((s, i) => {
+      if (names.has(s.name)) out.push(i);
+      names.add(s.name);
+    });
+    return out;
+  },
+};
+
 function coreChecks(state: State): RefIssue[] {
   const { frontends, backends } = state.haproxy;
   const issues: RefIssue[] = [
@@ -198,20 +213,14 @@ function coreChecks(state: State): RefIssue[] {
       ...duplicates(m.entries, (e) => e.key, (i) => ["maps", mi, "entries", i, "key"], "map key"),
     );
   });
-  // One pass over every server (10,000 in a large state): no per-backend closures or spreads.
-  const names = new Set<string>();
+  // A backend's repeated server names are its own fact (backend_facts.ts): a state of
+  // 100,000 servers that shares its backends with the last one visits none of them here.
   for (let bi = 0; bi < backends.length; bi++) {
-    const servers = backends[bi].servers;
-    names.clear();
-    for (let i = 0; i < servers.length; i++) {
-      const name = servers[i].name;
-      if (names.has(name)) {
-        issues.push({
-          path: ["haproxy", "backends", bi, "servers", i, "name"],
-          message: `duplicate server '${name}'`,
-        });
-      }
-      names.add(name);
+    for (const i of backendFact(REPEATED_SERVER_NAMES, backends[bi])) {
+      issues.push({
+        path: ["haproxy", "backends", bi, "servers", i, "name"],
+        message: `duplicate server '${backends[bi].servers[i].name}'`,
+      });
     }
   }
   const backendIds = new Set(backends.map((b) => b.id));

@@ -8,6 +8,10 @@
  * @module
  */
 import { duplicates, type RefIssue, type State } from "../../core/state/schema.ts";
+import { backendFact, serversWhere } from "../../core/state/backend_facts.ts";
+
+/** A backend's servers with TLS settings, the only ones the server check reads. */
+const TLS_SERVERS = serversWhere("servers with tls", (s) => s.tls !== undefined);
 
 /** Checks `state.tls` and every bind or server that uses TLS. */
 export function tlsChecks(state: State): RefIssue[] {
@@ -64,7 +68,8 @@ export function tlsChecks(state: State): RefIssue[] {
     });
   });
   state.haproxy.backends.forEach((be, bi) => {
-    be.servers.forEach((s, si) => {
+    backendFact(TLS_SERVERS, be).forEach((si) => {
+      const s = be.servers[si];
       if (s.tls?.verify === "required" && s.tls.ca === undefined) {
         issues.push({
           path: ["haproxy", "backends", bi, "servers", si, "tls", "ca"],

@@ -7,6 +7,10 @@
  * @module
  */
 import { duplicates, type RefIssue, type State } from "../../core/state/schema.ts";
+import { backendFact, serversWhere } from "../../core/state/backend_facts.ts";
+
+/** A backend's servers that name a trusted CA, the only ones the server check reads. */
+const CA_SERVERS = serversWhere("servers naming a trusted CA", (s) => s.tls?.ca !== undefined);
 
 /** Checks the trusted CA and CRL references of the whole state. */
 export function trustChecks(state: State): RefIssue[] {
@@ -34,7 +38,8 @@ export function trustChecks(state: State): RefIssue[] {
     });
   });
   state.haproxy.backends.forEach((be, bi) => {
-    be.servers.forEach((s, si) => {
+    backendFact(CA_SERVERS, be).forEach((si) => {
+      const s = be.servers[si];
       if (s.tls?.ca !== undefined && !cas.has(s.tls.ca)) {
         issues.push({
           path: ["haproxy", "backends", bi, "servers", si, "tls", "ca"],
