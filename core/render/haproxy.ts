@@ -14,14 +14,7 @@ import type {
   StatsSocketModel,
 } from "../state/haproxy_schema.ts";
 import { aclNamesIn } from "../state/condition.ts";
-import {
-  ConfigModel,
-  d,
-  type Directive,
-  type Entity,
-  entityKey,
-  type PrintedBody,
-} from "./model.ts";
+import { ConfigModel, d, type Directive, type Entity, type PrintedBody } from "./model.ts";
 import type { DataPaths } from "../paths.ts";
 import { renderOperatorFiles } from "./operator_files.ts";
 import { renderResolvers, serverResolverArgs } from "./resolvers.ts";
@@ -269,8 +262,7 @@ function renderBackend(model: ConfigModel, be: BackendModel): void {
   }
   let body = renderedBackends.get(be);
   if (!body) {
-    const directives = backendDirectives(be, e);
-    body = { directives, entities: new Set(directives.map((l) => entityKey(l.entity ?? e))) };
+    body = { directives: backendDirectives(be, e) };
     renderedBackends.set(be, body);
   }
   model.addPrinted(header, body);

@@ -128,8 +128,11 @@ function slotIndex(directives: Directive[], slot: SectionSlot): number {
 export interface PrintedBody {
   /** The lines as rendered, before any hook. */
   readonly directives: readonly Directive[];
-  /** `kind\0id` of every entity the lines carry (so a lookup skips the section unread). */
-  readonly entities: ReadonlySet<string>;
+  /**
+   * `kind\0id` of every entity the lines carry, once an entity was looked up
+   * (so a lookup skips the section unread).
+   */
+  entities?: ReadonlySet<string>;
   /** The printed lines (indented, newline-terminated), once printed. */
   text?: string;
 }
@@ -230,7 +233,10 @@ export class ConfigModel {
     const key = entityKey(entity);
     for (const s of this.sections) {
       const body = unreadBody(s);
-      if (body && !body.entities.has(key)) continue;
+      if (body) {
+        body.entities ??= new Set(body.directives.map((l) => entityKey(l.entity ?? s.entity!)));
+        if (!body.entities.has(key)) continue;
+      }
       for (const d of s.directives) {
         if (d.entity?.kind === entity.kind && d.entity.id === entity.id) out.push(d);
       }

@@ -40,24 +40,25 @@ export function printConfig(model: ConfigModel): Printed {
     const body = unreadBody(section);
     if (body) {
       // Rendered before and read by nobody since: its text, printed once per frozen backend.
-      body.text ??= printLines(body.directives);
+      // Joined, not concatenated: a flat string, not a rope of every piece kept for good.
+      body.text ??= printLines(body.directives, []).join("");
       text += body.text;
       for (const dir of body.directives) lines.push(dir.entity ?? fallback);
       continue;
     }
-    text += printLines(section.directives);
+    for (const piece of printLines(section.directives, [])) text += piece;
     for (const dir of section.directives) lines.push(dir.entity ?? fallback);
   }
   return { text, lines };
 }
 
-function printLines(directives: readonly Directive[]): string {
-  let text = "";
+/** The printed lines of `directives`, one piece per line, appended to `out`. */
+function printLines(directives: readonly Directive[], out: string[]): string[] {
   for (const dir of directives) {
-    text += "    " + dir.keyword;
+    let line = "    " + dir.keyword;
     const args = dir.args;
-    for (let i = 0; i < args.length; i++) text += " " + args[i];
-    text += "\n";
+    for (let i = 0; i < args.length; i++) line += " " + args[i];
+    out.push(line + "\n");
   }
-  return text;
+  return out;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigModel, d, type Entity, entityKey, type PrintedBody, unreadBody } from "./model.ts";
+import { ConfigModel, d, type Entity, type PrintedBody, unreadBody } from "./model.ts";
 import { printConfig } from "./print.ts";
 
 const e: Entity = { kind: "backend", id: "web" };
@@ -7,7 +7,7 @@ const server: Entity = { kind: "server", id: "web/a" };
 
 function body(): PrintedBody {
   const directives = [d("balance", ["roundrobin"], e), d("server", ["a", "127.0.0.1:81"], server)];
-  return { directives, entities: new Set(directives.map((l) => entityKey(l.entity!))) };
+  return { directives };
 }
 
 function model(b: PrintedBody): ConfigModel {
