@@ -262,7 +262,8 @@ function renderBackend(model: ConfigModel, be: BackendModel): void {
   }
   let body = renderedBackends.get(be);
   if (!body) {
-    body = { directives: backendDirectives(be, e) };
+    // Pure in the frozen backend: its lines can be made again whenever they are needed.
+    body = { lines: () => backendDirectives(be, e) };
     renderedBackends.set(be, body);
   }
   model.addPrinted(header, body);

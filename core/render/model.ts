@@ -122,24 +122,37 @@ function slotIndex(directives: Directive[], slot: SectionSlot): number {
 /**
  * Lines rendered before, kept as printed text: what a section made with
  * {@link ConfigModel.addPrinted} prints while nobody has read its
- * `directives`. The source directives are never handed out (reading them
- * gives copies), so the text always matches them.
+ * `directives`. Only the text is kept; the lines themselves are made again
+ * by `lines` when something needs them (a hook reads the section, a failed
+ * check maps its output to entities), so a remembered backend costs its
+ * text, not a directive object per server.
  */
 export interface PrintedBody {
-  /** The lines as rendered, before any hook. */
-  readonly directives: readonly Directive[];
-  /**
-   * `kind\0id` of every entity the lines carry, once an entity was looked up
-   * (so a lookup skips the section unread).
-   */
-  entities?: ReadonlySet<string>;
+  /** The lines as rendered, before any hook: fresh objects on every call. */
+  readonly lines: () => Directive[];
   /** The printed lines (indented, newline-terminated), once printed. */
   text?: string;
+  /** `kind\0id` of every entity the lines carry, once an entity was looked up. */
+  entities?: ReadonlySet<string>;
+}
+
+/** A body's printed text, made (one flat string) and kept on first use. */
+export function bodyText(body: PrintedBody): string {
+  // Joined, not concatenated: a flat string, not a rope of every piece kept for good.
+  body.text ??= body.lines().map(printedLine).join("");
+  return body.text;
+}
+
+/** One directive as printed: indented, space-separated, newline-terminated. */
+export function printedLine(dir: Directive): string {
+  let line = "    " + dir.keyword;
+  for (let i = 0; i < dir.args.length; i++) line += " " + dir.args[i];
+  return line + "\n";
 }
 
 /**
  * A section made by {@link ConfigModel.addPrinted}: its `directives` are
- * copied from the remembered ones on first read (a getter on the class, so
+ * made by its body on first read (a getter on the class, so
  * 10,000 of them cost no closures), and until then it prints their text.
  */
 class PrintedSection implements Section {
@@ -152,7 +165,7 @@ class PrintedSection implements Section {
   ) {}
 
   get directives(): Directive[] {
-    this.#own ??= this.body.directives.map(copyDirective);
+    this.#own ??= this.body.lines();
     return this.#own;
   }
 
@@ -174,10 +187,6 @@ export function unreadBody(section: Section): PrintedBody | null {
 /** The `kind\0id` key of an entity, as {@link PrintedBody.entities} holds it. */
 export function entityKey(entity: Entity): string {
   return `${entity.kind}\0${entity.id}`;
-}
-
-function copyDirective(l: Directive): Directive {
-  return { keyword: l.keyword, args: l.args.slice(), entity: l.entity };
 }
 
 /**
@@ -208,7 +217,7 @@ export class ConfigModel {
    * Adds a section whose lines were rendered before (a backend the previous
    * apply rendered from the same frozen value): it prints `body`'s text
    * until something reads its `directives`, which then become the section's
-   * own copies of `body.directives`, mutable as any section's. A render of
+   * own lines (made by `body.lines`), mutable as any section's. A render of
    * 100,000 servers where one changed builds and prints one backend's lines.
    */
   addPrinted(header: Omit<Section, "directives">, body: PrintedBody): Section {
@@ -234,7 +243,7 @@ export class ConfigModel {
     for (const s of this.sections) {
       const body = unreadBody(s);
       if (body) {
-        body.entities ??= new Set(body.directives.map((l) => entityKey(l.entity ?? s.entity!)));
+        body.entities ??= new Set(body.lines().map((l) => entityKey(l.entity ?? s.entity!)));
         if (!body.entities.has(key)) continue;
       }
       for (const d of s.directives) {

@@ -11,7 +11,7 @@
 import type { DataPaths } from "../paths.ts";
 import type { State } from "../state/schema.ts";
 import type { ErrorPageModel, StateMapModel } from "../state/haproxy_schema.ts";
-import { type ConfigModel, d, type Directive, unreadBody } from "./model.ts";
+import { bodyText, type ConfigModel, d, unreadBody } from "./model.ts";
 
 /** The path of a state map's file. */
 export function mapFilePath(paths: DataPaths, name: string): string {
@@ -119,13 +119,10 @@ export function renderOperatorFiles(model: ConfigModel, state: State, paths: Dat
   // Without maps no reference can resolve (validation refuses one naming a missing map), and
   // a server line names none: a 100,000-server render skips 400,000 string searches.
   if (!state.maps?.length) return;
-  const refers = (line: Directive) =>
-    line.keyword !== "server" &&
-    (line.keyword.includes("(@") || line.args.some((a) => a.includes("(@")));
   for (const section of model.sections) {
     // A section printing remembered lines is read (and so printed anew) only if it must change.
     const body = unreadBody(section);
-    if (body && !body.directives.some(refers)) continue;
+    if (body && !bodyText(body).includes("(@")) continue;
     for (const line of section.directives) {
       if (line.keyword === "server") continue;
       if (line.keyword.includes("(@")) line.keyword = resolveMapRefs(line.keyword, paths);

@@ -14,7 +14,8 @@ import { printConfig } from "./print.ts";
 /** A complete render: the cfg text, its line map, the files it refers to, warnings. */
 export interface Rendered {
   text: string;
-  lines: (Entity | null)[];
+  /** Each line's entity, built on first read (print.ts). */
+  readonly lines: (Entity | null)[];
   files: GeneratedFile[];
   warnings: RenderWarning[];
 }
@@ -25,5 +26,13 @@ export function renderState(state: State, ctx: RenderContext, hooks: RenderHook[
   renderCore(model, state, ctx);
   for (const hook of hooks) hook(model, state, ctx);
   const printed = printConfig(model);
-  return { ...printed, files: model.files, warnings: model.warnings };
+  return {
+    text: printed.text,
+    // Not spread: that would build the line map every render (print.ts).
+    get lines() {
+      return printed.lines;
+    },
+    files: model.files,
+    warnings: model.warnings,
+  };
 }
