@@ -1,9 +1,10 @@
 /**
- * A runtime apply that changes only weights and `disabled` flags spares
- * `haproxy -c` (check_proof.ts: the candidate passes exactly when the live
- * cfg did), and what it writes still passes the real check and reloads into
- * the same running state; a change the proof does not cover (an address)
- * is checked.
+ * A runtime apply that changes only weights and `disabled` flags, or adds
+ * servers, spares `haproxy -c` (check_proof.ts: the candidate passes
+ * exactly when the live cfg did, and an added line is one HAProxy's `add
+ * server` parsed), and what it writes still passes the real check and
+ * reloads into the same running state; a change the proof does not cover
+ * (an address, a removal) is checked.
  *
  * @module
  */
@@ -81,5 +82,66 @@ Deno.test("check proof - apply.proveChecks: false runs haproxy -c on a weight ch
   } finally {
     await d.stop();
     await a.close();
+  }
+});
+
+Deno.test("check proof - servers added with every keyword patchpanel writes spare the check, and the cfg passes it", async () => {
+  const a = serveNamed("a");
+  const fe = freePort();
+  const base = [{ name: "a", address: a.address, weight: 10, check: false }];
+  // A backend whose default-server arguments (health check timing) go with every add server.
+  const shaped = (servers: unknown[]) =>
+    appState(fe, servers, (st) => {
+      st.haproxy.backends[0].healthCheck = {
+        type: "http",
+        path: "/",
+        interval: "2s",
+        rise: 2,
+        fall: 3,
+      };
+    });
+  const d = await startTestDaemon({ state: shaped(base) });
+  const sinks = Array.from({ length: 5 }, () => serveNamed("x"));
+  try {
+    const added = [
+      { name: "c1", address: sinks[0].address, weight: 3, check: true },
+      { name: "b1", address: sinks[1].address, weight: 1, backup: true },
+      { name: "m1", address: sinks[2].address, weight: 5, maxconn: 20 },
+      { name: "d1", address: sinks[3].address, weight: 0, disabled: true },
+      {
+        name: "all",
+        address: sinks[4].address,
+        weight: 256,
+        check: true,
+        maxconn: 7,
+        backup: true,
+      },
+    ];
+    const servers: unknown[] = [...base];
+    for (const server of added) {
+      servers.push(server);
+      const put = await d.api("PUT", "/api/state", shaped(servers));
+      assert.equal(put.status, 200, put.text);
+      assert.equal(
+        put.headers.get("patchpanel-apply"),
+        "runtime",
+        `${JSON.stringify(server)}: ${
+          JSON.stringify((await d.api("GET", "/api/audit?limit=1")).body)
+        }`,
+      );
+      assert.ok(stages(put).includes("check-proven"), put.headers.get("server-timing")!);
+      assert.ok(await runningRow(d, "app", server.name), `${server.name} runs`);
+      const real = await checkConfig("haproxy", d.paths.cfg);
+      assert.ok(real.ok, real.output);
+    }
+    await assertReloadAgrees(d, "app");
+    // A removal is not covered: a rule may still name the server.
+    const removed = await d.api("PUT", "/api/state", shaped(servers.slice(0, -1)));
+    assert.equal(removed.status, 200, removed.text);
+    assert.ok(stages(removed).includes("check"), removed.headers.get("server-timing")!);
+  } finally {
+    await d.stop();
+    await a.close();
+    for (const s of sinks) await s.close();
   }
 });

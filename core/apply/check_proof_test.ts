@@ -34,6 +34,27 @@ Deno.test("checkIsProven - weights and disabled flags only", () => {
   );
 });
 
+function added(): ServerChange {
+  return {
+    kind: "add",
+    backend: "app",
+    server: "s9",
+    after: parseServerLine("server s9 127.0.0.1:9009 weight 1 check"),
+    keywords: ["check", "weight", "1"],
+  };
+}
+
+Deno.test("checkIsProven - an added server is proven by its add server (run before the verdict)", () => {
+  assert.equal(checkIsProven(only(added()), 0), true);
+  const line = "server s1 127.0.0.1:8081 weight 10 check";
+  assert.equal(
+    checkIsProven(only(added(), update(line, "server s1 127.0.0.1:8081 weight 2 check")), 0),
+    true,
+  );
+  // Not with a generated file or an ACL's entries beside it.
+  assert.equal(checkIsProven(only(added()), 1), false);
+});
+
 Deno.test("checkIsProven - anything else is checked", () => {
   const line = "server s1 127.0.0.1:8081 weight 10 check";
   // An address: HAProxy resolves and parses it.
@@ -48,15 +69,17 @@ Deno.test("checkIsProven - anything else is checked", () => {
     checkIsProven(only(update(line, "server s1 127.0.0.1:8081 weight 300 check")), 0),
     false,
   );
-  // Added or removed servers, ACL entries, changed generated files, no change at all.
-  const added: ServerChange = {
-    kind: "add",
+  // Removed servers (a rule may still name one), ACL entries, changed generated files, no
+  // change at all.
+  const removed: ServerChange = {
+    kind: "remove",
     backend: "app",
     server: "s9",
-    after: parseServerLine("server s9 127.0.0.1:9009 weight 1"),
+    before: parseServerLine("server s9 127.0.0.1:9009 weight 1"),
     keywords: [],
   };
-  assert.equal(checkIsProven(only(added), 0), false);
+  assert.equal(checkIsProven(only(removed), 0), false);
+  assert.equal(checkIsProven(only(added(), removed), 0), false);
   assert.equal(
     checkIsProven({ servers: [], acls: [{ file: "/d/a.lst", entries: ["x"] }] }, 1),
     false,
