@@ -6,23 +6,47 @@
  * @module
  */
 import { RingBuffer } from "./ring.ts";
+import { trimPoints } from "./retention.ts";
 import type { HistoryEntry } from "./summary.ts";
+
+/**
+ * Per-proxy points the history keeps by default (~40 MB), over all its
+ * samples: with 5 s samples, the whole hour up to ~270 frontends and
+ * backends, the last ~17 minutes at 1,000, ~100 s at 10,000.
+ */
+export const DEFAULT_HISTORY_POINTS = 200_000;
 
 /** A time window of history entries. */
 export class History {
   readonly windowMs: number;
   readonly ring: RingBuffer<HistoryEntry>;
+  readonly #points: number;
 
-  /** Sized for one entry per interval over the window, plus slack for timer jitter. */
-  constructor(windowMs: number, intervalMs: number) {
+  /**
+   * Sized for one entry per interval over the window, plus slack for timer
+   * jitter; samples keep their per-proxy points, newest first, up to
+   * `points` in all (retention.ts).
+   */
+  constructor(windowMs: number, intervalMs: number, points = DEFAULT_HISTORY_POINTS) {
     this.windowMs = windowMs;
     this.ring = new RingBuffer(Math.ceil(windowMs / intervalMs) + 2);
+    this.#points = points;
   }
 
-  /** Appends an entry and forgets what fell out of the window. */
+  /** Appends an entry and forgets what fell out of the window or past the point budget. */
   record(entry: HistoryEntry, now: number = entry.at): void {
     this.ring.push(entry);
     this.ring.dropWhile((e) => e.at < now - this.windowMs);
+    trimPoints(
+      this.ring,
+      this.#points,
+      (e) => e.kind === "sample" ? e.proxies.length : 0,
+      (e) => {
+        if (e.kind !== "sample") return;
+        e.proxies = [];
+        e.proxiesTrimmed = true;
+      },
+    );
   }
 
   /** Entries newer than `since` (epoch ms), oldest first; the whole window without it. */

@@ -25,7 +25,8 @@ import { ApplyMetrics } from "./own_metrics.ts";
 import { registerRoutes } from "./routes.ts";
 import { Sampler } from "./sampler.ts";
 import { StreamHub } from "./sse.ts";
-import { TrafficRecorder } from "./traffic.ts";
+import { DEFAULT_TRAFFIC_POINTS, TRAFFIC_RETAIN_MS, TrafficRecorder } from "./traffic.ts";
+import { DEFAULT_HISTORY_POINTS } from "./history.ts";
 
 /** The `stats` section of config.yaml. */
 export const StatsConfig = z.object({
@@ -33,6 +34,13 @@ export const StatsConfig = z.object({
   intervalMs: z.number().int().min(100).max(3_600_000).default(5000),
   /** How much history to keep, ms (a rolling hour by default). */
   historyMs: z.number().int().min(1000).max(7 * 86_400_000).default(3_600_000),
+  /**
+   * Per-proxy points the history keeps over all its samples; older samples keep only
+   * their totals (retention.ts).
+   */
+  historyPoints: z.number().int().min(1000).max(50_000_000).default(DEFAULT_HISTORY_POINTS),
+  /** Per-proxy points kept for commit-confirmed guards, over all their samples. */
+  trafficPoints: z.number().int().min(1000).max(50_000_000).default(DEFAULT_TRAFFIC_POINTS),
 }).strict();
 
 /** The parsed `stats` section. */
@@ -55,7 +63,12 @@ export function stats(options: Partial<StatsOptions> = {}): Plugin {
     // Health events, named before plugin namespaces; declared, they are this plugin's alone.
     events: ["server:down", "server:up", "backend:down"],
     config: {
-      stats: StatsConfig.default({ intervalMs: 5000, historyMs: 3_600_000 }),
+      stats: StatsConfig.default({
+        intervalMs: 5000,
+        historyMs: 3_600_000,
+        historyPoints: DEFAULT_HISTORY_POINTS,
+        trafficPoints: DEFAULT_TRAFFIC_POINTS,
+      }),
     },
     setup(host) {
       const config = StatsConfig.parse(host.config.stats ?? {});
@@ -65,6 +78,7 @@ export function stats(options: Partial<StatsOptions> = {}): Plugin {
       const sampler = new Sampler({
         intervalMs: config.intervalMs,
         historyMs: config.historyMs,
+        historyPoints: config.historyPoints,
         admin: (command) => host.haproxy.admin(command),
         probe: async () => {
           const probe = await probeAdminSocket((c, t) => host.haproxy.admin(c, t));
@@ -85,7 +99,12 @@ export function stats(options: Partial<StatsOptions> = {}): Plugin {
         },
       });
       // The core's commit-confirmed applies judge traffic from these (core/apply/confirm*.ts).
-      const traffic = new TrafficRecorder(sampler, config.intervalMs);
+      const traffic = new TrafficRecorder(
+        sampler,
+        config.intervalMs,
+        TRAFFIC_RETAIN_MS,
+        config.trafficPoints,
+      );
       host.provide("traffic", traffic);
       const hub = new StreamHub(opts.heartbeatMs);
       registerRoutes(host, { sampler, hub, applies, ...config });

@@ -10,6 +10,7 @@
 import type { SocketResult } from "../../core/haproxy/socket.ts";
 import { type Info, parseInfo, parseStat, StatTable } from "./csv.ts";
 import { History } from "./history.ts";
+import { NameInterner } from "./retention.ts";
 import {
   type HealthMap,
   healthMap,
@@ -30,6 +31,8 @@ export interface Sample {
 export interface SamplerDeps {
   intervalMs: number;
   historyMs: number;
+  /** Per-proxy points the history keeps in all (default: history.ts `DEFAULT_HISTORY_POINTS`). */
+  historyPoints?: number;
   /** A runtime API command on the admin socket. */
   admin(command: string): Promise<SocketResult>;
   /** Called for each health transition. */
@@ -63,12 +66,13 @@ export class Sampler {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inflight: Promise<void> | null = null;
   #subscribers = new Set<(entry: HistoryEntry) => void>();
+  readonly #names = new NameInterner();
 
   /** Creates a stopped sampler. */
   constructor(deps: SamplerDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
-    this.history = new History(deps.historyMs, deps.intervalMs);
+    this.history = new History(deps.historyMs, deps.intervalMs, deps.historyPoints);
   }
 
   /** Whether the loop runs. */
@@ -135,7 +139,8 @@ export class Sampler {
       } else {
         const info = parseInfo(infoOut.output);
         const durationMs = this.#now() - started;
-        entry = summarize(started, info, table, { durationMs, lagMs });
+        entry = summarize(started, info, table, { durationMs, lagMs }, this.#names);
+        this.#names.endSample();
         this.#accept({ at: started, info, table });
         this.#failure = null;
         this.counters.lastDurationMs = durationMs;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Info, StatTable } from "./csv.ts";
+import { NameInterner } from "./retention.ts";
 
 /** HTTP response counters by class, as HAProxy counts them. */
 export interface Codes {
@@ -61,6 +62,11 @@ export type HistoryEntry =
     lagMs: number;
     totals: Totals;
     proxies: ProxyPoint[];
+    /**
+     * Set once the sample was stripped of its points to keep the history
+     * within `stats.historyPoints` (retention.ts); its totals stay.
+     */
+    proxiesTrimmed?: true;
   }
   | { kind: "gap"; at: number; reason: string };
 
@@ -72,6 +78,7 @@ export function summarize(
   info: Info,
   table: StatTable,
   timing: { durationMs: number; lagMs: number },
+  names: NameInterner = new NameInterner(),
 ): HistoryEntry {
   const c = {
     scur: table.col("scur"),
@@ -92,9 +99,10 @@ export function summarize(
     const hrsp = {} as Codes;
     CODE_CLASSES.forEach((k, i) => hrsp[k] = table.num(row, c.hrsp[i]) ?? 0);
     proxies.push({
-      name: table.proxy(row),
+      // Detached: a slice of the CSV would keep the sample's whole text alive (retention.ts).
+      name: names.take(table.proxy(row)),
       kind,
-      status: table.raw(row, c.status),
+      status: names.take(table.raw(row, c.status)),
       scur: table.num(row, c.scur) ?? 0,
       rate: table.num(row, c.rate) ?? 0,
       stot: table.num(row, c.stot) ?? 0,

@@ -12,14 +12,26 @@
 import type { TrafficProxy, TrafficSample, TrafficSource } from "../../core/apply/confirm_types.ts";
 import type { StatTable } from "./csv.ts";
 import { RingBuffer } from "./ring.ts";
+import { NameInterner, trimPoints } from "./retention.ts";
 import type { Sampler } from "./sampler.ts";
 import { CODE_CLASSES, healthOf } from "./summary.ts";
 
 /** A window's longest default (30 min) plus its baseline minute and some slack. */
 export const TRAFFIC_RETAIN_MS = 35 * 60_000;
 
+/**
+ * Per-proxy points the recorder keeps in all by default (~45 MB): with 5 s
+ * samples, the whole 35 minutes up to ~700 frontends and backends, the
+ * last ~25 minutes at 1,000, ~2.5 minutes at 10,000 (retention.ts).
+ */
+export const DEFAULT_TRAFFIC_POINTS = 300_000;
+
 /** The per-proxy counters of one `show stat` table. */
-export function trafficOf(at: number, table: StatTable): TrafficSample {
+export function trafficOf(
+  at: number,
+  table: StatTable,
+  names: NameInterner = new NameInterner(),
+): TrafficSample {
   const col = (name: string) => table.col(name);
   const hrsp = CODE_CLASSES.map((k) => col(`hrsp_${k}`));
   const c = { econ: col("econ"), eresp: col("eresp"), rtime: col("rtime"), status: col("status") };
@@ -37,7 +49,8 @@ export function trafficOf(at: number, table: StatTable): TrafficSample {
     if (kind !== "frontend" && kind !== "backend") continue;
     const n = (i: number) => table.num(row, i) ?? 0;
     byKey.set(`${kind}/${table.proxy(row)}`, {
-      name: table.proxy(row),
+      // Detached: a slice of the CSV would keep the sample's whole text alive (retention.ts).
+      name: names.take(table.proxy(row)),
       kind,
       responses: hrsp.reduce((sum, i) => sum + n(i), 0),
       r5xx: n(hrsp[4]),
@@ -69,11 +82,19 @@ export class TrafficRecorder implements TrafficSource {
   #ring: RingBuffer<TrafficSample>;
   #retainMs: number;
   #detach: (() => void) | null = null;
+  readonly #names = new NameInterner();
+  readonly #points: number;
 
   /** Sized for one sample per interval over `retainMs`. */
-  constructor(private sampler: Sampler, intervalMs: number, retainMs = TRAFFIC_RETAIN_MS) {
+  constructor(
+    private sampler: Sampler,
+    intervalMs: number,
+    retainMs = TRAFFIC_RETAIN_MS,
+    points = DEFAULT_TRAFFIC_POINTS,
+  ) {
     this.intervalMs = intervalMs;
     this.#retainMs = retainMs;
+    this.#points = points;
     this.#ring = new RingBuffer(Math.ceil(retainMs / intervalMs) + 2);
   }
 
@@ -83,8 +104,13 @@ export class TrafficRecorder implements TrafficSource {
     this.#detach = this.sampler.subscribe((entry) => {
       const latest = this.sampler.latest;
       if (entry.kind !== "sample" || !latest || latest.at !== entry.at) return;
-      this.#ring.push(trafficOf(latest.at, latest.table));
+      this.#ring.push(trafficOf(latest.at, latest.table, this.#names));
+      this.#names.endSample();
       this.#ring.dropWhile((s) => s.at < latest.at - this.#retainMs);
+      // Older samples lose their per-proxy points first; a guard then reads fewer samples.
+      trimPoints(this.#ring, this.#points, (s) => s.proxies.length, (s) => {
+        s.proxies = [];
+      });
     });
   }
 
