@@ -14,6 +14,7 @@ import { destructiveGuard, destructivePreview, readStateDocument } from "./state
 import { assertJsonPatchType, patchCurrent, readJsonPatch } from "./state_patch.ts";
 import type { ApplyResult } from "../apply/types.ts";
 import { type ConfirmedApply, confirmHeaders, lockedGuard } from "./confirm.ts";
+import { documentFromText } from "../state/body_delta.ts";
 
 /** How often a PATCH without If-Match is recomputed when another change lands meanwhile. */
 const PATCH_ATTEMPTS = 3;
@@ -55,7 +56,7 @@ export function stateRoutes(
     }
     const reason = ctx.url.searchParams.get("reason");
     const guard = destructiveGuard(ctx.url, deps.limits.destructiveShare, "this PUT");
-    const reading = readStateDocument(ctx, deps.limits);
+    const reading = readStateDocument(ctx, deps.limits, (text) => knownDocument(deps, text));
     const body = await auditRefusal(host, ctx.actor, reason, t0, reading);
     const parse = { name: "parse", ms: performance.now() - t0 };
     // `?confirm=`: a watch window after the apply; 409 while another one is pending.
@@ -140,13 +141,24 @@ export function stateRoutes(
     tier: "write",
     summary: "Validate, render and haproxy -c a state without applying it; diff against live",
   }, async (ctx) => {
-    const raw = await readStateDocument(ctx, deps.limits);
+    const raw = await readStateDocument(ctx, deps.limits, (text) => knownDocument(deps, text));
     const plan = await deps.pipeline.plan(raw, {
       actor: ctx.actor,
       role: ctx.principal?.role ?? "viewer", // field-level roles: core/security/
     });
     return { ...plan, ...destructivePreview(deps, raw) };
   });
+}
+
+/**
+ * A body read against the current document (body_delta.ts): only where it
+ * is the text `GET` sends, so not for a state whose secrets `GET` redacts.
+ */
+function knownDocument(deps: CoreDeps, text: string): unknown | null {
+  const current = deps.store.current();
+  const parts = deps.store.parts();
+  if (!current || !parts || deps.secrets.holdsSecret(current)) return null;
+  return documentFromText(text, current, parts);
 }
 
 /** Adds headers to an answer (the window a commit-confirmed apply opened). */

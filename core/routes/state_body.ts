@@ -21,12 +21,19 @@ import {
 import type { StateStore } from "../state/store.ts";
 import type { ApplyOptions } from "../apply/types.ts";
 
-/** Reads and checks a state document body; throws the 400/413/422 that explains a refusal. */
+/**
+ * Reads and checks a state document body; throws the 400/413/422 that
+ * explains a refusal. `known` may read the body as the current document
+ * with one backend changed (body_delta.ts); where it cannot (null), the
+ * body is parsed whole.
+ */
 export async function readStateDocument(
   ctx: RequestContext,
   limits: StateLimits,
+  known?: (text: string) => unknown | null,
 ): Promise<unknown> {
-  const raw = parseJsonDocument(await ctx.text());
+  const text = await ctx.text();
+  const raw = known?.(text) ?? parseJsonDocument(text);
   assertExplicitKeys(raw);
   assertWithinLimits(raw, limits);
   return raw;

@@ -83,6 +83,8 @@ export class StateStore {
   #body: string | null = null;
   /** The compact JSON as UTF-8: the one copy every state keeps. */
   #bytes: Uint8Array<ArrayBuffer> | null = null;
+  /** The compact JSON in parts (its strings are the memo's, shared, not copies). */
+  #parts: StateJsonParts | null = null;
   /**
    * @param serialize the state's compact JSON in parts; the wiring passes one
    * that reuses the backend memo's texts, byte-identical to `JSON.stringify`.
@@ -109,6 +111,7 @@ export class StateStore {
     const parts = this.serialize(state);
     const body = joinParts(parts);
     this.#state = state;
+    this.#parts = parts;
     this.#etag = etagOfDigest(stateDigest(parts));
     this.#keep(body, UTF8.encode(body));
   }
@@ -156,6 +159,7 @@ export class StateStore {
 
   #adoptPrepared(p: PreparedState): void {
     this.#state = p.state;
+    this.#parts = p.parts;
     this.#etag = p.etag;
     // The file's bytes without its final newline: the body, already encoded.
     this.#keep(p.body, p.bytes.subarray(0, p.bytes.length - 1));
@@ -164,6 +168,15 @@ export class StateStore {
   #keep(body: string, bytes: Uint8Array<ArrayBuffer>): void {
     this.#bytes = bytes;
     this.#body = bytes.length < TEXT_KEPT_BELOW ? body : null;
+  }
+
+  /**
+   * The current state's compact JSON in parts (head, one text per backend,
+   * tail), for a PUT body that is this text with one backend changed
+   * (body_delta.ts). Null when not initialized.
+   */
+  parts(): StateJsonParts | null {
+    return this.#state === null ? null : this.#parts;
   }
 
   /** The current state, or null when not initialized. */
