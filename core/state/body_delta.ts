@@ -1,5 +1,5 @@
 /**
- * A PUT body read as the current document with one backend changed.
+ * A PUT body read as the current document with some of its backends changed.
  *
  * CI pipelines send back what `GET /api/state` gave them with a field or two
  * changed. At 100,000 servers parsing that 12.6 MB body costs ~100 ms, and
@@ -7,17 +7,20 @@
  * object whose JSON text must be rebuilt to find it in the backend memo.
  * But the body is mostly the very text the store holds: comparing the two
  * texts (natively, a chunk at a time) finds where they differ, and when
- * that region lies inside one backend's text, the body is exactly the
- * current document with that backend's text replaced. Only that backend is
- * parsed; every other value is the current state's own (validated,
+ * that region lies within the backends' texts, only the backends it spans
+ * are parsed; every other value is the current state's own (validated,
  * frozen) object, which is what `PATCH` hands the pipeline too.
  *
- * It is exact, not a guess: the body is `C[0, start) + X + C[end, …)`, where
- * `[start, end)` is the backend's text in the current document `C`. That is
- * a JSON document exactly when `X` is one JSON value, and then it means `C`
- * with that backend replaced by `JSON.parse(X)`. Anything else (another
- * region, more than one value, a body that does not parse) is left to the
- * whole parse, which gives every error its usual answer.
+ * It is exact, not a guess: with `[start, end)` the span in the current text
+ * `C` from the first to the last backend the region touches, the body is
+ * `C[0, start) + Y + C[end, …)`. `C[0, start)` ends with the backends' `[`
+ * or a comma between two of them and `C[end, …)` starts with a comma or
+ * their `]`, so the body is a JSON document exactly when `Y` is a non-empty,
+ * comma-separated list of JSON values, that is when `[Y]` parses; then it
+ * means `C` with those backends replaced by that list (which may be longer
+ * or shorter: backends added or removed there). Anything else (a change
+ * outside the backends, an empty `Y`, a body that does not parse) is left
+ * to the whole parse, which gives every error its usual answer.
  *
  * @module
  */
@@ -27,9 +30,9 @@ import { joinParts, type StateJsonParts } from "./state_json.ts";
 
 /**
  * The document `text` stands for when it is the current document's text
- * with at most one backend's text changed; null when it is not (then parse
- * it whole). The result shares every object but the changed backend with
- * `current`, and must not be written to.
+ * with only backends' texts changed (see the module doc); null when it is
+ * not (then parse it whole). The result shares every object but the
+ * replaced backends with `current`, and must not be written to.
  */
 export function documentFromText(
   text: string,
@@ -39,35 +42,45 @@ export function documentFromText(
   const known = joinParts(parts);
   if (text === known) return shallowDocument(current, null);
   const prefix = commonPrefix(known, text);
-  const suffix = commonSuffix(known, text, prefix);
-  const changedEnd = known.length - suffix;
+  const changedEnd = known.length - commonSuffix(known, text, prefix);
+  // The backends the differing region spans: from the last one starting at or before its
+  // start to the first one ending at or after its end.
+  let first = -1;
+  let last = -1;
   let start = parts.head.length;
+  let spanStart = 0;
   for (let i = 0; i < parts.backends.length; i++) {
     const end = start + parts.backends[i].text.length;
-    if (start > prefix) return null;
-    if (prefix <= end && changedEnd <= end) {
-      // The backend's text in the body: everything between the shared surroundings.
-      const replaced = text.slice(start, text.length - (known.length - end));
-      let value: unknown;
+    if (start <= prefix) {
+      first = i;
+      spanStart = start;
+    }
+    if (changedEnd <= end) {
+      last = i;
+      if (first < 0 || first > last) return null;
+      const spanEnd = end;
+      const replaced = text.slice(spanStart, text.length - (known.length - spanEnd));
+      if (replaced.trim() === "") return null;
+      let values: unknown;
       try {
-        value = JSON.parse(replaced);
+        values = JSON.parse(`[${replaced}]`);
       } catch {
         return null;
       }
-      return shallowDocument(current, { index: i, value });
+      return shallowDocument(current, { first, last, values: values as unknown[] });
     }
     start = end + 1; // the comma
   }
   return null;
 }
 
-/** `current` as a document to validate, with one backend replaced. */
+/** `current` as a document to validate, with backends `first`–`last` replaced by `values`. */
 function shallowDocument(
   current: State,
-  replace: { index: number; value: unknown } | null,
+  replace: { first: number; last: number; values: unknown[] } | null,
 ): unknown {
   if (!replace) return { ...current };
   const backends: unknown[] = current.haproxy.backends.slice();
-  backends[replace.index] = replace.value;
+  backends.splice(replace.first, replace.last - replace.first + 1, ...replace.values);
   return { ...current, haproxy: { ...current.haproxy, backends } };
 }
