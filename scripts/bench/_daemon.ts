@@ -91,7 +91,8 @@ export async function startDaemonProcess(
     // BENCH_DAEMON_STDOUT=inherit shows what V8 flags such as --trace-gc print.
     stdout: Deno.env.get("BENCH_DAEMON_STDOUT") === "inherit" ? "inherit" : "null",
     stderr: "inherit",
-    env: JSON.parse(Deno.env.get("BENCH_DAEMON_ENV") ?? "{}"),
+    // As scripts/start and the systemd unit run it; BENCH_DAEMON_ENV='{"MALLOC_ARENA_MAX":""}' not.
+    env: { MALLOC_ARENA_MAX: "2", ...JSON.parse(Deno.env.get("BENCH_DAEMON_ENV") ?? "{}") },
   }).spawn();
   const paths = dataPaths(dataDir);
   const url = `https://127.0.0.1:${port}`;
