@@ -81,9 +81,8 @@ export async function prepareSwap(
     prepared = store.prepare(state);
     snapshot = deps.snapshots.stage(state, {
       ...meta,
-      canonical: prepared.body,
+      // The store's digest names it, and its parts are stored a backend at a time.
       digest: prepared.digest,
-      json: prepared.body,
       parts: prepared.parts,
     });
   } catch (error) {

@@ -185,7 +185,7 @@ export function unreadBody(section: Section): PrintedBody | null {
 }
 
 /** The `kind\0id` key of an entity, as {@link PrintedBody.entities} holds it. */
-export function entityKey(entity: Entity): string {
+function entityKey(entity: Entity): string {
   return `${entity.kind}\0${entity.id}`;
 }
 

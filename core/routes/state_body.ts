@@ -24,8 +24,8 @@ import type { ApplyOptions } from "../apply/types.ts";
 /**
  * Reads and checks a state document body; throws the 400/413/422 that
  * explains a refusal. `known` may read the body as the current document
- * with one backend changed (body_delta.ts); where it cannot (null), the
- * body is parsed whole.
+ * with a span of backends changed (body_delta.ts); where it cannot (null),
+ * the body is parsed whole.
  */
 export async function readStateDocument(
   ctx: RequestContext,

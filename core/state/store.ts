@@ -172,7 +172,7 @@ export class StateStore {
 
   /**
    * The current state's compact JSON in parts (head, one text per backend,
-   * tail), for a PUT body that is this text with one backend changed
+   * tail), for a PUT body that is this text with some backends changed
    * (body_delta.ts). Null when not initialized.
    */
   parts(): StateJsonParts | null {

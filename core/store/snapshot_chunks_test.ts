@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { openDatabase } from "./db.ts";
 import { SnapshotStore } from "./snapshots.ts";
-import { joinParts, stateJsonParts } from "../state/state_json.ts";
+import { stateJsonParts } from "../state/state_json.ts";
 import type { State } from "../state/schema.ts";
 
 function backend(id: string, weight: number) {
@@ -27,7 +27,7 @@ function state(shared: ReturnType<typeof backend>[], changed?: number) {
 
 function write(store: SnapshotStore, s: State, at: Date) {
   const parts = stateJsonParts(s, JSON.stringify);
-  return store.write(s, { actor: "t", reason: null, at, json: joinParts(parts), parts });
+  return store.write(s, { actor: "t", reason: null, at, parts });
 }
 
 const count = (db: DatabaseSync, table: string) =>
@@ -64,7 +64,7 @@ Deno.test("snapshot chunks - prune and a crashed apply leave no chunk that no sn
     // Staged, never committed: the daemon died before the reload was confirmed.
     const s = state(shared, 2);
     const parts = stateJsonParts(s, JSON.stringify);
-    store.stage(s, { actor: "t", reason: null, json: joinParts(parts), parts });
+    store.stage(s, { actor: "t", reason: null, parts });
     assert.equal(count(db, "snapshot_chunks"), 7, "b1 as it was again (swept), b2 changed");
     db.close();
     const db2 = openDatabase(path);

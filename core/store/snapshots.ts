@@ -41,15 +41,11 @@ export interface SnapshotInput {
   /** When it was applied (default now). */
   at?: Date;
   /**
-   * A canonical serialization of `state`, when the caller has one:
-   * `canonicalJson(state)`, or the JSON of a schema-validated state (whose
-   * key order the schema fixes). Default: `canonicalJson(state)`.
+   * A content digest (hex) the caller already has, in place of hashing the
+   * canonical serialization: the state store's (state_digest.ts), which the
+   * ETag derives from too.
    */
-  canonical?: string;
-  /** The SHA-256 (hex) of that canonical serialization, when the caller has it. */
   digest?: string;
-  /** `JSON.stringify(state)`, when the caller already has it. */
-  json?: string;
   /**
    * That text in parts (the state store's): the snapshot is then stored a
    * backend at a time, sharing unchanged backends with earlier snapshots
@@ -79,11 +75,12 @@ export const SNAPSHOT_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}(?:\.\d{
 
 /**
  * The id for `state` applied at `at`. Exported so callers can predict an id
- * (and tests can check it); the hash covers the SHA-256 of the canonical
- * state JSON followed by the ISO timestamp, so equal states at different
- * times get different ids. Pass `canonical` when the caller already has
- * `canonicalJson(state)`, and `digest` when it has that text's SHA-256 (the
- * state store hashes it once for the ETag: a 12 MB state is not hashed twice).
+ * (and tests can check it); the hash covers a digest of the state's content
+ * (the SHA-256 of its canonical JSON, or the `digest` given) followed by the
+ * ISO timestamp, so equal states at different times get different ids. Pass
+ * `canonical` when the caller already has `canonicalJson(state)`, and
+ * `digest` when it has a content digest (the state store's, state_digest.ts,
+ * computed once for the ETag: a 12 MB state is not hashed twice).
  */
 export function snapshotId(
   state: unknown,
@@ -179,7 +176,7 @@ export class SnapshotStore {
    */
   stage(state: unknown, meta: SnapshotInput): StagedSnapshot {
     const at = meta.at ?? new Date();
-    const id = snapshotId(state, at, meta.canonical, meta.digest);
+    const id = snapshotId(state, at, undefined, meta.digest);
     const plan = meta.parts ? this.#chunks.plan(meta.parts) : null;
     const ours = withTransaction(this.#db, () => {
       const inserted = this.#db.prepare(
@@ -190,7 +187,7 @@ export class SnapshotStore {
         at.toISOString(),
         meta.actor,
         meta.reason,
-        plan ? plan.manifest : meta.json ?? JSON.stringify(state) ?? "null",
+        plan ? plan.manifest : JSON.stringify(state) ?? "null",
         plan ? CHUNKED : "whole",
       );
       if (Number(inserted.changes) !== 1) return false;

@@ -10,7 +10,8 @@ import { trimPoints } from "./retention.ts";
 import type { HistoryEntry } from "./summary.ts";
 
 /**
- * Per-proxy points the history keeps by default (~40 MB), over all its
+ * Per-proxy points the history keeps by default (~40 MB, ~200 bytes a point
+ * as measured with a heap count), over all its
  * samples: with 5 s samples, the whole hour up to ~270 frontends and
  * backends, the last ~17 minutes at 1,000, ~100 s at 10,000.
  */

@@ -29,11 +29,14 @@ export class NameInterner {
   #known = new Map<string, string>();
   #seen = new Map<string, string>();
 
+  /** `copy` makes the detached copy (a test counts its calls). */
+  constructor(private readonly copy: (text: string) => string = detach) {}
+
   /** A copy of `text` that shares nothing with the string it was cut from. */
   take(text: string): string {
     let kept = this.#seen.get(text);
     if (kept !== undefined) return kept;
-    kept = this.#known.get(text) ?? detach(text);
+    kept = this.#known.get(text) ?? this.copy(text);
     this.#seen.set(kept, kept);
     return kept;
   }

@@ -5,16 +5,22 @@ import { History } from "./history.ts";
 import type { HistoryEntry } from "./summary.ts";
 
 Deno.test("NameInterner - one copy per name, shared by consecutive samples, forgotten when gone", () => {
-  const names = new NameInterner();
+  const copied: string[] = [];
+  const names = new NameInterner((text) => {
+    copied.push(text);
+    return `${text}`;
+  });
   const text = "production-pool-17,BACKEND,0\nproduction-pool-17,s1,0\n";
-  const a = names.take(text.slice(0, 18));
-  assert.equal(a, "production-pool-17");
-  assert.equal(names.take(text.slice(29, 47)), a);
+  assert.equal(names.take(text.slice(0, 18)), "production-pool-17");
+  assert.equal(names.take(text.slice(29, 47)), "production-pool-17");
+  assert.deepEqual(copied, ["production-pool-17"], "one copy within a sample");
   names.endSample();
-  assert.equal(names.take("production-pool-17"), a, "the next sample reuses the copy");
+  names.take("production-pool-17");
+  assert.equal(copied.length, 1, "the next sample reuses the copy");
   names.endSample();
   names.endSample();
-  assert.equal(names.take("production-pool-17"), "production-pool-17");
+  names.take("production-pool-17");
+  assert.equal(copied.length, 2, "a name absent for a sample is copied anew");
 });
 
 Deno.test("trimPoints - the newest items keep their points up to the budget; older ones are stripped", () => {
