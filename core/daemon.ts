@@ -39,6 +39,7 @@ import { openapiPlugin, type OpenApiSource } from "./openapi.ts";
 import { removeStaleTemps } from "./fsutil.ts";
 import { VERSION } from "./version.ts";
 import { assertAccountExists, dataDirExposure, haproxyRunAs } from "./privileges.ts";
+import { MemoryRelease } from "./memory_release.ts";
 import type { DatabaseSync } from "node:sqlite";
 
 /**
@@ -361,6 +362,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     },
   });
   await services.startAll();
+  // Once the daemon is quiet after an apply, and every few seconds, what it freed goes back
+  // to the OS.
+  const release = new MemoryRelease();
+  release.start();
+  events.on("apply:succeeded", () => release.schedule());
+  events.on("apply:failed", () => release.schedule());
 
   let stopped = false;
   return {
@@ -383,6 +390,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       if (stopped) return;
       stopped = true;
       clearInterval(vacuum);
+      release.stop();
       await services.stopAll();
       await server?.shutdown();
       // The load balancer outlives the daemon unless asked: a restart must not take it down.
