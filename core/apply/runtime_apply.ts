@@ -162,7 +162,10 @@ export async function runtimeApply(
   // are not in it), state.json and the snapshot staged, the candidate made durable.
   // The server-state file is brought up to date after the verification, for the touched
   // backends only (recordServerState), so staging dumps nothing.
-  const preparing = prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, null);
+  // No `.bak` of the live cfg: only the reload path's rollback reads it; this path swaps
+  // the candidate in last, once everything passed, or removes it.
+  const meta = { actor: opts.actor, reason: opts.reason };
+  const preparing = prepareSwap(deps, state, meta, null, { backUp: false });
   const [check, prepared] = await Promise.all([checking, preparing]);
   clock.lap(check.proven ? "check-proven" : check.cached ? "check-memo" : "check");
   const discard = async (reason: string) => {

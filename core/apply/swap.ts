@@ -37,7 +37,7 @@ export interface SwapDeps {
  * successor and the snapshot written but not yet in effect.
  */
 export interface ReadySwap {
-  /** Whether there was a live cfg (kept as `.bak`) to roll back to. */
+  /** Whether there was a live cfg, kept as `.bak`, to roll back to (false when not backed up). */
   hadLive: boolean;
   /** Runtime admin states and weights the new worker will start with (server_state_filter.ts). */
   carried: CarriedOverride[];
@@ -63,17 +63,22 @@ export interface CfgPair {
  * candidate must already be at `paths.cfgCandidate`. Never rejects: a disk
  * error comes back as `{ok: false}`, with nothing staged left behind.
  * `cfgs` null: no server-state dump (a runtime apply updates the file itself).
+ * `backUp: false`: the live cfg is not copied to `.bak` (`hadLive` is then
+ * false): only the reload path's rollback (swapBack) reads it, and a runtime
+ * apply never swaps back, it removes its candidate before the swap or keeps it.
  */
 export async function prepareSwap(
   deps: SwapDeps,
   state: State,
   meta: { actor: string; reason: string | null },
   cfgs: CfgPair | null,
+  opts: { backUp?: boolean } = {},
 ): Promise<Settled<ReadySwap>> {
   const { paths, store } = deps;
   // Start the I/O first; serializing the state is CPU work that runs while it is in flight.
   const dumped = cfgs ? saveServerState(deps, cfgs.live, cfgs.next) : Promise.resolve([]);
-  const backedUp = backUpLive(paths);
+  // `backUp: false` (a runtime apply, which never rolls back with swapBack): no 5 MB copy.
+  const backedUp = opts.backUp === false ? Promise.resolve(false) : backUpLive(paths);
   const durable = fsyncFile(paths.cfgCandidate);
   let prepared: PreparedState;
   let snapshot: StagedSnapshot;
