@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { type BackendFact, backendFact } from "./backend_facts.ts";
+import { type BackendFact, backendFact, backendsWith } from "./backend_facts.ts";
 import {
   Acl,
   type AclModel,
@@ -215,7 +215,7 @@ function coreChecks(state: State): RefIssue[] {
   });
   // A backend's repeated server names are its own fact (backend_facts.ts): a state of
   // 100,000 servers that shares its backends with the last one visits none of them here.
-  for (let bi = 0; bi < backends.length; bi++) {
+  for (const bi of backendsWith(REPEATED_SERVER_NAMES, backends)) {
     for (const i of backendFact(REPEATED_SERVER_NAMES, backends[bi])) {
       issues.push({
         path: ["haproxy", "backends", bi, "servers", i, "name"],

@@ -87,17 +87,24 @@ export function encodeParts(
   const starts = new Uint32Array(n);
   bytes.set(head, 0);
   let at = head.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n;) {
     if (i) bytes[at++] = 0x2c; // ","
-    starts[i] = at;
     const j = from[i];
-    if (j >= 0) {
-      const s = prev!.starts[j];
-      bytes.set(prev!.bytes.subarray(s, s + lengths[i]), at);
-    } else {
+    if (j < 0) {
+      starts[i] = at;
       bytes.set(fresh.get(i)!, at);
+      at += lengths[i++];
+      continue;
     }
-    at += lengths[i];
+    // A run of backends that follow each other in `prev` too is one copy, commas included.
+    let k = i;
+    while (k + 1 < n && from[k + 1] === from[k] + 1) k++;
+    const s = prev!.starts[j];
+    const e = prev!.starts[from[k]] + lengths[k];
+    bytes.set(prev!.bytes.subarray(s, e), at);
+    for (let m = i; m <= k; m++) starts[m] = at + prev!.starts[from[m]] - s;
+    at += e - s;
+    i = k + 1;
   }
   bytes.set(tail, at);
   return { parts, bytes, starts, lengths };
