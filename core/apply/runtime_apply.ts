@@ -83,6 +83,8 @@ export interface RuntimeApplyInput {
   check: (path: string) => Promise<CheckResult>;
   /** What the apply changes in the state, for its audit entry (changes.ts). */
   changes?: StateChanges;
+  /** Told the candidate's text once it is the live cfg (live_cfg.ts: no re-read next time). */
+  swapped?: (text: string) => Promise<void>;
 }
 
 /** Applied without a reload, or why the reload path must run. */
@@ -196,6 +198,7 @@ export async function runtimeApply(
   } catch (error) {
     return discard(`could not swap the cfg in: ${(error as Error).message}`);
   }
+  await input.swapped?.(rendered.text);
   if (after) await recordServerState(deps, touchedBackends(changes), after, rendered.text);
   const snap = await prepared.value.commit();
   await clearRuntimeApply(paths);
