@@ -81,27 +81,46 @@ export async function prepareSwap(
   const backedUp = opts.backUp === false ? Promise.resolve(false) : backUpLive(paths);
   const durable = fsyncFile(paths.cfgCandidate);
   let prepared: PreparedState;
-  let snapshot: StagedSnapshot;
   try {
     prepared = store.prepare(state);
-    snapshot = deps.snapshots.stage(state, {
-      ...meta,
-      // The store's digest names it, and its parts are stored a backend at a time.
-      digest: prepared.digest,
-      parts: prepared.parts,
-    });
   } catch (error) {
     await Promise.allSettled([dumped, backedUp, durable]);
     return { ok: false, error };
   }
-  const results = await Promise.allSettled([store.stage(prepared), backedUp, durable, dumped]);
+  // The snapshot (SQLite, ~10 ms at 100,000 servers) is staged while state.json's fsync runs.
+  let snapshot: Settled<StagedSnapshot> | null = null;
+  const stageSnapshot = () => {
+    try {
+      snapshot = {
+        ok: true,
+        value: deps.snapshots.stage(state, {
+          ...meta,
+          // The store's digest names it, and its parts are stored a backend at a time.
+          digest: prepared.digest,
+          parts: prepared.parts,
+        }),
+      };
+    } catch (error) {
+      snapshot = { ok: false, error };
+    }
+  };
+  const results = await Promise.allSettled([
+    store.stage(prepared, stageSnapshot),
+    backedUp,
+    durable,
+    dumped,
+  ]);
   const [staged, hadLive, , carried] = results;
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failure || staged.status !== "fulfilled" || hadLive.status !== "fulfilled") {
+  const snap = snapshot as Settled<StagedSnapshot> | null;
+  if (
+    failure || staged.status !== "fulfilled" || hadLive.status !== "fulfilled" || !snap?.ok
+  ) {
     if (staged.status === "fulfilled") await staged.value.discard();
-    snapshot.discard();
-    return { ok: false, error: failure?.reason };
+    if (snap?.ok) snap.value.discard();
+    return { ok: false, error: failure?.reason ?? (snap && !snap.ok ? snap.error : undefined) };
   }
+  const staging = snap.value;
   const file = staged.value;
   return {
     ok: true,
@@ -110,10 +129,10 @@ export async function prepareSwap(
       carried: carried.status === "fulfilled" ? carried.value : [],
       async commit() {
         await file.commit();
-        return snapshot.commit();
+        return staging.commit();
       },
       async discard() {
-        snapshot.discard();
+        staging.discard();
         await file.discard();
       },
     },

@@ -157,9 +157,10 @@ export class StateStore {
    * Writes a prepared state beside `state.json` without replacing it: the
    * apply pipeline stages it while HAProxy checks the config, then commits
    * it (rename, then adopt) only once the reload is confirmed, or discards it.
+   * `whileSyncing` (which must not throw) runs while the file's fsync is in flight.
    */
-  async stage(prepared: PreparedState): Promise<StagedState> {
-    const file = await stageFile(this.path, prepared.bytes, 0o600);
+  async stage(prepared: PreparedState, whileSyncing?: () => void): Promise<StagedState> {
+    const file = await stageFile(this.path, prepared.bytes, 0o600, whileSyncing);
     return {
       commit: async () => {
         await file.commit();
