@@ -57,7 +57,12 @@ export type { ApplyFailedStage, CertFailure, Events, Listener } from "./core/eve
 export { CORE_EVENTS, EventRefusedError } from "./core/event_names.ts";
 export { PluginError, type PluginFailureSite } from "./core/plugin_error.ts";
 export type { CoreState, PluginState, RefIssue, State, StateCheck } from "./core/state/schema.ts";
-export { type BackendFact, backendFact, serversWhere } from "./core/state/backend_facts.ts";
+export {
+  type BackendFact,
+  backendFact,
+  backendsWith,
+  serversWhere,
+} from "./core/state/backend_facts.ts";
 export { Arg, Duration, HostPort, isName, Name, NAME_PATTERN, Port } from "./core/state/names.ts";
 export { ConfigModel, d, SECTION_ORDER } from "./core/render/model.ts";
 export type {

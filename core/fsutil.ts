@@ -18,11 +18,16 @@ export interface StagedFile {
   discard(): Promise<void>;
 }
 
-/** Writes `content` to a temp file beside `path` and fsyncs it; see {@link StagedFile}. */
+/**
+ * Writes `content` to a temp file beside `path` and fsyncs it; see {@link StagedFile}.
+ * `whileSyncing` (which must not throw) runs once the bytes are written, while the fsync
+ * is in flight: CPU work that overlaps the disk's (the apply stages its snapshot there).
+ */
 export async function stageFile(
   path: string,
   content: string | Uint8Array,
   mode = 0o644,
+  whileSyncing?: () => void,
 ): Promise<StagedFile> {
   const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
@@ -30,7 +35,9 @@ export async function stageFile(
   try {
     let off = 0;
     while (off < bytes.length) off += await file.write(bytes.subarray(off));
-    await file.sync();
+    const syncing = file.sync();
+    whileSyncing?.();
+    await syncing;
   } catch (e) {
     file.close();
     await Deno.remove(tmp).catch(() => {});

@@ -83,6 +83,7 @@ export interface PipelineDeps {
 export type { AdoptResult, PlanResult } from "./types.ts";
 import type { AdoptResult, PlanResult } from "./types.ts";
 import { CheckMemo } from "./check_memo.ts";
+import { LiveCfg } from "./live_cfg.ts";
 import type { CheckResult } from "../haproxy/check.ts";
 
 /**
@@ -105,7 +106,11 @@ export class ApplyPipeline {
   readonly gates = new ApplyGates();
   /** The digest of the referenced files HAProxy last loaded; null: not known (so reload). */
   #loadedFiles: string | null = null;
-  constructor(private deps: PipelineDeps) {}
+  /** The live cfg's text, remembered while the file is unchanged (live_cfg.ts). */
+  readonly #live: LiveCfg;
+  constructor(private deps: PipelineDeps) {
+    this.#live = new LiveCfg(deps.paths.cfg);
+  }
 
   /**
    * Records that HAProxy has just (re)loaded the files `state` references,
@@ -267,7 +272,7 @@ export class ApplyPipeline {
   async #apply(input: unknown, opts: ApplyOptions): Promise<ApplyResult> {
     const started = performance.now();
     const clock = new StageClock();
-    const { store, paths, audit } = this.deps;
+    const { store, audit } = this.deps;
     // What this apply changes, for its audit entry, failed or not (known once validated).
     let changes: StateChanges | null = null;
     const fail = async (stage: ApplyFailedStage, error: HttpError) => {
@@ -321,7 +326,7 @@ export class ApplyPipeline {
       throw await fail("render", e instanceof HttpError ? e : new PluginError(CORE_RENDER, e));
     }
     clock.lap("render");
-    const live = await readTextOrNull(paths.cfg);
+    const live = await this.#live.read();
     // A referenced file replaced under the same name leaves the cfg as it was; HAProxy only
     // reads the new bytes on a reload, so neither the no-op nor the runtime path may serve.
     const filesDigest = await this.#filesDigest(state);
@@ -398,6 +403,7 @@ export class ApplyPipeline {
       proveChecks: this.deps.proveChecks ?? true,
       check: (path) => this.#check(path, extra.checkKey),
       changes: extra.changes,
+      swapped: (text) => this.#live.swapped(text),
     });
   }
 

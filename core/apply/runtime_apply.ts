@@ -83,6 +83,8 @@ export interface RuntimeApplyInput {
   check: (path: string) => Promise<CheckResult>;
   /** What the apply changes in the state, for its audit entry (changes.ts). */
   changes?: StateChanges;
+  /** Told the candidate's text once it is the live cfg (live_cfg.ts: no re-read next time). */
+  swapped?: (text: string) => Promise<void>;
 }
 
 /** Applied without a reload, or why the reload path must run. */
@@ -162,7 +164,10 @@ export async function runtimeApply(
   // are not in it), state.json and the snapshot staged, the candidate made durable.
   // The server-state file is brought up to date after the verification, for the touched
   // backends only (recordServerState), so staging dumps nothing.
-  const preparing = prepareSwap(deps, state, { actor: opts.actor, reason: opts.reason }, null);
+  // No `.bak` of the live cfg: only the reload path's rollback reads it; this path swaps
+  // the candidate in last, once everything passed, or removes it.
+  const meta = { actor: opts.actor, reason: opts.reason };
+  const preparing = prepareSwap(deps, state, meta, null, { backUp: false });
   const [check, prepared] = await Promise.all([checking, preparing]);
   clock.lap(check.proven ? "check-proven" : check.cached ? "check-memo" : "check");
   const discard = async (reason: string) => {
@@ -193,6 +198,7 @@ export async function runtimeApply(
   } catch (error) {
     return discard(`could not swap the cfg in: ${(error as Error).message}`);
   }
+  await input.swapped?.(rendered.text);
   if (after) await recordServerState(deps, touchedBackends(changes), after, rendered.text);
   const snap = await prepared.value.commit();
   await clearRuntimeApply(paths);

@@ -14,7 +14,14 @@ import type {
   StatsSocketModel,
 } from "../state/haproxy_schema.ts";
 import { aclNamesIn } from "../state/condition.ts";
-import { ConfigModel, d, type Directive, type Entity, type PrintedBody } from "./model.ts";
+import {
+  ConfigModel,
+  d,
+  type Directive,
+  type Entity,
+  type PrintedBody,
+  type Section,
+} from "./model.ts";
 import type { DataPaths } from "../paths.ts";
 import { renderOperatorFiles } from "./operator_files.ts";
 import { renderResolvers, serverResolverArgs } from "./resolvers.ts";
@@ -251,22 +258,26 @@ function aclDirective(acl: AclModel, ctx: RenderContext): Directive {
  * and consecutive states share them: their lines cannot change, and the
  * section prints their remembered text unless a hook reads it (model.ts).
  */
-const renderedBackends = new WeakMap<BackendModel, PrintedBody>();
+const renderedBackends = new WeakMap<
+  BackendModel,
+  { header: Omit<Section, "directives">; body: PrintedBody }
+>();
 
 function renderBackend(model: ConfigModel, be: BackendModel): void {
-  const e: Entity = { kind: "backend", id: be.id };
-  const header = { kind: "backend" as const, name: be.id, entity: e };
-  if (!Object.isFrozen(be)) {
-    model.add({ ...header, directives: backendDirectives(be, e) });
-    return;
+  let known = renderedBackends.get(be);
+  if (!known) {
+    const e: Entity = { kind: "backend", id: be.id };
+    const header = { kind: "backend" as const, name: be.id, entity: e };
+    if (!Object.isFrozen(be)) {
+      model.add({ ...header, directives: backendDirectives(be, e) });
+      return;
+    }
+    // Pure in the frozen backend: its lines can be made again whenever they are needed. The
+    // header is kept with them (addPrinted copies it into the section, which is the render's).
+    known = { header, body: { lines: () => backendDirectives(be, e) } };
+    renderedBackends.set(be, known);
   }
-  let body = renderedBackends.get(be);
-  if (!body) {
-    // Pure in the frozen backend: its lines can be made again whenever they are needed.
-    body = { lines: () => backendDirectives(be, e) };
-    renderedBackends.set(be, body);
-  }
-  model.addPrinted(header, body);
+  model.addPrinted(known.header, known.body);
 }
 
 function backendDirectives(be: BackendModel, e: Entity): Directive[] {

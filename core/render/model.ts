@@ -202,14 +202,20 @@ export class ConfigModel {
   readonly warnings: RenderWarning[] = [];
   /** Per section, the last line inserted at each slot (so later inserts follow it). */
   readonly #placed = new WeakMap<Section, Map<SectionSlot, Directive>>();
-  /** The first section added under each `kind\0name` (checked before use: names may change). */
-  readonly #byName = new Map<string, Section>();
+  /**
+   * The first section added under each kind and name ("" for none), checked before use:
+   * names may change. By kind, then name: no key string is built per section (10,000
+   * backends), and a name's hash is the one its string already holds.
+   */
+  readonly #byName = new Map<SectionKind, Map<string, Section>>();
 
   /** Adds a section and returns it, so callers can keep appending to it. */
   add(section: Section): Section {
     this.sections.push(section);
-    const key = `${section.kind}\0${section.name ?? ""}`;
-    if (!this.#byName.has(key)) this.#byName.set(key, section);
+    let named = this.#byName.get(section.kind);
+    if (!named) this.#byName.set(section.kind, named = new Map());
+    const name = section.name ?? "";
+    if (!named.has(name)) named.set(name, section);
     return section;
   }
 
@@ -227,7 +233,7 @@ export class ConfigModel {
   /** The first section of a kind (and name), if any. */
   section(kind: SectionKind, name?: string): Section | undefined {
     if (name !== undefined) {
-      const known = this.#byName.get(`${kind}\0${name}`);
+      const known = this.#byName.get(kind)?.get(name);
       // Still in the model and still so named (a hook may have renamed or removed it).
       if (known?.kind === kind && known.name === name && this.sections.includes(known)) {
         return known;

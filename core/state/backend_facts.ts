@@ -58,3 +58,40 @@ export function serversWhere(
     },
   };
 }
+
+/** What {@link backendsWith} found for one fact last time. */
+interface Holders {
+  /** The backends it looked at (null where one was not frozen: never reused). */
+  seen: (BackendModel | null)[];
+  /** Per backend of `seen`, whether its fact was non-empty. */
+  holds: Uint8Array;
+}
+
+const holders = new WeakMap<BackendFact<readonly unknown[]>, Holders>();
+
+/**
+ * The indices of the backends whose list `fact` is not empty, in order: the
+ * only backends a check that reads nothing else of them needs to visit. The
+ * answer for the last array asked about is kept, so a state that shares its
+ * frozen backends with that one costs a pointer comparison per backend (no
+ * lookup), and a fact is computed for the backends that changed alone.
+ */
+export function backendsWith(
+  fact: BackendFact<readonly unknown[]>,
+  backends: readonly BackendModel[],
+): number[] {
+  const last = holders.get(fact);
+  const seen: (BackendModel | null)[] = new Array(backends.length);
+  const holds = new Uint8Array(backends.length);
+  const out: number[] = [];
+  for (let i = 0; i < backends.length; i++) {
+    const b = backends[i];
+    const reused = last !== undefined && i < last.seen.length && last.seen[i] === b;
+    const has = reused ? last.holds[i] === 1 : backendFact(fact, b).length > 0;
+    seen[i] = reused || Object.isFrozen(b) ? b : null;
+    holds[i] = has ? 1 : 0;
+    if (has) out.push(i);
+  }
+  holders.set(fact, { seen, holds });
+  return out;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backendFact, serversWhere } from "./backend_facts.ts";
+import { backendFact, backendsWith, serversWhere } from "./backend_facts.ts";
 import type { BackendModel } from "./haproxy_schema.ts";
 
 function backend(addresses: string[]): BackendModel {
@@ -24,4 +24,27 @@ Deno.test("backendFact - remembered for a frozen backend, computed anew for any 
   assert.deepEqual(backendFact(fact, frozen), [0]);
   assert.deepEqual(backendFact(fact, frozen), [0]);
   assert.equal(computed, 2, "two servers, visited once");
+});
+
+Deno.test("backendsWith - the backends whose fact is not empty, reusing the last array's answers", () => {
+  let computed = 0;
+  const fact = serversWhere("dns", (s) => {
+    computed++;
+    return !/^\d/.test(s.address);
+  });
+  const ip = (n: number) => Object.freeze(backend([`127.0.0.${n}:1`]));
+  const dns = Object.freeze(backend(["db.internal:1"]));
+  const list = [ip(1), dns, ip(2), ip(3)];
+  assert.deepEqual(backendsWith(fact, list), [1]);
+  // A copy of the array sharing its backends: answered without reading any backend.
+  computed = 0;
+  assert.deepEqual(backendsWith(fact, [...list]), [1]);
+  const fresh = Object.freeze(backend(["cache.internal:1"]));
+  assert.deepEqual(backendsWith(fact, [list[0], ip(4), list[2], fresh]), [3], "changed ones anew");
+  assert.deepEqual(backendsWith(fact, [fresh, ...list]), [0, 2], "shifted: each looked up");
+  // An unfrozen backend is read every time: it may have changed since.
+  const open = backend(["127.0.0.9:1"]);
+  assert.deepEqual(backendsWith(fact, [open]), []);
+  open.servers[0].address = "mail.internal:25";
+  assert.deepEqual(backendsWith(fact, [open]), [0]);
 });

@@ -25,6 +25,11 @@ Deno.test("BackendMemo - same verdicts, output and issue paths as the plain sche
     state(999), // out of range in backend 0
     state(10, { bogus: true }), // unknown key in backend 1
     state(10, { servers: [{ name: "x" }, { name: "x", address: "127.0.0.1:1" }] }),
+    // The backends array itself (the memo's one loop in place of Zod's array).
+    { haproxy: { ...state(1).haproxy, backends: "none" } },
+    { haproxy: { ...state(1).haproxy, backends: [null, 7, state(1).haproxy.backends[0]] } },
+    { haproxy: { ...state(999).haproxy, backends: [{ id: "a", x: 1 }, { servers: 1 }] } },
+    { haproxy: { frontends: [], backends: undefined } },
   ];
   for (const input of inputs) {
     const a = plain.safeParse(input);

@@ -24,6 +24,13 @@
 import { posix } from "node:path";
 import type { DataPaths } from "../paths.ts";
 import type { RefIssue, State, StateCheck } from "./schema.ts";
+import { type BackendFact, backendsWith } from "./backend_facts.ts";
+
+/** A backend's raw directives, the only part of it the scan reads. */
+const RAW_DIRECTIVES: BackendFact<readonly string[]> = {
+  name: "raw directives",
+  compute: (backend) => backend.rawDirectives,
+};
 
 /** Where patchpanel itself lives: its data directory layout, cwd and own listener. */
 export interface OwnPlaces {
@@ -272,11 +279,13 @@ export function collisionIssues(state: State, own: OwnPlaces): RefIssue[] {
       scan.raw(r, [...base, "rawDirectives", ri], `${name} raw directive ${ri}`)
     );
   });
-  hp.backends.forEach((b, bi) =>
+  // Only the backends with raw directives (backend_facts.ts), not each of 10,000.
+  for (const bi of backendsWith(RAW_DIRECTIVES, hp.backends)) {
+    const b = hp.backends[bi];
     b.rawDirectives.forEach((r, ri) =>
       scan.raw(r, ["haproxy", "backends", bi, "rawDirectives", ri], `backend ${b.id} raw ${ri}`)
-    )
-  );
+    );
+  }
   scan.duplicates();
   return scan.issues;
 }

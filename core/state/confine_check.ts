@@ -18,6 +18,20 @@ import { optionPathProblems, RAW_DISABLED, rawDirectiveProblems } from "./direct
 import { type ConfineContext, formatProblems, sampleProblems } from "./samples.ts";
 import { isDynamicBackend } from "./haproxy_schema.ts";
 import { splitWords } from "./words.ts";
+import { type BackendFact, backendsWith } from "./backend_facts.ts";
+
+/**
+ * What of a backend the check reads (options, stick-on, balance arguments,
+ * raw directives): a backend with none of them has no problem whatever the
+ * context, so only the others are visited.
+ */
+const CONFINED_FIELDS: BackendFact<readonly string[]> = {
+  name: "fields the confinement check reads",
+  compute: (b) =>
+    b.options.length || b.stickOn || b.balance?.args.length || b.rawDirectives.length
+      ? ["confined"]
+      : [],
+};
 
 /** What the stage needs from the host. */
 export interface ConfineOptions {
@@ -112,13 +126,14 @@ export function stateProblems(state: State, ctx: ConfineContext, allowRaw: boole
     });
     raw(base, f.rawDirectives);
   });
-  hp.backends.forEach((b, bi) => {
+  for (const bi of backendsWith(CONFINED_FIELDS, hp.backends)) {
+    const b = hp.backends[bi];
     const base: Path = ["haproxy", "backends", bi];
     options(base, b.options);
     if (b.stickOn) add([...base, "stickOn"], stickOnProblems(b.stickOn, ctx));
     b.balance?.args.forEach((a, i) => add([...base, "balance", "args", i], wordsProblems(a)));
     raw(base, b.rawDirectives);
-  });
+  }
   state.acls.forEach((a, ai) => {
     const base: Path = ["acls", ai];
     add([...base, "criterion"], sampleProblems(a.criterion, ctx));

@@ -345,19 +345,21 @@ export const Haproxy = haproxyWith(Backend, Frontend);
  * The `haproxy` key's schema with `backend` validating each backend and
  * `frontend` each frontend: the state schema passes the ones extended with
  * plugins' entity fields (entity_fields.ts), and the apply path a memoizing
- * backend (backend_memo.ts), which must give the same verdicts and output.
+ * backend (backend_memo.ts), which must give the same verdicts and output,
+ * and `backends` the array of them (the memo's, one loop; else `z.array(backend)`).
  *
  * @internal
  */
 export function haproxyWith(
   backend: z.ZodType<BackendModel>,
   frontend: z.ZodType<FrontendModel>,
+  backends: z.ZodType<BackendModel[]> = z.array(backend),
 ) {
   return z.object({
     global: Global,
     defaults: Defaults,
     frontends: z.array(frontend).default([]),
-    backends: z.array(backend).default([]),
+    backends: backends.default([]),
     stats: StatsListener.nullable().default(null),
     resolvers: z.array(Resolver).default([]),
   }).strict();

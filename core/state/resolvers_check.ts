@@ -8,7 +8,7 @@
  * @module
  */
 import type { RefIssue, State } from "./schema.ts";
-import { backendFact, serversWhere } from "./backend_facts.ts";
+import { backendFact, backendsWith, serversWhere } from "./backend_facts.ts";
 
 /** Whether the host part of `host:port` is a DNS name rather than an IP literal or `*`. */
 export function isHostname(address: string): boolean {
@@ -51,7 +51,7 @@ export function resolverIssues(state: State): RefIssue[] {
     });
   });
   const backends = state.haproxy.backends;
-  for (let bi = 0; bi < backends.length; bi++) {
+  for (const bi of backendsWith(RESOLVING_SERVERS, backends)) {
     const servers = backends[bi].servers;
     for (const si of backendFact(RESOLVING_SERVERS, backends[bi])) {
       const s = servers[si];

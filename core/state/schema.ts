@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { type BackendFact, backendFact } from "./backend_facts.ts";
+import { type BackendFact, backendFact, backendsWith } from "./backend_facts.ts";
 import {
   Acl,
   type AclModel,
@@ -73,9 +73,13 @@ export type StateCheck = (state: State) => RefIssue[];
 export const CORE_KEYS = ["version", "haproxy", "acls", "maps", "errorPages"] as const;
 
 /** The core keys' schemas, with `backend` and `frontend` validating each of them. */
-const coreShape = (backend: z.ZodType<BackendModel>, frontend: z.ZodType<FrontendModel>) => ({
+const coreShape = (
+  backend: z.ZodType<BackendModel>,
+  frontend: z.ZodType<FrontendModel>,
+  backends?: z.ZodType<BackendModel[]>,
+) => ({
   version: z.literal(1).default(1),
-  haproxy: haproxyWith(backend, frontend).default({
+  haproxy: haproxyWith(backend, frontend, backends).default({
     global: { logs: [], tune: {}, statsSockets: [], rawDirectives: [] },
     defaults: {
       mode: "http",
@@ -111,7 +115,10 @@ export function composeStateSchema(
   entities: EntitySchemas = entitySchemas(),
 ): z.ZodType<State> {
   const backend = memo?.schema ?? entities.backend;
-  const object = z.object({ ...coreShape(backend, entities.frontend), ...fragments }).strict();
+  const object = z.object({
+    ...coreShape(backend, entities.frontend, memo?.arraySchema),
+    ...fragments,
+  }).strict();
   const all = [coreChecks, resolverIssues, ...checks];
   const checked = object.superRefine((value, ctx) => {
     for (const check of all) {
@@ -215,7 +222,7 @@ function coreChecks(state: State): RefIssue[] {
   });
   // A backend's repeated server names are its own fact (backend_facts.ts): a state of
   // 100,000 servers that shares its backends with the last one visits none of them here.
-  for (let bi = 0; bi < backends.length; bi++) {
+  for (const bi of backendsWith(REPEATED_SERVER_NAMES, backends)) {
     for (const i of backendFact(REPEATED_SERVER_NAMES, backends[bi])) {
       issues.push({
         path: ["haproxy", "backends", bi, "servers", i, "name"],

@@ -33,6 +33,9 @@ export function backendDigest(value: BackendModel, text: string): string {
 /** The document's digest (hex) from its parts; see the module doc. */
 export function stateDigest(parts: StateJsonParts): string {
   const hash = createHash("sha256").update(parts.head).update("\n");
-  for (const b of parts.backends) hash.update(backendDigest(b.value, b.text)).update(",");
-  return hash.update("\n").update(parts.tail).digest("hex");
+  // The same bytes as an update per backend digest and comma, in one update: 20,000 calls
+  // into the hash cost more than hashing the 650 KB they add up to.
+  let digests = "";
+  for (const b of parts.backends) digests += backendDigest(b.value, b.text) + ",";
+  return hash.update(digests).update("\n").update(parts.tail).digest("hex");
 }

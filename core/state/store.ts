@@ -9,6 +9,7 @@ import { readTextOrNull, type StagedFile, stageFile, writeFileAtomic } from "../
 import type { State } from "./schema.ts";
 import { joinParts, type StateJsonParts, stateJsonParts } from "./state_json.ts";
 import { stateDigest } from "./state_digest.ts";
+import { encodeParts, type StateBytes } from "./state_bytes.ts";
 
 /**
  * The ETag of a validated state document (quoted, as HTTP wants it) from the
@@ -49,14 +50,19 @@ export interface PreparedState {
   /**
    * Compact JSON, what `GET /api/state` and the apply response send; canonical
    * for a validated state (the schema fixes its key order), so the ETag and
-   * snapshot ids hash it.
+   * snapshot ids hash it. Joined from `parts` when first read: the pipeline
+   * needs only `bytes`, and a 100,000-server text is 12.6 MB.
    */
-  body: string;
+  readonly body: string;
   /**
-   * What `state.json` holds, `body` and a newline, as UTF-8: encoded once
-   * (while `haproxy -c` runs) for the file and for the apply's answer.
+   * What `state.json` holds, `body` and a newline, as UTF-8: laid out once
+   * (while `haproxy -c` runs) for the file and for the apply's answer, with
+   * the current state's bytes copied for the backends the two share
+   * (state_bytes.ts).
    */
   bytes: Uint8Array<ArrayBuffer>;
+  /** `bytes` with where each backend lies in them, for the state after this one. */
+  layout: StateBytes;
 }
 
 /** A state written beside `state.json`; `commit` puts it in place and makes it current. */
@@ -85,6 +91,8 @@ export class StateStore {
   #bytes: Uint8Array<ArrayBuffer> | null = null;
   /** The compact JSON in parts (its strings are the memo's, shared, not copies). */
   #parts: StateJsonParts | null = null;
+  /** `#bytes` with where each backend lies in them (null until first encoded). */
+  #layout: StateBytes | null = null;
   /**
    * @param serialize the state's compact JSON in parts; the wiring passes one
    * that reuses the backend memo's texts, byte-identical to `JSON.stringify`.
@@ -109,11 +117,11 @@ export class StateStore {
   /** Adopts a validated state as current without writing it. */
   adopt(state: State): void {
     const parts = this.serialize(state);
-    const body = joinParts(parts);
+    const layout = encodeParts(parts, "", null);
     this.#state = state;
     this.#parts = parts;
     this.#etag = etagOfDigest(stateDigest(parts));
-    this.#keep(body, UTF8.encode(body));
+    this.#keep(() => joinParts(parts), layout.bytes, layout);
   }
 
   /** Serializes a validated state for a later {@link save}. */
@@ -121,16 +129,20 @@ export class StateStore {
     // state.json holds exactly what GET /api/state sends (plus a newline): one serialization,
     // and the file's bytes are the document the ETag names. `jq . state.json` pretty-prints it.
     const parts = this.serialize(state);
-    const body = joinParts(parts);
     // One digest of the document serves the ETag and the snapshot id (snapshots.ts).
     const digest = stateDigest(parts);
+    const layout = encodeParts(parts, "\n", this.#layout);
+    let body: string | null = null;
     return {
       state,
       etag: etagOfDigest(digest),
       digest,
       parts,
-      body,
-      bytes: UTF8.encode(body + "\n"),
+      get body() {
+        return body ??= joinParts(parts);
+      },
+      bytes: layout.bytes,
+      layout,
     };
   }
 
@@ -145,9 +157,10 @@ export class StateStore {
    * Writes a prepared state beside `state.json` without replacing it: the
    * apply pipeline stages it while HAProxy checks the config, then commits
    * it (rename, then adopt) only once the reload is confirmed, or discards it.
+   * `whileSyncing` (which must not throw) runs while the file's fsync is in flight.
    */
-  async stage(prepared: PreparedState): Promise<StagedState> {
-    const file = await stageFile(this.path, prepared.bytes, 0o600);
+  async stage(prepared: PreparedState, whileSyncing?: () => void): Promise<StagedState> {
+    const file = await stageFile(this.path, prepared.bytes, 0o600, whileSyncing);
     return {
       commit: async () => {
         await file.commit();
@@ -162,12 +175,14 @@ export class StateStore {
     this.#parts = p.parts;
     this.#etag = p.etag;
     // The file's bytes without its final newline: the body, already encoded.
-    this.#keep(p.body, p.bytes.subarray(0, p.bytes.length - 1));
+    this.#keep(() => p.body, p.bytes.subarray(0, p.bytes.length - 1), p.layout);
   }
 
-  #keep(body: string, bytes: Uint8Array<ArrayBuffer>): void {
+  #keep(body: () => string, bytes: Uint8Array<ArrayBuffer>, layout: StateBytes): void {
     this.#bytes = bytes;
-    this.#body = bytes.length < TEXT_KEPT_BELOW ? body : null;
+    // Offsets into `layout.bytes` hold in `bytes` too: it is the same buffer, newline aside.
+    this.#layout = layout;
+    this.#body = bytes.length < TEXT_KEPT_BELOW ? body() : null;
   }
 
   /**

@@ -29,3 +29,21 @@ Deno.test("StateStore - the file and the answers are one encoding of the body", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("StateStore - the next state's file copies the backends it shares, byte for byte", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pp-store-" });
+  try {
+    const store = new StateStore(`${dir}/state.json`);
+    const be = (id: string, w: number) => Object.freeze({ id, note: "ü", servers: [{ w }] });
+    const doc = (backends: unknown[]): any => ({ version: 1, haproxy: { backends }, acls: [] });
+    const [a, b, c] = [be("a", 1), be("b", 1), be("c", 1)];
+    store.adopt(doc([a, b, c]));
+    for (const next of [doc([a, be("b", 2), c]), doc([c, a]), doc([a, c, be("d", 3)])]) {
+      await (await store.stage(store.prepare(next))).commit();
+      assert.equal(await Deno.readTextFile(`${dir}/state.json`), JSON.stringify(next) + "\n");
+      assert.equal(utf8(store.bodyBytes()), JSON.stringify(next));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -8,10 +8,10 @@
  * @module
  */
 import { duplicates, type RefIssue, type State } from "../../core/state/schema.ts";
-import { backendFact, serversWhere } from "../../core/state/backend_facts.ts";
+import { backendFact, backendsWith, serversWhere } from "../../core/state/backend_facts.ts";
 
-/** A backend's servers with TLS settings, the only ones the server check reads. */
-const TLS_SERVERS = serversWhere("servers with tls", (s) => s.tls !== undefined);
+/** A backend's servers with TLS settings, the only ones the server check and the render read. */
+export const TLS_SERVERS = serversWhere("servers with tls", (s) => s.tls !== undefined);
 
 /** Checks `state.tls` and every bind or server that uses TLS. */
 export function tlsChecks(state: State): RefIssue[] {
@@ -67,7 +67,10 @@ export function tlsChecks(state: State): RefIssue[] {
       }
     });
   });
-  state.haproxy.backends.forEach((be, bi) => {
+  const backends = state.haproxy.backends;
+  // Only the backends with a TLS server (backend_facts.ts): none at all in most states.
+  for (const bi of backendsWith(TLS_SERVERS, backends)) {
+    const be = backends[bi];
     backendFact(TLS_SERVERS, be).forEach((si) => {
       const s = be.servers[si];
       if (s.tls?.verify === "required" && s.tls.ca === undefined) {
@@ -77,6 +80,6 @@ export function tlsChecks(state: State): RefIssue[] {
         });
       }
     });
-  });
+  }
   return issues;
 }

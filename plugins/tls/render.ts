@@ -23,6 +23,8 @@ import type { DataPaths } from "../../core/paths.ts";
 import { certMaterial, type TlsCertModel, type TlsProviderModel } from "./schema.ts";
 import type { TlsProviderKinds } from "../../core/providers.ts";
 import { CIPHER_PROFILES } from "./ciphers.ts";
+import { backendsWith } from "../../core/state/backend_facts.ts";
+import { TLS_SERVERS } from "./checks.ts";
 
 /** Where the generated crt-lists and PEM bundles live. */
 export function tlsRenderDir(paths: DataPaths): string {
@@ -105,7 +107,10 @@ function renderTls(
     });
     addRedirectAndHsts(model, fe);
   }
-  for (const be of state.haproxy.backends) {
+  // Only the backends with a TLS server (backend_facts.ts), not each of 100,000 servers.
+  const backends = state.haproxy.backends;
+  for (const bi of backendsWith(TLS_SERVERS, backends)) {
+    const be = backends[bi];
     let serverLines: Map<string, Directive[]> | null = null;
     for (const s of be.servers) {
       if (!s.tls) continue;

@@ -7,7 +7,7 @@
  * @module
  */
 import { duplicates, type RefIssue, type State } from "../../core/state/schema.ts";
-import { backendFact, serversWhere } from "../../core/state/backend_facts.ts";
+import { backendFact, backendsWith, serversWhere } from "../../core/state/backend_facts.ts";
 
 /** A backend's servers that name a trusted CA, the only ones the server check reads. */
 const CA_SERVERS = serversWhere("servers naming a trusted CA", (s) => s.tls?.ca !== undefined);
@@ -37,7 +37,10 @@ export function trustChecks(state: State): RefIssue[] {
       }
     });
   });
-  state.haproxy.backends.forEach((be, bi) => {
+  const backends = state.haproxy.backends;
+  // Only the backends with a server naming a CA (backend_facts.ts).
+  for (const bi of backendsWith(CA_SERVERS, backends)) {
+    const be = backends[bi];
     backendFact(CA_SERVERS, be).forEach((si) => {
       const s = be.servers[si];
       if (s.tls?.ca !== undefined && !cas.has(s.tls.ca)) {
@@ -47,7 +50,7 @@ export function trustChecks(state: State): RefIssue[] {
         });
       }
     });
-  });
+  }
   return issues;
 }
 
