@@ -12,7 +12,14 @@
  *
  * @module
  */
-import type { AdminState, RunningServer } from "./server_state.ts";
+import {
+  type AdminState,
+  adminStateOf,
+  COL,
+  type RowView,
+  type RunningServer,
+  runningServerAt,
+} from "./server_state.ts";
 import { type DeclaredServer, isIpLiteral, serverKey } from "./declared_servers.ts";
 import type { CarriedOverride } from "./server_state_filter.ts";
 
@@ -60,7 +67,18 @@ export class ServerComparer {
   #declared: ReadonlyMap<string, DeclaredServer>;
   #policy: OverridePolicy;
   #carried = new Map<string, CarriedOverride>();
-  #seen = new Set<string>();
+  /** The declared servers and their keys in the map's (the cfg's) order. */
+  #keys: string[];
+  #servers: DeclaredServer[];
+  /** `#seen[i]`: whether declared server `i` runs; `#seenCount` of them do. */
+  #seen: Uint8Array;
+  #seenCount = 0;
+  /** Which declared server the next row is expected to be: the one after the last row's. */
+  #next = 0;
+  /** Key → position, built only when a row is not the expected one. */
+  #positions: Map<string, number> | null = null;
+  /** Per declared server: 0 not yet asked, 1 its host is an IP literal, 2 a name. */
+  #ipHost: Uint8Array;
   #mismatches: ServerDifference[] = [];
   #overrides: ServerDifference[] = [];
 
@@ -68,11 +86,36 @@ export class ServerComparer {
   constructor(declared: ReadonlyMap<string, DeclaredServer>, policy: OverridePolicy) {
     this.#declared = declared;
     this.#policy = policy;
+    this.#keys = [...declared.keys()];
+    this.#servers = [...declared.values()];
+    this.#seen = new Uint8Array(this.#servers.length);
+    this.#ipHost = new Uint8Array(this.#servers.length);
     if (policy.kind === "carried") {
       for (const c of policy.carried) {
         this.#carried.set(`${serverKey(c.backend, c.server)}#${c.field}`, c);
       }
     }
+  }
+
+  /**
+   * Compares one line of `show servers state` as it is scanned; the same
+   * verdict as `add(runningServerAt(row))`. HAProxy dumps servers in the
+   * cfg's order, so the line is first read as the declared server after the
+   * previous line's: when it is that server and every compared field equals
+   * the declared value (in text, so nothing is parsed or allocated), it is a
+   * match; anything else takes {@link add}.
+   */
+  addRow(row: RowView): void {
+    const i = this.#next;
+    const d = this.#servers[i];
+    if (
+      d !== undefined && row.is(COL.be_name, d.backend) && row.is(COL.srv_name, d.server) &&
+      isKeyOf(this.#keys[i], d) && this.#same(row, d, i)
+    ) {
+      this.#see(i);
+      return;
+    }
+    this.add(runningServerAt(row));
   }
 
   /** Compares one server HAProxy runs. */
@@ -84,7 +127,7 @@ export class ServerComparer {
       this.#mismatches.push({ ...at, field: "present", declared: false, running: true });
       return;
     }
-    this.#seen.add(key);
+    this.#see(this.#keys[this.#next] === key ? this.#next : this.#positionOf(key));
     if (
       d.host !== r.address && isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)
     ) {
@@ -101,9 +144,10 @@ export class ServerComparer {
   /** The differences, once every running server was added (declared ones not seen are missing). */
   result(): ServerComparison {
     const mismatches = [...this.#mismatches];
-    if (this.#seen.size < this.#declared.size) {
-      for (const [key, d] of this.#declared) {
-        if (this.#seen.has(key)) continue;
+    if (this.#seenCount < this.#servers.length) {
+      for (let i = 0; i < this.#servers.length; i++) {
+        if (this.#seen[i]) continue;
+        const d = this.#servers[i];
         mismatches.push({
           backend: d.backend,
           server: d.server,
@@ -114,6 +158,33 @@ export class ServerComparer {
       }
     }
     return { mismatches, overrides: [...this.#overrides] };
+  }
+
+  /** Whether a row of declared server `d` (position `i`) runs it exactly as declared. */
+  #same(row: RowView, d: DeclaredServer, i: number): boolean {
+    // An address differs only for an IP literal (add() normalizes; here only equal text passes).
+    if (!row.is(COL.srv_addr, d.host)) {
+      if (this.#ipHost[i] === 0) this.#ipHost[i] = isIpLiteral(d.host) ? 1 : 2;
+      if (this.#ipHost[i] === 1) return false;
+    }
+    if (Number.isFinite(d.port) && row.digits(COL.srv_port) !== d.port) return false;
+    if (row.digits(COL.srv_uweight) !== d.weight) return false;
+    const flags = row.digits(COL.srv_admin_state);
+    return !Number.isNaN(flags) && adminStateOf(flags) === (d.disabled ? "maint" : "ready");
+  }
+
+  /** Marks declared server `i` as running; the next row is expected to be the one after it. */
+  #see(i: number): void {
+    if (this.#seen[i] === 0) {
+      this.#seen[i] = 1;
+      this.#seenCount++;
+    }
+    this.#next = i + 1;
+  }
+
+  #positionOf(key: string): number {
+    if (!this.#positions) this.#positions = new Map(this.#keys.map((k, i) => [k, i]));
+    return this.#positions.get(key)!;
   }
 
   #judge(
@@ -131,6 +202,13 @@ export class ServerComparer {
     const accepted = this.#carried.get(`${key}#${field}`);
     (accepted && accepted.running === got ? this.#overrides : this.#mismatches).push(diff);
   }
+}
+
+/** Whether `key` is {@link serverKey} of `d`, compared without building it. */
+function isKeyOf(key: string, d: DeclaredServer): boolean {
+  const b = d.backend.length;
+  return key.length === b + 1 + d.server.length && key.charCodeAt(b) === 47 &&
+    key.startsWith(d.backend) && key.endsWith(d.server);
 }
 
 /** Lower case, brackets off, IPv4-mapped IPv6 as IPv4: the forms HAProxy may print. */
