@@ -97,10 +97,12 @@ function parseDeclared(cfg: string): Map<string, DeclaredServer> {
     if (words[0] === "default-server") {
       context += `${line}\n`;
     } else if (words[0] === "server" && words.length >= 3) {
-      const [, name, address, ...rest] = words;
-      out.set(serverKey(proxy, name), declared(proxy, name, address, rest, context));
+      // Indexing, not destructuring with a rest: once per server line, iterators add up.
+      const name = words[1];
+      out.set(serverKey(proxy, name), declared(proxy, name, words[2], words.slice(3), context));
     } else if (words[0] === "server-template" && words.length >= 4) {
-      const [, prefix, range, address, ...rest] = words;
+      const [, prefix, range, address] = words;
+      const rest = words.slice(4);
       const [from, to] = range.includes("-") ? range.split("-").map(Number) : [1, Number(range)];
       for (let i = from; i <= to && i - from < 100_000; i++) {
         const name = `${prefix}${i}`;
@@ -130,7 +132,7 @@ function declared(
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   const w = rest.indexOf("weight");
   const weight = w >= 0 ? Number(rest[w + 1]) : 1;
-  const args = w >= 0 ? [...rest.slice(0, w), ...rest.slice(w + 2)] : rest;
+  const args = w >= 0 ? rest.slice(0, w).concat(rest.slice(w + 2)) : rest;
   return {
     backend,
     server,

@@ -22,6 +22,7 @@ import {
 } from "./server_state.ts";
 import { type DeclaredServer, isIpLiteral, serverKey } from "./declared_servers.ts";
 import type { CarriedOverride } from "./server_state_filter.ts";
+import { DeclaredCursor } from "./declared_cursor.ts";
 
 /** One difference between what is declared and what runs. */
 export interface ServerDifference {
@@ -64,19 +65,12 @@ export function compareServers(
  * check can compare each line of `show servers state` as it arrives.
  */
 export class ServerComparer {
-  #declared: ReadonlyMap<string, DeclaredServer>;
   #policy: OverridePolicy;
   #carried = new Map<string, CarriedOverride>();
-  /** The declared servers and their keys in the map's (the cfg's) order. */
-  #keys: string[];
-  #servers: DeclaredServer[];
+  #cursor: DeclaredCursor;
   /** `#seen[i]`: whether declared server `i` runs; `#seenCount` of them do. */
   #seen: Uint8Array;
   #seenCount = 0;
-  /** Which declared server the next row is expected to be: the one after the last row's. */
-  #next = 0;
-  /** Key → position, built only when a row is not the expected one. */
-  #positions: Map<string, number> | null = null;
   /** Per declared server: 0 not yet asked, 1 its host is an IP literal, 2 a name. */
   #ipHost: Uint8Array;
   #mismatches: ServerDifference[] = [];
@@ -84,12 +78,10 @@ export class ServerComparer {
 
   /** Compares against `declared`, judging weights and admin states by `policy`. */
   constructor(declared: ReadonlyMap<string, DeclaredServer>, policy: OverridePolicy) {
-    this.#declared = declared;
     this.#policy = policy;
-    this.#keys = [...declared.keys()];
-    this.#servers = [...declared.values()];
-    this.#seen = new Uint8Array(this.#servers.length);
-    this.#ipHost = new Uint8Array(this.#servers.length);
+    this.#cursor = new DeclaredCursor(declared);
+    this.#seen = new Uint8Array(this.#cursor.servers.length);
+    this.#ipHost = new Uint8Array(this.#cursor.servers.length);
     if (policy.kind === "carried") {
       for (const c of policy.carried) {
         this.#carried.set(`${serverKey(c.backend, c.server)}#${c.field}`, c);
@@ -99,35 +91,55 @@ export class ServerComparer {
 
   /**
    * Compares one line of `show servers state` as it is scanned; the same
-   * verdict as `add(runningServerAt(row))`. HAProxy dumps servers in the
-   * cfg's order, so the line is first read as the declared server after the
-   * previous line's: when it is that server and every compared field equals
-   * the declared value (in text, so nothing is parsed or allocated), it is a
-   * match; anything else takes {@link add}.
+   * verdict as `add(runningServerAt(row))`. The line's server is found in
+   * place (declared_cursor.ts); when every compared field equals the
+   * declared value as text, nothing is parsed or allocated; anything else
+   * takes the whole comparison.
    */
   addRow(row: RowView): void {
-    const i = this.#next;
-    const d = this.#servers[i];
-    if (
-      d !== undefined && row.is(COL.be_name, d.backend) && row.is(COL.srv_name, d.server) &&
-      isKeyOf(this.#keys[i], d) && this.#same(row, d, i)
-    ) {
+    const i = this.#cursor.find(row);
+    if (i >= 0 && this.#same(row, this.#cursor.servers[i], i)) {
       this.#see(i);
       return;
     }
-    this.add(runningServerAt(row));
+    this.#add(runningServerAt(row), i);
   }
 
   /** Compares one server HAProxy runs. */
   add(r: RunningServer): void {
-    const key = serverKey(r.backend, r.server);
-    const d = this.#declared.get(key);
+    this.#add(r, this.#cursor.findKey(serverKey(r.backend, r.server)));
+  }
+
+  /** The differences, once every running server was added (declared ones not seen are missing). */
+  result(): ServerComparison {
+    const mismatches = [...this.#mismatches];
+    const servers = this.#cursor.servers;
+    if (this.#seenCount < servers.length) {
+      for (let i = 0; i < servers.length; i++) {
+        if (this.#seen[i]) continue;
+        const d = servers[i];
+        mismatches.push({
+          backend: d.backend,
+          server: d.server,
+          field: "present",
+          declared: true,
+          running: false,
+        });
+      }
+    }
+    return { mismatches, overrides: [...this.#overrides] };
+  }
+
+  /** {@link add} of a server found at position `i` of the declared ones (-1: not declared). */
+  #add(r: RunningServer, i: number): void {
     const at = { backend: r.backend, server: r.server };
-    if (!d) {
+    if (i < 0) {
       this.#mismatches.push({ ...at, field: "present", declared: false, running: true });
       return;
     }
-    this.#see(this.#keys[this.#next] === key ? this.#next : this.#positionOf(key));
+    const d = this.#cursor.servers[i];
+    const key = this.#cursor.keyAt(i);
+    this.#see(i);
     if (
       d.host !== r.address && isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)
     ) {
@@ -139,25 +151,6 @@ export class ServerComparer {
     if (d.weight !== r.weight) this.#judge(key, at, "weight", d.weight, r.weight);
     const admin = d.disabled ? "maint" : "ready";
     if (admin !== r.adminState) this.#judge(key, at, "adminState", admin, r.adminState);
-  }
-
-  /** The differences, once every running server was added (declared ones not seen are missing). */
-  result(): ServerComparison {
-    const mismatches = [...this.#mismatches];
-    if (this.#seenCount < this.#servers.length) {
-      for (let i = 0; i < this.#servers.length; i++) {
-        if (this.#seen[i]) continue;
-        const d = this.#servers[i];
-        mismatches.push({
-          backend: d.backend,
-          server: d.server,
-          field: "present",
-          declared: true,
-          running: false,
-        });
-      }
-    }
-    return { mismatches, overrides: [...this.#overrides] };
   }
 
   /** Whether a row of declared server `d` (position `i`) runs it exactly as declared. */
@@ -173,18 +166,12 @@ export class ServerComparer {
     return !Number.isNaN(flags) && adminStateOf(flags) === (d.disabled ? "maint" : "ready");
   }
 
-  /** Marks declared server `i` as running; the next row is expected to be the one after it. */
+  /** Marks declared server `i` as running. */
   #see(i: number): void {
     if (this.#seen[i] === 0) {
       this.#seen[i] = 1;
       this.#seenCount++;
     }
-    this.#next = i + 1;
-  }
-
-  #positionOf(key: string): number {
-    if (!this.#positions) this.#positions = new Map(this.#keys.map((k, i) => [k, i]));
-    return this.#positions.get(key)!;
   }
 
   #judge(
@@ -202,13 +189,6 @@ export class ServerComparer {
     const accepted = this.#carried.get(`${key}#${field}`);
     (accepted && accepted.running === got ? this.#overrides : this.#mismatches).push(diff);
   }
-}
-
-/** Whether `key` is {@link serverKey} of `d`, compared without building it. */
-function isKeyOf(key: string, d: DeclaredServer): boolean {
-  const b = d.backend.length;
-  return key.length === b + 1 + d.server.length && key.charCodeAt(b) === 47 &&
-    key.startsWith(d.backend) && key.endsWith(d.server);
 }
 
 /** Lower case, brackets off, IPv4-mapped IPv6 as IPv4: the forms HAProxy may print. */
