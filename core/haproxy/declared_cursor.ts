@@ -1,7 +1,7 @@
 /**
  * Finding the declared server a `show servers state` line names, cheaply.
  * HAProxy dumps servers in the order the cfg declares them, which is the
- * order of {@link declaredServers}' map, so each line is first read as the
+ * order of `declaredServers()`' map, so each line is first read as the
  * server after the previous line's: its backend and server names compared
  * in place (server_state.ts `RowView.is`), with no key built and no hash
  * looked up. A line that is not that server is looked up by its key, and
@@ -22,7 +22,7 @@ export class DeclaredCursor {
   /** Key → position, built only when a line is not the expected one. */
   #positions: Map<string, number> | null = null;
 
-  /** Over `map` (a {@link declaredServers} result or any map keyed by {@link serverKey}). */
+  /** Over `map` (a `declaredServers()` result, or any map keyed by {@link serverKey}). */
   constructor(map: ReadonlyMap<string, DeclaredServer>) {
     this.#map = map;
     this.#keys = [...map.keys()];
