@@ -128,7 +128,7 @@ export async function reloadApply(
       );
     }
     // The new worker runs: does it run what the state says?
-    const verdict = await verifyServers(haproxy, reload.workerPid, rendered.text, ready.carried);
+    const verdict = await verifyServers(haproxy, reload.workerPid, ready.declared, ready.carried);
     clock.lap("verify");
     if (!verdict.ok) {
       await ready.discard();

@@ -21,7 +21,7 @@ import type { HaproxyClient } from "../haproxy/client.ts";
 import type { SocketResult } from "../haproxy/socket.ts";
 import type { DataPaths } from "../paths.ts";
 import { syncDir, writeFileAtomic } from "../fsutil.ts";
-import { declaredServers } from "../haproxy/declared_servers.ts";
+import { type DeclaredServer, declaredServers } from "../haproxy/declared_servers.ts";
 import { type CarriedOverride, filterServerState } from "../haproxy/server_state_filter.ts";
 
 /** What {@link prepareSwap} needs. */
@@ -41,6 +41,11 @@ export interface ReadySwap {
   hadLive: boolean;
   /** Runtime admin states and weights the new worker will start with (server_state_filter.ts). */
   carried: CarriedOverride[];
+  /**
+   * The servers the candidate declares (empty without `cfgs`), read while
+   * `haproxy -c` ran, for the post-reload check (verify.ts).
+   */
+  declared: ReadonlyMap<string, DeclaredServer>;
   /** After a confirmed reload: puts `state.json` in place and makes the snapshot visible. */
   commit(): Promise<SnapshotMeta>;
   /** After a refusal or a failed reload: removes what was staged. */
@@ -127,6 +132,8 @@ export async function prepareSwap(
     value: {
       hadLive: hadLive.value,
       carried: carried.status === "fulfilled" ? carried.value : [],
+      // The dump's filter read them already (declaredServers remembers the last cfg).
+      declared: cfgs ? declaredServers(cfgs.next) : new Map(),
       async commit() {
         await file.commit();
         return staging.commit();

@@ -145,6 +145,13 @@ export interface RowView {
   field(i: number): string;
   /** Fields `from`..`to` (inclusive) as they stand in the line, spaces included. */
   span(from: number, to: number): string;
+  /** Whether field `i` is exactly `text`; makes no string, so a per-row check allocates nothing. */
+  is(i: number, text: string): boolean;
+  /**
+   * Field `i` as the number its digits spell when it is only ASCII digits (at most 15, so
+   * the value is exact; then `Number(field(i))` gives the same), else NaN. Makes no string.
+   */
+  digits(i: number): number;
 }
 
 /**
@@ -173,10 +180,27 @@ export class DumpScanner {
   #valid: boolean | null = null;
   #text = "";
   // #cut[i]: where field i starts; #cut[LAST + 1]: one past the end of the last one, plus one.
-  #cut: number[] = new Array(LAST + 2);
+  #cut = new Int32Array(LAST + 2);
   #row: RowView = {
     field: (i) => this.#text.slice(this.#cut[i], this.#cut[i + 1] - 1),
     span: (from, to) => this.#text.slice(this.#cut[from], this.#cut[to + 1] - 1),
+    is: (i, text) => {
+      const at = this.#cut[i];
+      return this.#cut[i + 1] - 1 - at === text.length && this.#text.startsWith(text, at);
+    },
+    digits: (i) => {
+      const text = this.#text;
+      const from = this.#cut[i];
+      const to = this.#cut[i + 1] - 1;
+      if (to <= from || to - from > 15) return NaN;
+      let n = 0;
+      for (let at = from; at < to; at++) {
+        const c = text.charCodeAt(at) - 48;
+        if (c < 0 || c > 9) return NaN;
+        n = n * 10 + c;
+      }
+      return n;
+    },
   };
 
   /** `visit` is called once per server line, with a view valid only during the call. */
@@ -187,10 +211,9 @@ export class DumpScanner {
   /** Visits the complete lines that `piece` finishes. */
   push(piece: string): void {
     if (this.#valid === false || piece === "") return;
-    const text = this.#pending === "" ? piece : this.#pending + piece;
-    let start = 0;
     if (this.#valid === null) {
       // The version line and the column header, both whole, come first.
+      const text = this.#pending + piece;
       const headerEnd = text.indexOf("\n", 2);
       if (headerEnd < 0) {
         this.#pending = text;
@@ -199,15 +222,30 @@ export class DumpScanner {
       }
       this.#valid = isDumpHeader(text.slice(0, headerEnd));
       if (!this.#valid) return;
-      start = headerEnd + 1;
+      this.#pending = "";
+      piece = text.slice(headerEnd + 1);
     }
-    const last = text.lastIndexOf("\n");
+    let start = 0;
+    if (this.#pending !== "") {
+      // The line the previous piece began, finished apart: the piece itself is scanned as the
+      // flat string it came as (a concatenation would be scanned through its halves).
+      const nl = piece.indexOf("\n");
+      if (nl < 0) {
+        this.#pending += piece;
+        return;
+      }
+      const line = this.#pending + piece.slice(0, nl);
+      this.#pending = "";
+      this.#lines(line, 0, line.length);
+      start = nl + 1;
+    }
+    const last = piece.lastIndexOf("\n");
     if (last < start) {
-      this.#pending = start === 0 ? text : text.slice(start);
+      this.#pending = piece.slice(start);
       return;
     }
-    this.#lines(text, start, last);
-    this.#pending = text.slice(last + 1);
+    this.#lines(piece, start, last);
+    this.#pending = piece.slice(last + 1);
   }
 
   /** Visits a last line without a line break; false when the text was not a version-1 dump. */
@@ -231,19 +269,18 @@ export class DumpScanner {
       let end = text.indexOf("\n", start);
       if (end < 0 || end > stop) end = stop;
       if (end > start && text.charCodeAt(start) !== 35) {
+        // One pass over the line's characters up to its last required field: a field is
+        // a few characters, too short for indexOf's call to pay.
+        let n = 1;
+        cut[0] = start;
         let at = start;
-        let n = 0;
-        cut[n++] = at;
-        while (n <= LAST) {
-          at = text.indexOf(" ", at);
-          if (at < 0 || at >= end) break;
-          cut[n++] = ++at;
+        for (; at < end; at++) {
+          if (text.charCodeAt(at) !== 32) continue;
+          cut[n++] = at + 1;
+          if (n > LAST + 1) break;
         }
-        if (n > LAST) {
-          const space = text.indexOf(" ", cut[LAST]);
-          cut[LAST + 1] = (space < 0 || space > end ? end : space) + 1;
-          this.#visit(this.#row);
-        }
+        if (n === LAST + 1) cut[n++] = end + 1;
+        if (n > LAST + 1) this.#visit(this.#row);
       }
       start = end + 1;
     }

@@ -12,9 +12,17 @@
  *
  * @module
  */
-import type { AdminState, RunningServer } from "./server_state.ts";
+import {
+  type AdminState,
+  adminStateOf,
+  COL,
+  type RowView,
+  type RunningServer,
+  runningServerAt,
+} from "./server_state.ts";
 import { type DeclaredServer, isIpLiteral, serverKey } from "./declared_servers.ts";
 import type { CarriedOverride } from "./server_state_filter.ts";
+import { DeclaredCursor } from "./declared_cursor.ts";
 
 /** One difference between what is declared and what runs. */
 export interface ServerDifference {
@@ -57,17 +65,23 @@ export function compareServers(
  * check can compare each line of `show servers state` as it arrives.
  */
 export class ServerComparer {
-  #declared: ReadonlyMap<string, DeclaredServer>;
   #policy: OverridePolicy;
   #carried = new Map<string, CarriedOverride>();
-  #seen = new Set<string>();
+  #cursor: DeclaredCursor;
+  /** `#seen[i]`: whether declared server `i` runs; `#seenCount` of them do. */
+  #seen: Uint8Array;
+  #seenCount = 0;
+  /** Per declared server: 0 not yet asked, 1 its host is an IP literal, 2 a name. */
+  #ipHost: Uint8Array;
   #mismatches: ServerDifference[] = [];
   #overrides: ServerDifference[] = [];
 
   /** Compares against `declared`, judging weights and admin states by `policy`. */
   constructor(declared: ReadonlyMap<string, DeclaredServer>, policy: OverridePolicy) {
-    this.#declared = declared;
     this.#policy = policy;
+    this.#cursor = new DeclaredCursor(declared);
+    this.#seen = new Uint8Array(this.#cursor.servers.length);
+    this.#ipHost = new Uint8Array(this.#cursor.servers.length);
     if (policy.kind === "carried") {
       for (const c of policy.carried) {
         this.#carried.set(`${serverKey(c.backend, c.server)}#${c.field}`, c);
@@ -75,16 +89,57 @@ export class ServerComparer {
     }
   }
 
+  /**
+   * Compares one line of `show servers state` as it is scanned; the same
+   * verdict as `add(runningServerAt(row))`. The line's server is found in
+   * place (declared_cursor.ts); when every compared field equals the
+   * declared value as text, nothing is parsed or allocated; anything else
+   * takes the whole comparison.
+   */
+  addRow(row: RowView): void {
+    const i = this.#cursor.find(row);
+    if (i >= 0 && this.#same(row, this.#cursor.servers[i], i)) {
+      this.#see(i);
+      return;
+    }
+    this.#add(runningServerAt(row), i);
+  }
+
   /** Compares one server HAProxy runs. */
   add(r: RunningServer): void {
-    const key = serverKey(r.backend, r.server);
-    const d = this.#declared.get(key);
+    this.#add(r, this.#cursor.findKey(serverKey(r.backend, r.server)));
+  }
+
+  /** The differences, once every running server was added (declared ones not seen are missing). */
+  result(): ServerComparison {
+    const mismatches = [...this.#mismatches];
+    const servers = this.#cursor.servers;
+    if (this.#seenCount < servers.length) {
+      for (let i = 0; i < servers.length; i++) {
+        if (this.#seen[i]) continue;
+        const d = servers[i];
+        mismatches.push({
+          backend: d.backend,
+          server: d.server,
+          field: "present",
+          declared: true,
+          running: false,
+        });
+      }
+    }
+    return { mismatches, overrides: [...this.#overrides] };
+  }
+
+  /** {@link add} of a server found at position `i` of the declared ones (-1: not declared). */
+  #add(r: RunningServer, i: number): void {
     const at = { backend: r.backend, server: r.server };
-    if (!d) {
+    if (i < 0) {
       this.#mismatches.push({ ...at, field: "present", declared: false, running: true });
       return;
     }
-    this.#seen.add(key);
+    const d = this.#cursor.servers[i];
+    const key = this.#cursor.keyAt(i);
+    this.#see(i);
     if (
       d.host !== r.address && isIpLiteral(d.host) && normalizeIp(d.host) !== normalizeIp(r.address)
     ) {
@@ -98,22 +153,25 @@ export class ServerComparer {
     if (admin !== r.adminState) this.#judge(key, at, "adminState", admin, r.adminState);
   }
 
-  /** The differences, once every running server was added (declared ones not seen are missing). */
-  result(): ServerComparison {
-    const mismatches = [...this.#mismatches];
-    if (this.#seen.size < this.#declared.size) {
-      for (const [key, d] of this.#declared) {
-        if (this.#seen.has(key)) continue;
-        mismatches.push({
-          backend: d.backend,
-          server: d.server,
-          field: "present",
-          declared: true,
-          running: false,
-        });
-      }
+  /** Whether a row of declared server `d` (position `i`) runs it exactly as declared. */
+  #same(row: RowView, d: DeclaredServer, i: number): boolean {
+    // An address differs only for an IP literal (add() normalizes; here only equal text passes).
+    if (!row.is(COL.srv_addr, d.host)) {
+      if (this.#ipHost[i] === 0) this.#ipHost[i] = isIpLiteral(d.host) ? 1 : 2;
+      if (this.#ipHost[i] === 1) return false;
     }
-    return { mismatches, overrides: [...this.#overrides] };
+    if (Number.isFinite(d.port) && row.digits(COL.srv_port) !== d.port) return false;
+    if (row.digits(COL.srv_uweight) !== d.weight) return false;
+    const flags = row.digits(COL.srv_admin_state);
+    return !Number.isNaN(flags) && adminStateOf(flags) === (d.disabled ? "maint" : "ready");
+  }
+
+  /** Marks declared server `i` as running. */
+  #see(i: number): void {
+    if (this.#seen[i] === 0) {
+      this.#seen[i] = 1;
+      this.#seenCount++;
+    }
   }
 
   #judge(

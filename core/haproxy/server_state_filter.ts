@@ -29,8 +29,10 @@ import {
   adminStateOf,
   COL,
   REQUIRED_COLUMNS,
+  type RowView,
   scanDump,
 } from "./server_state.ts";
+import { DeclaredCursor } from "./declared_cursor.ts";
 import { type DeclaredServer, serverKey } from "./declared_servers.ts";
 
 /** A runtime value a reload carried over instead of the declared one. */
@@ -67,21 +69,25 @@ export function filterServerState(
   const lines = ["1", `# ${REQUIRED_COLUMNS.join(" ")}`];
   const carried: CarriedOverride[] = [];
   const dropped: string[] = [];
+  // Each line's server found in place in both cfgs (declared_cursor.ts), no key built.
+  const was = new DeclaredCursor(live);
+  const will = new DeclaredCursor(next);
   const ok = scanDump(dump, (row) => {
-    const key = serverKey(row.field(COL.be_name), row.field(COL.srv_name));
-    const before = live.get(key);
-    const after = next.get(key);
+    const b = was.find(row);
+    const a = b < 0 ? -1 : will.find(row);
+    const before = was.servers[b];
+    const after = will.servers[a];
     if (!before || !after || before.definition !== after.definition) {
-      dropped.push(key);
+      dropped.push(serverKey(row.field(COL.be_name), row.field(COL.srv_name)));
       return;
     }
-    const flags = Number(row.field(COL.srv_admin_state));
+    const flags = numberAt(row, COL.srv_admin_state);
     // Only the operator's bits: HAProxy recomputes inherited ones, and a line with
     // both FMAINT and FDRAIN is refused (HAProxy itself never keeps both).
     let admin = flags & ADMIN.FMAINT ? ADMIN.FMAINT : flags & ADMIN.FDRAIN;
     if (after.disabled) admin |= ADMIN.CMAINT;
     const weightKept = before.weight === after.weight;
-    const weight = weightKept ? Number(row.field(COL.srv_uweight)) : after.weight;
+    const weight = weightKept ? numberAt(row, COL.srv_uweight) : after.weight;
     // The required columns only: the optional ones (srv_use_ssl, check and agent
     // addresses) would override the cfg. Address, FQDN and SRV record: `-`, the cfg's.
     // A server without a port of its own keeps the dumped one, derived from the same line.
@@ -108,6 +114,12 @@ export function filterServerState(
     }
   });
   return ok ? { text: lines.join("\n") + "\n", carried, dropped } : null;
+}
+
+/** `Number(row.field(i))`, without making the string when the field is plain digits. */
+function numberAt(row: RowView, i: number): number {
+  const n = row.digits(i);
+  return Number.isNaN(n) ? Number(row.field(i)) : n;
 }
 
 function who(s: DeclaredServer): { backend: string; server: string } {

@@ -26,7 +26,8 @@ export interface SendOptions {
   /**
    * Called with the reply's text as it arrives (chunks end anywhere, even
    * mid-line), so a caller can parse a long answer while HAProxy is still
-   * writing it. The whole reply is still returned.
+   * writing it. The reply is then not kept: `output` is empty (a
+   * 10,000-server dump would be copied and decoded a second time for nobody).
    */
   onText?: (text: string) => void;
 }
@@ -118,6 +119,7 @@ async function exchange(
   onText?: (text: string) => void,
 ): Promise<SocketResult> {
   const chunks: Uint8Array[] = [];
+  let received = false;
   const streaming = onText ? new TextDecoder() : null;
   try {
     const bytes = new TextEncoder().encode(command + "\n");
@@ -129,16 +131,16 @@ async function exchange(
     while (true) {
       const n = await conn.read(buf);
       if (n === null) break;
-      const chunk = buf.slice(0, n);
-      chunks.push(chunk);
-      if (streaming) onText!(streaming.decode(chunk, { stream: true }));
+      received = true;
+      if (streaming) onText!(streaming.decode(buf.subarray(0, n), { stream: true }));
+      else chunks.push(buf.slice(0, n));
     }
     if (streaming) onText!(streaming.decode());
   } catch (err) {
     if (timedOut()) {
       return failure("timeout", `no complete reply from ${address} in ${timeoutMs} ms`);
     }
-    if (err instanceof Deno.errors.ConnectionReset && chunks.length > 0) {
+    if (err instanceof Deno.errors.ConnectionReset && received) {
       if (streaming) onText!(streaming.decode());
       return { ok: true, output: decode(chunks) };
     }

@@ -68,3 +68,26 @@ Deno.test("parseAddress - understands HAProxy's address forms", () => {
     port: 9999,
   });
 });
+
+Deno.test("sendCommand - a streamed reply reaches onText whole, cut anywhere, and is not kept twice", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const reply = new TextEncoder().encode(`1\n# été\n${"x y z\n".repeat(50_000)}`);
+  const serving = (async () => {
+    const conn = await listener.accept();
+    await conn.read(new Uint8Array(64));
+    // Pieces that cut the two-byte "é" (the first ends inside it) and lines alike.
+    await conn.write(reply.subarray(0, 5));
+    for (let at = 5; at < reply.length; at += 7_777) {
+      await conn.write(reply.subarray(at, Math.min(reply.length, at + 7_777)));
+    }
+    conn.close();
+  })();
+  let seen = "";
+  const res = await sendCommand(`127.0.0.1:${(listener.addr as Deno.NetAddr).port}`, "show x", {
+    onText: (text) => seen += text,
+  });
+  await serving;
+  listener.close();
+  assert.deepEqual(res, { ok: true, output: "" });
+  assert.equal(seen, new TextDecoder().decode(reply));
+});

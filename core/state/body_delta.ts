@@ -18,9 +18,11 @@
  * their `]`, so the body is a JSON document exactly when `Y` is a non-empty,
  * comma-separated list of JSON values, that is when `[Y]` parses; then it
  * means `C` with those backends replaced by that list (which may be longer
- * or shorter: backends added or removed there). Anything else (a change
- * outside the backends, an empty `Y`, a body that does not parse) is left
- * to the whole parse, which gives every error its usual answer.
+ * or shorter: backends added or removed there). A change that leaves every
+ * backend's text as it is (the defaults, a frontend, the ACLs) parses only
+ * the text around them (see `aroundBackends`). Anything else (a change
+ * spanning both, an empty `Y`, a body that does not parse) is left to the
+ * whole parse, which gives every error its usual answer.
  *
  * @module
  */
@@ -43,6 +45,18 @@ export function documentFromText(
   if (text === known) return shallowDocument(current, null);
   const prefix = commonPrefix(known, text);
   const changedEnd = known.length - commonSuffix(known, text, prefix);
+  const backendsStart = parts.head.length;
+  const backendsEnd = known.length - parts.tail.length;
+  if (parts.backends.length > 0 && (changedEnd <= backendsStart || prefix >= backendsEnd)) {
+    // Every backend's text is as it was: only the text around them changed.
+    const head = changedEnd <= backendsStart
+      ? text.slice(0, text.length - (known.length - backendsStart))
+      : parts.head;
+    const tail = prefix >= backendsEnd ? text.slice(backendsEnd) : parts.tail;
+    // Null when the change is at their edge (a backend added first or last): read below.
+    const around = aroundBackends(head, tail, current);
+    if (around) return around;
+  }
   // The backends the differing region spans: from the last one starting at or before its
   // start to the first one ending at or after its end.
   let first = -1;
@@ -72,6 +86,47 @@ export function documentFromText(
     start = end + 1; // the comma
   }
   return null;
+}
+
+/** Stands in for the backends' texts in {@link aroundBackends}: one JSON string value. */
+const SPLIT = "\u0000patchpanel backends\u0000";
+
+/**
+ * The document `head + B + tail` stands for, B being the current backends'
+ * texts: `head + "SPLIT" + tail` parsed, with `current`'s backends where
+ * the placeholder is. That is exact when the placeholder is the one value
+ * anywhere in the parse and the only element of `haproxy.backends`: the
+ * split then sits where an element list of that array goes, and B is such
+ * a list, so the whole text parses to the same with B's values in the
+ * array. Anything else (a head that leaves the split inside a string, in
+ * another array, beside other elements, or that holds the placeholder
+ * itself): null.
+ */
+function aroundBackends(head: string, tail: string, current: State): unknown | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(`${head}${JSON.stringify(SPLIT)}${tail}`);
+  } catch {
+    return null;
+  }
+  if (!isObject(doc) || !isObject(doc.haproxy)) return null;
+  const backends = doc.haproxy.backends;
+  if (!Array.isArray(backends) || backends.length !== 1 || backends[0] !== SPLIT) return null;
+  if (placeholders(doc) !== 1) return null;
+  return { ...doc, haproxy: { ...doc.haproxy, backends: current.haproxy.backends.slice() } };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** How many values in `value` are {@link SPLIT}. */
+function placeholders(value: unknown): number {
+  if (value === SPLIT) return 1;
+  if (typeof value !== "object" || value === null) return 0;
+  let n = 0;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) n += placeholders(v);
+  return n;
 }
 
 /** `current` as a document to validate, with backends `first`–`last` replaced by `values`. */

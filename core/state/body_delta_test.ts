@@ -69,7 +69,6 @@ Deno.test("documentFromText - the current text, or changes within the backends, 
 Deno.test("documentFromText - anything else is left to the whole parse", () => {
   const { state, text, parts } = validated();
   const none = (body: string) => assert.equal(documentFromText(body, state, parts), null, body);
-  none(text.replace('"127.0.0.1:8080"', '"127.0.0.1:8081"')); // a frontend
   none(text.replace('"weight":1', '"weight":')); // malformed inside a backend
   assert.ok(text.includes('"disabled":false}]'));
   none(text.replace('"disabled":false}]', '"disabled":false}]]')); // a bracket too many
@@ -78,4 +77,27 @@ Deno.test("documentFromText - anything else is left to the whole parse", () => {
   none("\ufeff" + text);
   none("");
   none(text.slice(0, -1)); // truncated
+});
+
+Deno.test("documentFromText - a change around the backends parses only the text around them", () => {
+  same_((t) => t.replace('"127.0.0.1:8080"', '"127.0.0.1:8081"'), 4); // a frontend
+  same_((t) => t.replace('"server":"30s"', '"server":"31s"'), 4); // the defaults
+  same_(
+    (t) => t.replace('"acls":[]', '"acls":[{"name":"x","criterion":"path","values":["/"]}]'),
+    4,
+  );
+  same_((t) => t.replace('"global":{', ' \n "global" : {'), 4);
+  const { state, text, parts } = validated();
+  const none = (body: string) => assert.equal(documentFromText(body, state, parts), null, body);
+  const at = '"backends":[';
+  assert.ok(text.includes(at));
+  // An element added first: beside the others, so read as a change within the backends.
+  same_((t) => t.replace(at, `${at}1,`), 3);
+  // The split moved into another array, a string, a nested array.
+  none(text.replace(at, `${at}],"x":[`));
+  none(text.replace(at, `${at}"`));
+  none(text.replace(at, `${at}[`));
+  // A head that holds the placeholder itself, escaped: the backends would be that string.
+  none(text.replace(at, `${at}"\\u0000patchpanel backends\\u0000"],"x":[`));
+  none(text.replace('"acls":[]', '"acls":['));
 });
