@@ -88,12 +88,19 @@ export function documentFromText(
   return null;
 }
 
-/** Stands in for the backends' texts in {@link aroundBackends}: one JSON string value. */
-const SPLIT = "\u0000patchpanel backends\u0000";
+/**
+ * Stands in for the backends' texts in {@link aroundBackends}: one JSON
+ * string value, new for each read, so no body can hold it (a body that
+ * did could put it where the split is not, e.g. under a repeated
+ * `backends` key, which `JSON.parse` lets win).
+ */
+function placeholder(): string {
+  return `\u0000patchpanel backends ${crypto.randomUUID()}\u0000`;
+}
 
 /**
  * The document `head + B + tail` stands for, B being the current backends'
- * texts: `head + "SPLIT" + tail` parsed, with `current`'s backends where
+ * texts: `head + "<placeholder>" + tail` parsed, with `current`'s backends where
  * the placeholder is. That is exact when the placeholder is the one value
  * anywhere in the parse and the only element of `haproxy.backends`: the
  * split then sits where an element list of that array goes, and B is such
@@ -103,16 +110,17 @@ const SPLIT = "\u0000patchpanel backends\u0000";
  * itself): null.
  */
 function aroundBackends(head: string, tail: string, current: State): unknown | null {
+  const split = placeholder();
   let doc: unknown;
   try {
-    doc = JSON.parse(`${head}${JSON.stringify(SPLIT)}${tail}`);
+    doc = JSON.parse(`${head}${JSON.stringify(split)}${tail}`);
   } catch {
     return null;
   }
   if (!isObject(doc) || !isObject(doc.haproxy)) return null;
   const backends = doc.haproxy.backends;
-  if (!Array.isArray(backends) || backends.length !== 1 || backends[0] !== SPLIT) return null;
-  if (placeholders(doc) !== 1) return null;
+  if (!Array.isArray(backends) || backends.length !== 1 || backends[0] !== split) return null;
+  if (placeholders(doc, split) !== 1) return null;
   return { ...doc, haproxy: { ...doc.haproxy, backends: current.haproxy.backends.slice() } };
 }
 
@@ -120,12 +128,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** How many values in `value` are {@link SPLIT}. */
-function placeholders(value: unknown): number {
-  if (value === SPLIT) return 1;
+/** How many values in `value` are `split`. */
+function placeholders(value: unknown, split: string): number {
+  if (value === split) return 1;
   if (typeof value !== "object" || value === null) return 0;
   let n = 0;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) n += placeholders(v);
+  for (const v of Array.isArray(value) ? value : Object.values(value)) n += placeholders(v, split);
   return n;
 }
 

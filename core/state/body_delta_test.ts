@@ -100,4 +100,9 @@ Deno.test("documentFromText - a change around the backends parses only the text 
   // A head that holds the placeholder itself, escaped: the backends would be that string.
   none(text.replace(at, `${at}"\\u0000patchpanel backends\\u0000"],"x":[`));
   none(text.replace('"acls":[]', '"acls":['));
+  // A repeated `backends` key after them wins in JSON.parse: the body's backends are that.
+  const repeated = text.slice(0, text.length - parts.tail.length) +
+    parts.tail.replace(/^\]/, '],"backends":["\\u0000patchpanel backends\\u0000"]');
+  assert.notEqual(repeated, text);
+  none(repeated);
 });
