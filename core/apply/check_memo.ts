@@ -20,6 +20,7 @@
  *
  * @module
  */
+import type { CheckResult } from "../haproxy/check.ts";
 import { createHash } from "node:crypto";
 import type { GeneratedFile } from "../render/model.ts";
 
@@ -67,6 +68,18 @@ export class CheckMemo {
     this.#passed.delete(key);
     this.#passed.set(key, this.now());
     while (this.#passed.size > SIZE) this.#passed.delete(this.#passed.keys().next().value!);
+  }
+
+  /**
+   * `run`'s `haproxy -c`, or a cached pass when `key` passed a moment ago;
+   * a new pass is remembered.
+   */
+  through(key: string, run: () => Promise<CheckResult>): Promise<CheckResult> {
+    if (this.passed(key)) return Promise.resolve({ ok: true, output: "", cached: true });
+    return run().then((check) => {
+      if (check.ok) this.remember(key);
+      return check;
+    });
   }
 
   /** Forgets every pass: files the key cannot see may have changed. */

@@ -14,69 +14,33 @@
  *
  * @module
  */
-import type { z } from "zod";
 import { HttpError } from "../errors.ts";
 import type { State } from "../state/schema.ts";
-import type { StateStore } from "../state/store.ts";
 import type { Rendered } from "../render/render.ts";
-import type { HaproxyClient, ReloadResult } from "../haproxy/client.ts";
-import type { AuditLog } from "../store/audit.ts";
-import type { SnapshotStore } from "../store/snapshots.ts";
-import type { ApplyFailedStage, EventBus } from "../events.ts";
+import type { ReloadResult } from "../haproxy/client.ts";
+import type { ApplyFailedStage } from "../events.ts";
 import { PluginError, type PluginFailureSite } from "../plugin_error.ts";
-import type { DataPaths } from "../paths.ts";
-import type { Logger } from "../log.ts";
 import { readTextOrNull, syncDir, writeFileAtomic } from "../fsutil.ts";
 import { writeGenerated } from "./files.ts";
 import { unchangedApply } from "./unchanged.ts";
 import { Mutex } from "./mutex.ts";
 import { ApplyGates } from "./gate.ts";
-import { refuseDuringBackup, withApplyLock } from "../backup.ts";
+import { oneChangeAtATime } from "./exclusive.ts";
 import type { ApplyOptions, ApplyResult } from "./types.ts";
 import { StageClock } from "./stage_clock.ts";
 import { runtimeApply, type RuntimeOutcome } from "./runtime_apply.ts";
 import { reloadApply } from "./reload_apply.ts";
 import { adoptRendered, planCandidate } from "./plan_adopt.ts";
 import { detectSupport, type RuntimeSupport } from "./runtime_support.ts";
-import type { GuardedAction, StateGuard } from "../security/state_guard.ts";
-import type { SecretRedactor } from "../state/redact.ts";
-import { assertWithinLimits, type StateLimits } from "../state/limits.ts";
-import type { StateFiles } from "../state_files.ts";
+import type { GuardedAction } from "../security/state_guard.ts";
+import { assertWithinLimits } from "../state/limits.ts";
 import { type StateChanges, stateChanges } from "../state/changes.ts";
 
 /** The core's own render, named when it (not a plugin's hook) throws. */
 const CORE_RENDER: PluginFailureSite = { plugin: "core", kind: "render hook" };
 
-/** Everything the pipeline touches, injected so tests and plugins share one instance. */
-export interface PipelineDeps {
-  schema: () => z.ZodType<State>;
-  render: (state: State) => Rendered;
-  haproxy: HaproxyClient;
-  store: StateStore;
-  snapshots: SnapshotStore;
-  audit: AuditLog;
-  events: EventBus;
-  paths: DataPaths;
-  log: Logger;
-  /** How long a change may wait for the one in flight before it is refused (config `apply.lockWaitMs`). */
-  lockWaitMs?: number;
-  /** Field-level authorization (step 1), for writes whose options carry a role. */
-  guard?: StateGuard;
-  /** Puts stored secrets back where a document sends the redaction marker. */
-  secrets?: SecretRedactor;
-  /** config.yaml `limits`: every validated document is counted against them first. */
-  limits?: StateLimits;
-  /** How long a runtime apply's `del server` waits for sessions to end (default 10 s). */
-  runtimeDrainMs?: number;
-  /** Spare `haproxy -c` where the runtime change provably passes it (config `apply.proveChecks`). */
-  proveChecks?: boolean;
-  /**
-   * The files states reference (the plugins' `host.files`): an apply whose
-   * cfg is unchanged still reloads when one of them changed since the last
-   * reload. Absent, only the cfg and generated files are compared.
-   */
-  files?: StateFiles;
-}
+export type { PipelineDeps } from "./pipeline_deps.ts";
+import type { PipelineDeps } from "./pipeline_deps.ts";
 
 /** Outcome of a dry run: would it pass, and what would change in the cfg. */
 // Declared with the other apply shapes, so the plugin contract needs no implementation file.
@@ -426,13 +390,7 @@ export class ApplyPipeline {
    * returns, so the staging that runs after the call overlaps it.
    */
   #check(path: string, keyOf: () => string | Promise<string>): Promise<CheckResult> {
-    const run = (key: string): Promise<CheckResult> => {
-      if (this.#checked.passed(key)) return Promise.resolve({ ok: true, output: "", cached: true });
-      return this.deps.haproxy.check(path).then((check) => {
-        if (check.ok) this.#checked.remember(key);
-        return check;
-      });
-    };
+    const run = (key: string) => this.#checked.through(key, () => this.deps.haproxy.check(path));
     const key = keyOf();
     return typeof key === "string" ? run(key) : key.then(run);
   }
@@ -442,27 +400,9 @@ export class ApplyPipeline {
     return CheckMemo.key(rendered.text, rendered.files, filesDigest);
   }
 
-  /**
-   * One change at a time: the in-process mutex orders requests; the apply flock makes a
-   * `patchpanel backup-pre` in another process wait for a change in flight, and the backup
-   * marker then refuses new ones (503) until `backup-post`.
-   */
+  /** One change at a time (exclusive.ts). */
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    // A change that waited past the bound is refused (503) and never runs: its client may
-    // have given up, and applying it later would change HAProxy behind everyone's back.
-    const waitMs = this.deps.lockWaitMs;
-    const timeoutError = () =>
-      new HttpError(
-        "ServiceUnavailable",
-        `another change is still being applied; waited ${waitMs} ms`,
-        { error: `another change is still being applied; waited ${waitMs} ms, not applied` },
-        { "retry-after": String(Math.max(1, Math.ceil((waitMs ?? 0) / 1000))) },
-      );
-    return this.#mutex.run(() =>
-      withApplyLock(this.deps.paths, () => {
-        refuseDuringBackup(this.deps.paths);
-        return fn();
-      }), { waitMs, timeoutError });
+    return oneChangeAtATime(this.#mutex, this.deps.paths, this.deps.lockWaitMs, fn);
   }
 
   /** Step 1: a 403 for a path the caller's role may not change (no role: the daemon's own). */

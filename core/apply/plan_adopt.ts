@@ -18,7 +18,7 @@ import { writeGenerated } from "./files.ts";
 import type { AdoptResult, ApplyOptions, PlanResult } from "./types.ts";
 import { stateChanges } from "../state/changes.ts";
 import { candidateHints } from "./reload_apply.ts";
-import type { PipelineDeps } from "./pipeline.ts";
+import type { PipelineDeps } from "./pipeline_deps.ts";
 
 /**
  * `haproxy -c` of a rendered candidate on a scratch file beside the live

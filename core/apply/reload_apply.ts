@@ -22,7 +22,7 @@ import { verifyServers } from "./verify.ts";
 import type { ApplyOptions, ApplyResult, Hint } from "./types.ts";
 import type { StageClock } from "./stage_clock.ts";
 import type { StateChanges } from "../state/changes.ts";
-import type { PipelineDeps } from "./pipeline.ts";
+import type { PipelineDeps } from "./pipeline_deps.ts";
 
 /** What the reload path uses of the pipeline's dependencies. */
 export type ReloadApplyDeps = Pick<
