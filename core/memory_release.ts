@@ -18,7 +18,7 @@
  * @module
  */
 
-/** Returns free heap memory to the OS; false when it could not be found. */
+/** Returns free heap memory to the OS; true when it released some (what `malloc_trim` says). */
 export type Trim = () => boolean;
 
 /** How long the daemon must stay quiet after the last apply before trimming. */
