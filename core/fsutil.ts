@@ -16,6 +16,21 @@ export interface StagedFile {
   commit(): Promise<void>;
   /** Removes it, leaving the destination untouched. */
   discard(): Promise<void>;
+  /**
+   * Renames it over the destination now, keeping the file it replaces (as
+   * a hard link, `<name>.tmp-prev`, which start-up removes like any temp),
+   * so a step that can still fail (a reload) can run with the new file in
+   * place and take it back. The directory's fsync is the caller's.
+   */
+  place(): Promise<PlacedFile>;
+}
+
+/** A staged file put in place by {@link StagedFile.place}, the replaced one kept. */
+export interface PlacedFile {
+  /** Puts the replaced file back (removes the destination when there was none) and fsyncs the directory. */
+  undo(): Promise<void>;
+  /** Forgets the replaced file: the new one stays. */
+  keep(): Promise<void>;
 }
 
 /**
@@ -51,6 +66,28 @@ export async function stageFile(
       await syncDir(dirname(path));
     },
     discard: () => Deno.remove(tmp).catch(() => {}),
+    place: () => placeKeeping(tmp, path),
+  };
+}
+
+async function placeKeeping(tmp: string, path: string): Promise<PlacedFile> {
+  const prev = `${path}.tmp-prev`;
+  await Deno.remove(prev).catch(() => {});
+  let hadPrev = true;
+  try {
+    await Deno.link(path, prev);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    hadPrev = false;
+  }
+  await Deno.rename(tmp, path);
+  return {
+    async undo() {
+      if (hadPrev) await Deno.rename(prev, path);
+      else await Deno.remove(path).catch(() => {});
+      await syncDir(dirname(path));
+    },
+    keep: () => hadPrev ? Deno.remove(prev).catch(() => {}) : Promise.resolve(),
   };
 }
 

@@ -20,6 +20,31 @@ Deno.test("stageFile - commit puts it in place, discard leaves the destination u
   }
 });
 
+Deno.test("stageFile - place puts it in place keeping the old file; undo puts that back, keep forgets it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pp-fsutil-" });
+  const names = () => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+  try {
+    const path = `${dir}/state.json`;
+    await Deno.writeTextFile(path, "old");
+    const undone = await (await stageFile(path, "refused")).place();
+    assert.equal(await Deno.readTextFile(path), "refused", "in place before the verdict");
+    await undone.undo();
+    assert.equal(await Deno.readTextFile(path), "old");
+    assert.deepEqual(names(), ["state.json"]);
+    const kept = await (await stageFile(path, "new")).place();
+    assert.deepEqual(names(), ["state.json", "state.json.tmp-prev"], "the old one kept as a temp");
+    await kept.keep();
+    assert.equal(await Deno.readTextFile(path), "new");
+    assert.deepEqual(names(), ["state.json"]);
+    // Without a file to replace, undo removes the placed one.
+    const fresh = `${dir}/fresh.json`;
+    await (await (await stageFile(fresh, "first")).place()).undo();
+    assert.deepEqual(names(), ["state.json"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("removeStaleTemps - removes only <name>.tmp-* beside the path", async () => {
   const dir = await Deno.makeTempDir({ prefix: "pp-fsutil-" });
   try {

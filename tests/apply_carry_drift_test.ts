@@ -160,6 +160,10 @@ Deno.test("verify - a reload whose worker runs another port than declared is rol
       assert.equal((await d.api("GET", "/api/state")).text, before, "state unchanged");
       assert.equal((await d.api("GET", "/api/snapshots")).body.snapshots.length, snaps);
       assert.doesNotMatch(await Deno.readTextFile(d.paths.cfg), /poison/);
+      // state.json's successor went in place during the reload; the refusal put the old one back.
+      assert.doesNotMatch(await Deno.readTextFile(d.paths.state), /poison/);
+      const strays = [...Deno.readDirSync(d.dataDir)].filter((e) => e.name.includes(".tmp-"));
+      assert.deepEqual(strays, [], "no staged or kept files left");
       assert.deepEqual(uniq(await bodies(fe, 4)), ["200 a", "200 b"], "the old config serves");
       const audit = await d.api("GET", "/api/audit?category=state&limit=2");
       const failed = audit.body.entries.find((e: any) => e.action === "apply");

@@ -117,8 +117,10 @@ export async function reloadApply(
     clock.lap("swap");
     // Until this reload is known to have loaded them, the files HAProxy runs are unknown.
     input.loadedFiles(null);
+    // state.json's successor goes in place while HAProxy reloads (a failure puts it back).
+    const placing = ready.place();
     reload = await haproxy.reload();
-    await durable;
+    await Promise.all([durable, placing]);
     clock.lap("reload");
     if (!reload.ok) {
       await ready.discard();

@@ -8,14 +8,15 @@
  * candidate is made durable, the live cfg is kept as `.bak`, `state.json` is
  * serialized and written beside itself, the snapshot is stored as pending,
  * and HAProxy's runtime server state is dumped, filtered for the candidate
- * cfg, for the next worker (server_state_filter.ts). After the reload only
- * a rename and a flag flip remain.
+ * cfg, for the next worker (server_state_filter.ts). While the reload runs,
+ * `state.json`'s successor is renamed into place, the old file kept to put
+ * back (`place`); after it only the store's adoption and a flag flip remain.
  *
  * @module
  */
 import { copyFile } from "node:fs/promises";
 import type { State } from "../state/schema.ts";
-import type { PreparedState, StateStore } from "../state/store.ts";
+import type { PlacedState, PreparedState, StateStore } from "../state/store.ts";
 import type { SnapshotMeta, SnapshotStore, StagedSnapshot } from "../store/snapshots.ts";
 import type { HaproxyClient } from "../haproxy/client.ts";
 import type { SocketResult } from "../haproxy/socket.ts";
@@ -46,9 +47,17 @@ export interface ReadySwap {
    * `haproxy -c` ran, for the post-reload check (verify.ts).
    */
   declared: ReadonlyMap<string, DeclaredServer>;
+  /**
+   * Puts `state.json`'s successor in place on disk while the reload runs
+   * (the store's current state is unchanged until `commit`), so its rename
+   * and fsync are not paid after the reload, and a crash meanwhile leaves
+   * the new cfg beside the new state. Never rejects: when it cannot, the
+   * file stays staged and `commit` renames it as before.
+   */
+  place(): Promise<void>;
   /** After a confirmed reload: puts `state.json` in place and makes the snapshot visible. */
   commit(): Promise<SnapshotMeta>;
-  /** After a refusal or a failed reload: removes what was staged. */
+  /** After a refusal or a failed reload: removes what was staged (a placed file: the old one put back). */
   discard(): Promise<void>;
 }
 
@@ -127,6 +136,7 @@ export async function prepareSwap(
   }
   const staging = snap.value;
   const file = staged.value;
+  let placed: Promise<PlacedState | null> | null = null;
   return {
     ok: true,
     value: {
@@ -134,13 +144,21 @@ export async function prepareSwap(
       carried: carried.status === "fulfilled" ? carried.value : [],
       // The dump's filter read them already (declaredServers remembers the last cfg).
       declared: cfgs ? declaredServers(cfgs.next) : new Map(),
+      place() {
+        placed ??= file.place().catch(() => null);
+        return placed.then(() => {});
+      },
       async commit() {
-        await file.commit();
+        const onDisk = await placed;
+        if (onDisk) await onDisk.adopt();
+        else await file.commit();
         return staging.commit();
       },
       async discard() {
         staging.discard();
-        await file.discard();
+        const onDisk = await placed;
+        if (onDisk) await onDisk.undo();
+        else await file.discard();
       },
     },
   };

@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { readTextOrNull, type StagedFile, stageFile, writeFileAtomic } from "../fsutil.ts";
+import {
+  type PlacedFile,
+  readTextOrNull,
+  type StagedFile,
+  stageFile,
+  writeFileAtomic,
+} from "../fsutil.ts";
 import type { State } from "./schema.ts";
 import { joinParts, type StateJsonParts, stateJsonParts } from "./state_json.ts";
 import { stateDigest } from "./state_digest.ts";
@@ -65,8 +71,20 @@ export interface PreparedState {
   layout: StateBytes;
 }
 
-/** A state written beside `state.json`; `commit` puts it in place and makes it current. */
-export type StagedState = StagedFile;
+/**
+ * A state written beside `state.json`; `commit` puts it in place and makes
+ * it current. `place` puts it in place on disk only, the current state
+ * unchanged until the placed file's `adopt` (`undo` takes it back).
+ */
+export interface StagedState extends Omit<StagedFile, "place"> {
+  place(): Promise<PlacedState>;
+}
+
+/** A state file in place on disk but not yet the store's current state. */
+export interface PlacedState extends PlacedFile {
+  /** Makes it the current state (and forgets the replaced file). */
+  adopt(): Promise<void>;
+}
 
 /** Result of reading `state.json` at start-up. */
 export type LoadedState =
@@ -167,6 +185,16 @@ export class StateStore {
         this.#adoptPrepared(prepared);
       },
       discard: () => file.discard(),
+      place: async () => {
+        const placed = await file.place();
+        return {
+          ...placed,
+          adopt: async () => {
+            this.#adoptPrepared(prepared);
+            await placed.keep();
+          },
+        };
+      },
     };
   }
 
