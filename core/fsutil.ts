@@ -20,7 +20,7 @@ export interface StagedFile {
    * Renames it over the destination now, keeping the file it replaces (as
    * a hard link, `<name>.tmp-prev`, which start-up removes like any temp),
    * so a step that can still fail (a reload) can run with the new file in
-   * place and take it back. The directory's fsync is the caller's.
+   * place and take it back. Resolves once the rename is fsynced.
    */
   place(): Promise<PlacedFile>;
 }
@@ -81,6 +81,7 @@ async function placeKeeping(tmp: string, path: string): Promise<PlacedFile> {
     hadPrev = false;
   }
   await Deno.rename(tmp, path);
+  await syncDir(dirname(path));
   return {
     async undo() {
       if (hadPrev) await Deno.rename(prev, path);
